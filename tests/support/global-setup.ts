@@ -1,1 +1,35 @@
-export default async function setup(): Promise<void> {}
+import { resolve } from 'node:path';
+import type { TestProject } from 'vitest/node';
+import { type AwsEndpoints, startEmbeddedAws } from '../../infra/local/aws/embedded-aws.ts';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    aws: AwsEndpoints;
+  }
+}
+
+/**
+ * Starts DynamoDB Local and s3rver once for the whole run (or uses LocalStack
+ * when AWS_ENDPOINT_URL is set). Each test file then creates its own
+ * namespaced tables, so files run in parallel without sharing state.
+ */
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const aws = await startEmbeddedAws({
+    dynamodbPort: 0,
+    s3Port: 0,
+    cacheDir: resolve(
+      import.meta.dirname,
+      '..',
+      '..',
+      'node_modules',
+      '.cache',
+      'zapfleet',
+      'dynamodb-local',
+    ),
+    externalEndpoint: process.env.AWS_ENDPOINT_URL,
+    log: (msg) => console.log(`[embedded-aws] ${msg}`),
+  });
+  const { stop, ...endpoints } = aws;
+  project.provide('aws', endpoints);
+  return stop;
+}

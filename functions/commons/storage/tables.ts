@@ -1,0 +1,135 @@
+/**
+ * The one definition of every DynamoDB table and S3 bucket. The CDK data stack
+ * and the local/test bootstrap both build their resources from this module.
+ */
+import { ENV } from '../config/env-names.ts';
+
+export type AttributeType = 'S' | 'N';
+
+export interface KeyAttribute {
+  readonly name: string;
+  readonly type: AttributeType;
+}
+
+export interface IndexDefinition {
+  readonly name: string;
+  readonly partitionKey: KeyAttribute;
+  readonly sortKey?: KeyAttribute;
+}
+
+export interface TableDefinition {
+  /** Logical name: construct id in CDK, suffix of the local table name. */
+  readonly id: TableId;
+  /** Environment variable that carries the physical name at run time. */
+  readonly envName: string;
+  readonly partitionKey: KeyAttribute;
+  readonly sortKey?: KeyAttribute;
+  readonly indexes: readonly IndexDefinition[];
+  /** Epoch-seconds attribute; DynamoDB deletes lazily, so reads must also filter on it. */
+  readonly ttlAttribute?: string;
+}
+
+export type TableId =
+  | 'sessions'
+  | 'sessionNames'
+  | 'hosts'
+  | 'connections'
+  | 'subscriptions'
+  | 'events'
+  | 'outbox';
+
+const S = (name: string): KeyAttribute => ({ name, type: 'S' });
+const N = (name: string): KeyAttribute => ({ name, type: 'N' });
+
+export const INDEX = {
+  sessionsByTenant: 'byTenant',
+  sessionsByOwner: 'byOwner',
+  subscriptionsByConnection: 'byConnection',
+} as const;
+
+export const TABLES: Readonly<Record<TableId, TableDefinition>> = {
+  sessions: {
+    id: 'sessions',
+    envName: ENV.tableSessions,
+    partitionKey: S('sessionId'),
+    indexes: [
+      { name: INDEX.sessionsByTenant, partitionKey: S('tenantId'), sortKey: S('createdKey') },
+      { name: INDEX.sessionsByOwner, partitionKey: S('ownerHostId'), sortKey: S('sessionId') },
+    ],
+  },
+  /** Uniqueness of a session name inside a tenant, claimed in the same transaction as the session. */
+  sessionNames: {
+    id: 'sessionNames',
+    envName: ENV.tableSessionNames,
+    partitionKey: S('tenantName'),
+    indexes: [],
+  },
+  hosts: {
+    id: 'hosts',
+    envName: ENV.tableHosts,
+    partitionKey: S('hostId'),
+    indexes: [],
+    ttlAttribute: 'expiresAt',
+  },
+  connections: {
+    id: 'connections',
+    envName: ENV.tableConnections,
+    partitionKey: S('connectionId'),
+    indexes: [],
+    ttlAttribute: 'expiresAt',
+  },
+  subscriptions: {
+    id: 'subscriptions',
+    envName: ENV.tableSubscriptions,
+    partitionKey: S('sessionId'),
+    sortKey: S('connectionId'),
+    indexes: [
+      { name: INDEX.subscriptionsByConnection, partitionKey: S('connectionId'), sortKey: S('sessionId') },
+    ],
+    ttlAttribute: 'expiresAt',
+  },
+  events: {
+    id: 'events',
+    envName: ENV.tableEvents,
+    partitionKey: S('sessionId'),
+    sortKey: N('seq'),
+    indexes: [],
+    ttlAttribute: 'expiresAt',
+  },
+  outbox: {
+    id: 'outbox',
+    envName: ENV.tableOutbox,
+    partitionKey: S('sessionId'),
+    sortKey: S('idempotencyKey'),
+    indexes: [],
+    ttlAttribute: 'expiresAt',
+  },
+};
+
+export interface BucketDefinition {
+  readonly id: 'auth';
+  readonly envName: string;
+  /** Prefix of every object a session owns: `auth/{tenant}/{session}/`. */
+  readonly sessionPrefix: (tenantId: string, sessionId: string) => string;
+}
+
+export const AUTH_BUCKET: BucketDefinition = {
+  id: 'auth',
+  envName: ENV.authBucket,
+  sessionPrefix: (tenantId, sessionId) => `auth/${tenantId}/${sessionId}/`,
+};
+
+export type TableNames = Readonly<Record<TableId, string>>;
+
+/** Physical names for a local or test deployment: `{prefix}-{id}`. */
+export function localTableNames(prefix: string): TableNames {
+  const entries = Object.values(TABLES).map((t) => [t.id, `${prefix}-${t.id}`] as const);
+  return Object.fromEntries(entries) as Record<TableId, string>;
+}
+
+/** The environment a runtime needs to find these resources. */
+export function resourceEnvironment(tables: TableNames, bucket: string): Record<string, string> {
+  const env: Record<string, string> = { [AUTH_BUCKET.envName]: bucket };
+  for (const t of Object.values(TABLES)) env[t.envName] = tables[t.id];
+  return env;
+}

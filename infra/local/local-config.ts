@@ -1,0 +1,55 @@
+import { resolve } from 'node:path';
+import { z } from 'zod';
+import { parseEnv } from '#commons/config/runtime-config.ts';
+
+/** Settings of the local runtime only (`npm start`); the cloud never reads these. */
+export const LOCAL_ENV = {
+  apiPort: 'ZAPFLEET_API_PORT',
+  wsPort: 'ZAPFLEET_WS_PORT',
+  dynamodbPort: 'ZAPFLEET_DYNAMODB_PORT',
+  s3Port: 'ZAPFLEET_S3_PORT',
+  stateDir: 'ZAPFLEET_STATE_DIR',
+  cacheDir: 'ZAPFLEET_CACHE_DIR',
+} as const;
+
+const port = z.coerce.number().int().min(0).max(65535);
+
+const schema = z.object({
+  [LOCAL_ENV.apiPort]: port.default(3000),
+  [LOCAL_ENV.wsPort]: port.default(3001),
+  [LOCAL_ENV.dynamodbPort]: port.default(8000),
+  [LOCAL_ENV.s3Port]: port.default(4569),
+  [LOCAL_ENV.stateDir]: z.string().min(1).optional(),
+  [LOCAL_ENV.cacheDir]: z.string().min(1).optional(),
+  AWS_ENDPOINT_URL: z.url().optional(),
+});
+
+export interface LocalConfig {
+  readonly apiPort: number;
+  readonly wsPort: number;
+  readonly dynamodbPort: number;
+  readonly s3Port: number;
+  /** Git-ignored folder for local secrets (JWT signing secret). */
+  readonly stateDir: string;
+  readonly cacheDir: string;
+  readonly externalEndpoint: string | undefined;
+}
+
+export function projectRoot(): string {
+  return resolve(import.meta.dirname, '..', '..');
+}
+
+export function loadLocalConfig(env: NodeJS.ProcessEnv): LocalConfig {
+  const parsed = parseEnv(schema, env);
+  const root = projectRoot();
+  return {
+    apiPort: parsed[LOCAL_ENV.apiPort],
+    wsPort: parsed[LOCAL_ENV.wsPort],
+    dynamodbPort: parsed[LOCAL_ENV.dynamodbPort],
+    s3Port: parsed[LOCAL_ENV.s3Port],
+    stateDir: parsed[LOCAL_ENV.stateDir] ?? resolve(root, '.local'),
+    cacheDir:
+      parsed[LOCAL_ENV.cacheDir] ?? resolve(root, 'node_modules', '.cache', 'zapfleet', 'dynamodb-local'),
+    externalEndpoint: parsed.AWS_ENDPOINT_URL,
+  };
+}

@@ -1,0 +1,48 @@
+/**
+ * `npm start`: the local runtime. Ctrl-C (or SIGTERM, or a crash) stops every
+ * child process it started.
+ */
+import { VERSION } from '#commons/version.ts';
+import { loadLocalConfig } from './local-config.ts';
+import { startLocalStack } from './local-stack.ts';
+
+const log = (msg: string): void => console.log(`[zapfleet] ${msg}`);
+
+async function main(): Promise<void> {
+  const config = loadLocalConfig(process.env);
+  log(`starting local stack v${VERSION}`);
+  const stack = await startLocalStack(config, log);
+  let stopping = false;
+  const shutdown = async (signal: string): Promise<void> => {
+    if (stopping) return;
+    stopping = true;
+    log(`${signal}: stopping`);
+    await stack.stop();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('uncaughtException', (err) => {
+    console.error(err);
+    void shutdown('uncaught exception');
+  });
+  console.log(
+    [
+      '',
+      `  zapfleet ${VERSION} — local stack ready`,
+      '',
+      `  HTTP API      ${stack.apiUrl}`,
+      `  health        ${stack.apiUrl}/v1/health`,
+      `  DynamoDB      ${stack.aws.dynamodbEndpoint}${stack.aws.external ? ' (external)' : ' (DynamoDB Local)'}`,
+      `  S3            ${stack.aws.s3Endpoint}${stack.aws.external ? ' (external)' : ' (s3rver)'}`,
+      '',
+      '  Ctrl-C stops everything.',
+      '',
+    ].join('\n'),
+  );
+}
+
+main().catch((err: unknown) => {
+  console.error(`[zapfleet] failed to start: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
+});

@@ -1,0 +1,48 @@
+import { randomBytes } from 'node:crypto';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { inject } from 'vitest';
+import { awsClientConfig, s3ClientConfig } from '#commons/aws/client-config.ts';
+import type { StorageConfig } from '#commons/config/runtime-config.ts';
+import { createLocalResources, type LocalResources } from '../../infra/local/aws/embedded-aws.ts';
+
+export interface TestAws extends LocalResources {
+  readonly dynamodb: DynamoDBClient;
+  readonly doc: DynamoDBDocumentClient;
+  readonly s3: S3Client;
+  readonly storage: StorageConfig;
+  destroy(): void;
+}
+
+/**
+ * A fresh, uniquely named set of tables and an auth bucket on the run's
+ * embedded services (real SDK clients, real wire protocol).
+ */
+export async function createTestAws(label = 't'): Promise<TestAws> {
+  const endpoints = inject('aws');
+  const prefix = `${label}-${randomBytes(4).toString('hex')}`;
+  const resources = await createLocalResources(endpoints, prefix);
+  const dynamodb = new DynamoDBClient(
+    awsClientConfig({ region: endpoints.region, endpoint: endpoints.dynamodbEndpoint }),
+  );
+  const s3 = new S3Client(s3ClientConfig({ region: endpoints.region, endpoint: endpoints.s3Endpoint }));
+  const doc = DynamoDBDocumentClient.from(dynamodb, { marshallOptions: { removeUndefinedValues: true } });
+  return {
+    ...resources,
+    dynamodb,
+    doc,
+    s3,
+    storage: {
+      region: endpoints.region,
+      dynamodbEndpoint: endpoints.dynamodbEndpoint,
+      s3Endpoint: endpoints.s3Endpoint,
+      tables: resources.tables,
+      authBucket: resources.bucket,
+    },
+    destroy: () => {
+      dynamodb.destroy();
+      s3.destroy();
+    },
+  };
+}
