@@ -17,6 +17,26 @@ export const ENV = {
   tableOutbox: 'ZAPFLEET_TABLE_OUTBOX',
   authBucket: 'ZAPFLEET_AUTH_BUCKET',
   logLevel: 'LOG_LEVEL',
+  // Auth of tenant tokens: HS256 secret locally, JWKS + issuer + audience in the cloud.
+  jwtSecret: 'ZAPFLEET_JWT_SECRET',
+  jwksUrl: 'ZAPFLEET_JWKS_URL',
+  jwtIssuer: 'ZAPFLEET_JWT_ISSUER',
+  jwtAudience: 'ZAPFLEET_JWT_AUDIENCE',
+  tenantClaim: 'ZAPFLEET_TENANT_CLAIM',
+  roleClaim: 'ZAPFLEET_ROLE_CLAIM',
+  // Control plane -> session host internal endpoint credential (never a tenant JWT).
+  internalToken: 'ZAPFLEET_INTERNAL_TOKEN',
+  hostRequestTimeoutMs: 'ZAPFLEET_HOST_REQUEST_TIMEOUT_MS',
+  // API Gateway WebSocket management endpoint (PostToConnection).
+  wsManagementEndpoint: 'ZAPFLEET_WS_MANAGEMENT_ENDPOINT',
+  eventLogTtlSeconds: 'ZAPFLEET_EVENT_LOG_TTL_SECONDS',
+  // Session host.
+  hostId: 'ZAPFLEET_HOST_ID',
+  hostEndpoint: 'ZAPFLEET_HOST_ENDPOINT',
+  hostPort: 'ZAPFLEET_HOST_PORT',
+  hostCapacity: 'ZAPFLEET_HOST_CAPACITY',
+  waWebSocketUrl: 'ZAPFLEET_WA_WEBSOCKET_URL',
+  waVersion: 'ZAPFLEET_WA_VERSION',
 } as const;
 
 export type EnvName = (typeof ENV)[keyof typeof ENV];
