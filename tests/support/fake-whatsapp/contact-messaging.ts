@@ -1,0 +1,206 @@
+import { type BinaryNode, getBinaryNodeChild, getBinaryNodeChildren, proto } from '@whiskeysockets/baileys';
+import { type FakeConnection, newStanzaId } from './connection.ts';
+import type { FakeContext } from './context.ts';
+import { lidJid, parseUserJid, pnJid } from './jids.ts';
+import { silenceLibsignalConsole } from './quiet-libsignal.ts';
+import type { SignalMessageType } from './signal-peer.ts';
+import {
+  type Companion,
+  companionJid,
+  type FakeUser,
+  type PendingDelivery,
+  type ReceivedMessage,
+  takeCompanionBundle,
+} from './world.ts';
+
+export interface SendTextOptions {
+  /** `pn` (default): `from=PN sender_lid=LID`; `lid`: `from=LID sender_pn=PN addressing_mode=lid`. */
+  addressing?: 'pn' | 'lid';
+  id?: string;
+}
+
+function unixNow(): number {
+  return Math.floor(Date.now() / 1000);
+}
+
+/** Sends `message` from `sender`'s device 0 to every linked device of `recipient`; returns the message id. */
+export function sendFromUser(
+  ctx: FakeContext,
+  sender: FakeUser,
+  recipient: FakeUser,
+  message: proto.IMessage,
+  options: SendTextOptions & { category?: 'peer' } = {},
+): string {
+  const delivery: PendingDelivery = {
+    sender,
+    message,
+    id: options.id ?? `3EB0${newStanzaId()}`,
+    timestamp: unixNow(),
+    addressing: options.addressing ?? 'pn',
+    ...(options.category ? { category: options.category } : {}),
+  };
+  for (const companion of recipient.companions.values()) {
+    if (companion.removed) continue;
+    if (companion.connection?.companion === companion && companion.connection.isOpen) {
+      enqueue(ctx, companion, () => deliver(ctx, companion, delivery, false));
+    } else {
+      companion.offlineQueue.push(delivery);
+    }
+  }
+  return delivery.id;
+}
+
+function enqueue(ctx: FakeContext, companion: Companion, task: () => Promise<void>): Promise<void> {
+  companion.deliveryChain = companion.deliveryChain.then(task).catch((err: unknown) => {
+    ctx.events.emit('decrypt-error', err instanceof Error ? err : new Error(String(err)));
+  });
+  return companion.deliveryChain;
+}
+
+async function deliver(_ctx: FakeContext, companion: Companion, delivery: PendingDelivery, offline: boolean) {
+  const connection = companion.connection;
+  if (!connection?.isOpen) {
+    companion.offlineQueue.push(delivery);
+    return;
+  }
+  const node = await encryptFor(companion, delivery);
+  if (offline) node.attrs.offline = '1';
+  connection.send(node);
+}
+
+async function encryptFor(companion: Companion, delivery: PendingDelivery): Promise<BinaryNode> {
+  const { sender } = delivery;
+  const release = silenceLibsignalConsole();
+  try {
+    const name = companion.user.pn;
+    if (!sender.primary.hasSession(name, companion.device)) {
+      await sender.primary.startSession(name, companion.device, takeCompanionBundle(companion));
+    }
+    const bytes = proto.Message.encode(delivery.message).finish();
+    const { type, ciphertext } = await sender.primary.encrypt(name, companion.device, bytes);
+    const attrs: Record<string, string> =
+      delivery.addressing === 'lid'
+        ? { from: lidJid(sender.lid), sender_pn: pnJid(sender.pn), addressing_mode: 'lid' }
+        : { from: pnJid(sender.pn), sender_lid: lidJid(sender.lid) };
+    return {
+      tag: 'message',
+      attrs: {
+        ...attrs,
+        id: delivery.id,
+        t: String(delivery.timestamp),
+        type: 'text',
+        notify: sender.name,
+        ...(delivery.category ? { category: delivery.category } : {}),
+      },
+      content: [{ tag: 'enc', attrs: { v: '2', type }, content: ciphertext }],
+    };
+  } finally {
+    release();
+  }
+}
+
+/** Sends what piled up while the companion was away, flagged offline, before `<ib><offline/>`. */
+export async function deliverOfflineQueue(ctx: FakeContext, companion: Companion): Promise<number> {
+  const queued = companion.offlineQueue.splice(0);
+  for (const delivery of queued) {
+    await enqueue(ctx, companion, () => deliver(ctx, companion, delivery, true));
+  }
+  return queued.length;
+}
+
+/** A `<message>` from a Baileys client: each simulated recipient device decrypts its copy; then ack. */
+export async function onClientMessage(
+  ctx: FakeContext,
+  connection: FakeConnection,
+  node: BinaryNode,
+): Promise<void> {
+  const sender = connection.companion;
+  const to = node.attrs.to ?? '';
+  const id = node.attrs.id ?? '';
+  if (sender) {
+    const participants = getBinaryNodeChildren(getBinaryNodeChild(node, 'participants'), 'to');
+    const copies = participants.length
+      ? participants.map((p) => ({ jid: p.attrs.jid ?? '', enc: getBinaryNodeChild(p, 'enc') }))
+      : [{ jid: to, enc: getBinaryNodeChild(node, 'enc') }];
+    for (const { jid, enc } of copies) {
+      await decryptCopy(ctx, sender, { id, to, jid, enc });
+    }
+  }
+  connection.send({ tag: 'ack', attrs: { class: 'message', id, from: to, t: String(unixNow()) } });
+  ctx.events.emit('message-acked', id);
+}
+
+async function decryptCopy(
+  ctx: FakeContext,
+  sender: Companion,
+  copy: { id: string; to: string; jid: string; enc: BinaryNode | undefined },
+): Promise<void> {
+  const address = parseUserJid(copy.jid);
+  const recipient = address ? ctx.world.userAt(address) : undefined;
+  const type = copy.enc?.attrs.type;
+  if (address?.device !== 0 || !recipient || !(copy.enc?.content instanceof Uint8Array)) return;
+  if (type !== 'pkmsg' && type !== 'msg') return;
+  try {
+    const plaintext = await recipient.primary.decrypt(
+      sender.user.pn,
+      sender.device,
+      type as SignalMessageType,
+      copy.enc.content,
+    );
+    const decoded = proto.Message.decode(plaintext);
+    const deviceSent = Boolean(decoded.deviceSentMessage);
+    const message = decoded.deviceSentMessage?.message ?? decoded;
+    const received: ReceivedMessage = {
+      id: copy.id,
+      from: companionJid(sender),
+      to: copy.to,
+      text: message.conversation ?? message.extendedTextMessage?.text ?? undefined,
+      message,
+      deviceSent,
+    };
+    recipient.inbox.push(received);
+    ctx.events.emit('message-received', recipient.pn, received);
+  } catch (err) {
+    ctx.events.emit('decrypt-error', err instanceof Error ? err : new Error(String(err)));
+  }
+}
+
+/** A receipt a client sent for a message it got: record it and ack it. */
+export function onClientReceipt(ctx: FakeContext, connection: FakeConnection, node: BinaryNode): void {
+  const receipt = {
+    id: node.attrs.id ?? '',
+    from: connection.companion ? companionJid(connection.companion) : '',
+    to: node.attrs.to ?? '',
+    type: node.attrs.type,
+  };
+  ctx.receipts.push(receipt);
+  ctx.events.emit('client-receipt', receipt);
+  const ack: BinaryNode = { tag: 'ack', attrs: { class: 'receipt', id: receipt.id, from: receipt.to } };
+  if (node.attrs.type) ack.attrs.type = node.attrs.type;
+  connection.send(ack);
+}
+
+/** A delivery (`type` undefined) or `read` receipt from `contact` for messages a companion sent. */
+export function sendReceiptToClients(
+  contact: FakeUser,
+  recipient: FakeUser,
+  ids: string[],
+  type?: 'read',
+): number {
+  const [first, ...rest] = ids;
+  if (!first) return 0;
+  let sent = 0;
+  for (const companion of recipient.companions.values()) {
+    const connection = companion.connection;
+    if (!connection?.isOpen) continue;
+    connection.send({
+      tag: 'receipt',
+      attrs: { from: pnJid(contact.pn), id: first, t: String(unixNow()), ...(type ? { type } : {}) },
+      content: rest.length
+        ? [{ tag: 'list', attrs: {}, content: rest.map((id) => ({ tag: 'item', attrs: { id } })) }]
+        : undefined,
+    });
+    sent += 1;
+  }
+  return sent;
+}

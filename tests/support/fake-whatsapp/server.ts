@@ -1,0 +1,239 @@
+import { EventEmitter } from 'node:events';
+import type { AddressInfo } from 'node:net';
+import { type BinaryNode, Curve } from '@whiskeysockets/baileys';
+import { WebSocketServer } from 'ws';
+import { type KeyPair, processCertAuthority } from './cert-authority.ts';
+import {
+  activeConnection,
+  endStream,
+  failNextLogin,
+  removeDevice,
+  replaceConnection,
+  sendFailure,
+} from './close-paths.ts';
+import { FakeConnection } from './connection.ts';
+import {
+  onClientMessage,
+  onClientReceipt,
+  type SendTextOptions,
+  sendFromUser,
+  sendReceiptToClients,
+} from './contact-messaging.ts';
+import type { ClientReceipt, FakeContext, FakeEvents, FakeOptions } from './context.ts';
+import { type HistorySyncContent, sendHistorySync } from './history-sync.ts';
+import { onClientIq } from './iq-handlers.ts';
+import { lidJid, pnJid } from './jids.ts';
+import { onClientPayload } from './login.ts';
+import { type LinkedDevice, PairingRegistry, scanQr } from './pairing.ts';
+import { silenceLibsignalConsole } from './quiet-libsignal.ts';
+import { waitForEvent } from './wait-for.ts';
+import { companionJid, type FakeUser, type ReceivedMessage, World } from './world.ts';
+
+export interface FakeWhatsAppOptions extends Partial<FakeOptions> {
+  /** Default 0 (any free port). */
+  port?: number;
+  /** Default 127.0.0.1; the fake only ever listens on loopback in tests. */
+  host?: string;
+}
+
+export interface UserInfo {
+  pn: string;
+  lid: string;
+  name: string;
+  jid: string;
+  lidJid: string;
+}
+
+export interface DeviceInfo {
+  jid: string;
+  lidJid: string;
+  pn: string;
+  device: number;
+  connected: boolean;
+  removed: boolean;
+  logins: number;
+  queued: number;
+}
+
+export interface ConnectionInfo {
+  id: number;
+  jid: string | undefined;
+  pairing: boolean;
+}
+
+export interface FakeWhatsApp {
+  /** Pass as Baileys' `waWebSocketUrl`. */
+  readonly url: string;
+  readonly port: number;
+  /** The CA key pinned into this process's Baileys; other processes install it with `installCertAuthorityKey`. */
+  readonly caPublicKey: Buffer;
+  readonly events: EventEmitter<FakeEvents>;
+  /** Receipts the Baileys clients sent for messages they received. */
+  readonly receipts: readonly ClientReceipt[];
+  createUser(options?: { pn?: string; name?: string }): UserInfo;
+  /** Links the client showing `qr` to `phone` (created when omitted); resolves after 515 was sent. */
+  scanQr(qr: string, options?: { phone?: string }): Promise<LinkedDevice>;
+  /** `from` (a contact's number) sends `text` to every linked device of `to`; resolves once on the wire or queued. */
+  sendText(from: string, to: string, text: string, options?: SendTextOptions): Promise<string>;
+  /** Delivery (default) or read receipt from `from` to `to`'s linked devices for messages they sent. */
+  sendReceipt(from: string, to: string, ids: string[], type?: 'read'): number;
+  /** What `pn`'s simulated device 0 decrypted from the clients. */
+  inbox(pn: string): readonly ReceivedMessage[];
+  waitForMessage(
+    pn: string,
+    accept?: (m: ReceivedMessage) => boolean,
+    timeoutMs?: number,
+  ): Promise<ReceivedMessage>;
+  waitForReceipt(accept: (r: ClientReceipt) => boolean, timeoutMs?: number): Promise<ClientReceipt>;
+  injectHistorySync(pn: string, content: HistorySyncContent): Promise<string>;
+  removeDevice(jid: string): boolean;
+  replaceConnection(jid: string): void;
+  endStream(jid: string): void;
+  dropConnection(jid: string): void;
+  stopAnsweringPings(jid: string): void;
+  sendFailure(jid: string, reason?: number): void;
+  failNextLogin(jid: string, reason: number): void;
+  linkedDevices(): DeviceInfo[];
+  connections(): ConnectionInfo[];
+  close(): Promise<void>;
+}
+
+const DEFAULTS: FakeOptions = {
+  qrRefs: 6,
+  qrRefTtlMs: 180_000,
+  historySyncOnFirstLogin: true,
+  closeGraceMs: 2_000,
+};
+
+function userInfo(user: FakeUser): UserInfo {
+  return { pn: user.pn, lid: user.lid, name: user.name, jid: pnJid(user.pn), lidJid: lidJid(user.lid) };
+}
+
+async function onStanza(ctx: FakeContext, connection: FakeConnection, node: BinaryNode): Promise<void> {
+  switch (node.tag) {
+    case 'iq':
+      if (node.attrs.type === 'get' || node.attrs.type === 'set') await onClientIq(ctx, connection, node);
+      return;
+    case 'message':
+      await onClientMessage(ctx, connection, node);
+      return;
+    case 'receipt':
+      onClientReceipt(ctx, connection, node);
+      return;
+    default:
+      // presence, chatstate, ack, ib(unified_session): nothing to model
+      return;
+  }
+}
+
+export async function createFakeWhatsApp(options: FakeWhatsAppOptions = {}): Promise<FakeWhatsApp> {
+  const { port = 0, host = '127.0.0.1', ...rest } = options;
+  const release = silenceLibsignalConsole();
+  const ctx: FakeContext = {
+    options: { ...DEFAULTS, ...Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined)) },
+    world: new World(),
+    authority: processCertAuthority(),
+    staticKey: Curve.generateKeyPair() as KeyPair,
+    pairing: new PairingRegistry(),
+    events: new EventEmitter<FakeEvents>(),
+    connections: new Set(),
+    receipts: [],
+    loginFailures: new Map(),
+  };
+  ctx.events.setMaxListeners(0);
+  const wss = new WebSocketServer({ port, host, path: '/ws/chat' });
+  await new Promise<void>((resolve, reject) => {
+    wss.once('listening', resolve);
+    wss.once('error', reject);
+  });
+  wss.on('connection', (ws) => {
+    const connection = new FakeConnection(ctx, ws, {
+      onClientPayload: (conn, clientStatic, payload) => onClientPayload(ctx, conn, clientStatic, payload),
+      onStanza: (conn, node) => onStanza(ctx, conn, node),
+    });
+    ctx.connections.add(connection);
+    ctx.events.emit('connection-open', connection);
+  });
+  const actualPort = (wss.address() as AddressInfo).port;
+
+  const user = (ref: string): FakeUser => {
+    const found = ctx.world.findUser(ref);
+    if (!found) throw new Error(`unknown user ${ref}`);
+    return found;
+  };
+  const flushDeliveries = async (target: FakeUser) => {
+    await Promise.all([...target.companions.values()].map((c) => c.deliveryChain));
+  };
+
+  return {
+    url: `ws://${host}:${actualPort}/ws/chat`,
+    port: actualPort,
+    caPublicKey: ctx.authority.publicKey,
+    events: ctx.events,
+    receipts: ctx.receipts,
+    createUser: (opts) => userInfo(ctx.world.createUser(opts)),
+    scanQr: (qr, opts) => scanQr(ctx, qr, opts?.phone ? user(opts.phone) : ctx.world.createUser()),
+    async sendText(from, to, text, opts) {
+      const recipient = user(to);
+      const id = sendFromUser(ctx, user(from), recipient, { conversation: text }, opts);
+      await flushDeliveries(recipient);
+      return id;
+    },
+    sendReceipt: (from, to, ids, type) => sendReceiptToClients(user(from), user(to), ids, type),
+    inbox: (pn) => user(pn).inbox,
+    async waitForMessage(pn, accept = () => true, timeoutMs = 10_000) {
+      const existing = user(pn).inbox.find(accept);
+      if (existing) return existing;
+      const [, message] = await waitForEvent(
+        ctx.events,
+        'message-received',
+        (to, m) => to === pn && accept(m),
+        timeoutMs,
+      );
+      return message;
+    },
+    async waitForReceipt(accept, timeoutMs = 10_000) {
+      const existing = ctx.receipts.find(accept);
+      if (existing) return existing;
+      const [receipt] = await waitForEvent(ctx.events, 'client-receipt', accept, timeoutMs);
+      return receipt;
+    },
+    async injectHistorySync(pn, content) {
+      const id = sendHistorySync(ctx, pn, content);
+      await flushDeliveries(user(pn));
+      return id;
+    },
+    removeDevice: (jid) => removeDevice(ctx, jid),
+    replaceConnection: (jid) => replaceConnection(activeConnection(ctx, jid)),
+    endStream: (jid) => endStream(activeConnection(ctx, jid)),
+    dropConnection: (jid) => activeConnection(ctx, jid).drop(),
+    stopAnsweringPings(jid) {
+      activeConnection(ctx, jid).answerPings = false;
+    },
+    sendFailure: (jid, reason) => sendFailure(activeConnection(ctx, jid), reason),
+    failNextLogin: (jid, reason) => failNextLogin(ctx, jid, reason),
+    linkedDevices: () =>
+      ctx.world.companions().map((c) => ({
+        jid: companionJid(c),
+        lidJid: lidJid(c.user.lid, c.device),
+        pn: c.user.pn,
+        device: c.device,
+        connected: Boolean(c.connection?.isOpen),
+        removed: c.removed,
+        logins: c.logins,
+        queued: c.offlineQueue.length,
+      })),
+    connections: () =>
+      [...ctx.connections].map((c) => ({
+        id: c.id,
+        jid: c.companion ? companionJid(c.companion) : undefined,
+        pairing: ctx.pairing.byConnection.has(c),
+      })),
+    async close() {
+      for (const connection of ctx.connections) connection.drop();
+      await new Promise<void>((resolve) => wss.close(() => resolve()));
+      ctx.events.removeAllListeners();
+      release();
+    },
+  };
+}
