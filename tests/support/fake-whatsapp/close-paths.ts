@@ -51,5 +51,6 @@ export function sendFailure(connection: FakeConnection, reason = 503): void {
 
 /** The next login of `jid` is refused with `<failure reason=…/>` instead of `<success/>`. */
 export function failNextLogin(ctx: FakeContext, jid: string, reason: number): void {
-  ctx.loginFailures.set(requireCompanion(ctx, jid).connection ? jid : jid, reason);
+  requireCompanion(ctx, jid);
+  ctx.loginFailures.set(jid, reason);
 }

@@ -19,7 +19,7 @@ export interface ConnectionHandlers {
     clientStatic: Buffer,
     payload: import('@whiskeysockets/baileys').proto.ClientPayload,
   ): Promise<void>;
-  onStanza: StanzaHandler;
+  onStanza(connection: FakeConnection, node: BinaryNode): Promise<void>;
 }
 
 let connectionSeq = 0;
@@ -134,7 +134,7 @@ export class FakeConnection {
   }
 
   private fail(err: unknown): void {
-    this.ctx.events.emit('decrypt-error', err instanceof Error ? err : new Error(String(err)));
+    this.ctx.events.emit('protocol-error', err instanceof Error ? err : new Error(String(err)));
     this.ws.terminate();
   }
 
@@ -144,6 +144,7 @@ export class FakeConnection {
     clearTimeout(this.closeTimer);
     this.pending.clear();
     this.ctx.connections.delete(this);
+    this.ctx.pairing.removeConnection(this);
     if (this.companion?.connection === this) this.companion.connection = undefined;
     this.ctx.events.emit('connection-closed', this);
   }

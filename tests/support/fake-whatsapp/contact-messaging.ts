@@ -57,7 +57,7 @@ function enqueue(ctx: FakeContext, companion: Companion, task: () => Promise<voi
   return companion.deliveryChain;
 }
 
-async function deliver(_ctx: FakeContext, companion: Companion, delivery: PendingDelivery, offline: boolean) {
+async function deliver(ctx: FakeContext, companion: Companion, delivery: PendingDelivery, offline: boolean) {
   const connection = companion.connection;
   if (!connection?.isOpen) {
     companion.offlineQueue.push(delivery);
@@ -66,6 +66,8 @@ async function deliver(_ctx: FakeContext, companion: Companion, delivery: Pendin
   const node = await encryptFor(companion, delivery);
   if (offline) node.attrs.offline = '1';
   connection.send(node);
+  const type = Array.isArray(node.content) ? (node.content[0]?.attrs.type ?? '') : '';
+  ctx.events.emit('message-delivered', companionJid(companion), delivery.id, type, offline);
 }
 
 async function encryptFor(companion: Companion, delivery: PendingDelivery): Promise<BinaryNode> {

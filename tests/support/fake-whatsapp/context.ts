@@ -27,11 +27,18 @@ export interface FakeEvents {
   'message-received': [user: string, message: ReceivedMessage];
   'client-receipt': [receipt: ClientReceipt];
   'message-acked': [id: string];
+  /** A copy the fake could not decrypt or deliver. */
   'decrypt-error': [error: Error];
+  /** A frame that broke the protocol; the connection was dropped. */
+  'protocol-error': [error: Error];
+  /** A message the fake put on the wire to a client (`type` is the Signal envelope type). */
+  'message-delivered': [jid: string, id: string, type: string, offline: boolean];
   'connection-open': [connection: FakeConnection];
   'connection-closed': [connection: FakeConnection];
   'device-linked': [jid: string];
   login: [jid: string];
+  /** An IQ from a client: `xmlns`, the first child's tag (e.g. `encrypt`/`count`) and whether it was answered. */
+  iq: [jid: string | undefined, xmlns: string, child: string, answered: boolean];
 }
 
 /** Everything a connection and its stanza handlers share. */

@@ -4,7 +4,7 @@ import type { FakeContext } from './context.ts';
 import { lidJid, parseUserJid, pnJid, SERVER_JID } from './jids.ts';
 import { onLinkCodeStage } from './pairing-code.ts';
 import type { PreKeyBundle } from './signal-peer.ts';
-import { type Companion, type FakeUser, takeCompanionBundle } from './world.ts';
+import { type Companion, companionJid, type FakeUser, takeCompanionBundle } from './world.ts';
 
 function children(node: BinaryNode | undefined): BinaryNode[] {
   return Array.isArray(node?.content) ? node.content : [];
@@ -32,6 +32,14 @@ export async function onClientIq(
 ): Promise<void> {
   const first = children(iq)[0];
   const companion = connection.companion;
+  const answered = iq.attrs.xmlns !== 'w:p' || connection.answerPings;
+  ctx.events.emit(
+    'iq',
+    companion ? companionJid(companion) : undefined,
+    iq.attrs.xmlns ?? '',
+    first?.tag ?? '',
+    answered,
+  );
   switch (iq.attrs.xmlns) {
     case 'w:p':
       if (connection.answerPings) connection.send(result(iq));

@@ -1,5 +1,5 @@
 import { createHmac, randomBytes, randomInt } from 'node:crypto';
-import { type BinaryNode, getBinaryNodeChild, getBinaryNodeChildren, proto } from '@whiskeysockets/baileys';
+import { type BinaryNode, getBinaryNodeChild, proto } from '@whiskeysockets/baileys';
 import { type FakeConnection, newStanzaId } from './connection.ts';
 import type { FakeContext } from './context.ts';
 import { lidJid, pnJid, SERVER_JID } from './jids.ts';
@@ -50,6 +50,11 @@ export class PairingRegistry {
 
   findByRef(ref: string): PendingRegistration | undefined {
     return this.byRef.get(ref);
+  }
+
+  removeConnection(connection: FakeConnection): void {
+    const registration = this.byConnection.get(connection);
+    if (registration) this.remove(registration);
   }
 
   remove(registration: PendingRegistration): void {
@@ -205,11 +210,4 @@ function verifyDeviceSignature(
   if (!signed.deviceSignature || !verify(identityKey, message, signed.deviceSignature)) {
     throw new PairingError('invalid device signature in pair-device-sign');
   }
-}
-
-export function pendingRefs(node: BinaryNode): string[] {
-  const pairDevice = getBinaryNodeChild(node, 'pair-device');
-  return getBinaryNodeChildren(pairDevice, 'ref').map((ref) =>
-    Buffer.from(ref.content as Uint8Array).toString(),
-  );
 }

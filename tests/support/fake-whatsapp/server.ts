@@ -53,6 +53,8 @@ export interface DeviceInfo {
   removed: boolean;
   logins: number;
   queued: number;
+  /** One-time pre-keys the client uploaded that nobody fetched yet. */
+  preKeys: number;
 }
 
 export interface ConnectionInfo {
@@ -222,6 +224,7 @@ export async function createFakeWhatsApp(options: FakeWhatsAppOptions = {}): Pro
         removed: c.removed,
         logins: c.logins,
         queued: c.offlineQueue.length,
+        preKeys: c.preKeys.size,
       })),
     connections: () =>
       [...ctx.connections].map((c) => ({
