@@ -101,7 +101,7 @@ export function connectEvent(
   const qsMulti: Record<string, string[]> = {};
   for (const [name, value] of query) {
     qs[name] = value;
-    (qsMulti[name] ??= []).push(value);
+    qsMulti[name] = [...(qsMulti[name] ?? []), value];
   }
   return {
     requestContext: requestContext(base, '$connect', 'CONNECT'),
