@@ -5,7 +5,11 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { inject } from 'vitest';
 import { awsClientConfig, s3ClientConfig } from '#commons/aws/client-config.ts';
 import type { StorageConfig } from '#commons/config/runtime-config.ts';
-import { createLocalResources, type LocalResources } from '../../infra/local/aws/embedded-aws.ts';
+import {
+  type AwsEndpoints,
+  createLocalResources,
+  type LocalResources,
+} from '../../infra/local/aws/embedded-aws.ts';
 
 export interface TestAws extends LocalResources {
   readonly dynamodb: DynamoDBClient;
@@ -20,7 +24,7 @@ export interface TestAws extends LocalResources {
  * embedded services (real SDK clients, real wire protocol).
  */
 export async function createTestAws(label = 't'): Promise<TestAws> {
-  const endpoints = inject('aws');
+  const endpoints = (globalThis as { __zapfleetAws?: AwsEndpoints }).__zapfleetAws ?? inject('aws');
   const prefix = `${label}-${randomBytes(4).toString('hex')}`;
   const resources = await createLocalResources(endpoints, prefix);
   const dynamodb = new DynamoDBClient(

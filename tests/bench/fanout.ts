@@ -1,0 +1,82 @@
+/**
+ * `npm run bench -- fanout [--subscribers N] [--events N]`: publish
+ * throughput and publish-to-receive latency through the local WebSocket
+ * gateway, beside a baseline of bare PostToConnection calls (no event log, no
+ * subscription lookup) measured in the same run. Prints JSON on the last line.
+ */
+import { performance } from 'node:perf_hooks';
+import { PostToConnectionCommand } from '@aws-sdk/client-apigatewaymanagementapi';
+import { startWsHarness } from '../events/ws-harness.ts';
+import { connectWs, type TestWsClient } from '../support/ws-test-client.ts';
+import { arg, percentile, withEmbeddedAws } from './bench-support.ts';
+
+await withEmbeddedAws(async () => {
+  const subscribers = arg('subscribers', 100);
+  const events = arg('events', 200);
+  const h = await startWsHarness();
+  const sessionId = 'ses_bench';
+  await h.putSession({ sessionId, tenantId: 'bench', status: 'CONNECTED' });
+  console.error(`connecting ${subscribers} subscribers`);
+  const clients: TestWsClient[] = [];
+  for (let i = 0; i < subscribers; i++) clients.push(await connectWs(h.url('bench:ADMIN')));
+  await Promise.all(
+    clients.map(async (c) => {
+      c.send({ action: 'subscribe', sessionId });
+      await c.waitFor((m) => m.type === 'subscribed');
+    }),
+  );
+  const connectionIds = await h.connections.subscribers(sessionId);
+
+  // Latency: each client records arrival time per seq.
+  const sentAt = new Map<number, number>();
+  const latencies: number[] = [];
+  for (const c of clients) {
+    c.socket.on('message', (data: Buffer) => {
+      const m = JSON.parse(data.toString()) as { seq?: number; data?: { bench?: number } };
+      const start = m.data?.bench !== undefined ? sentAt.get(m.data.bench) : undefined;
+      if (start !== undefined) latencies.push(performance.now() - start);
+    });
+  }
+
+  console.error(`publishing ${events} events to ${subscribers} subscribers`);
+  const t0 = performance.now();
+  for (let i = 0; i < events; i++) {
+    sentAt.set(i, performance.now());
+    await h.publisher.publish({ type: 'session:message', tenantId: 'bench', sessionId, data: { bench: i } });
+  }
+  const seconds = (performance.now() - t0) / 1000;
+  const expected = events * subscribers;
+  const deadline = Date.now() + 30_000;
+  while (latencies.length < expected && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+
+  // Baseline: the same deliveries as bare PostToConnection, no log and no lookup.
+  const baseLatencies: number[] = [];
+  const b0 = performance.now();
+  for (let i = 0; i < events; i++) {
+    const start = performance.now();
+    await Promise.all(
+      connectionIds.map((ConnectionId) =>
+        h.management.send(new PostToConnectionCommand({ ConnectionId, Data: Buffer.from('{"baseline":1}') })),
+      ),
+    );
+    baseLatencies.push(performance.now() - start);
+  }
+  const baseSeconds = (performance.now() - b0) / 1000;
+
+  for (const c of clients) c.socket.terminate();
+  await h.stop();
+  const result = {
+    subscribers,
+    events,
+    delivered: latencies.length,
+    perSecond: Math.round(expected / seconds),
+    p50Ms: percentile(latencies, 50),
+    p99Ms: percentile(latencies, 99),
+    baseline: {
+      perSecond: Math.round(expected / baseSeconds),
+      p50Ms: percentile(baseLatencies, 50),
+      p99Ms: percentile(baseLatencies, 99),
+    },
+  };
+  console.log(JSON.stringify(result));
+});

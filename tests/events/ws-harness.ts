@@ -1,0 +1,96 @@
+import { ApiGatewayManagementApiClient } from '@aws-sdk/client-apigatewaymanagementapi';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import pino from 'pino';
+import { ApiGatewayConnectionPoster } from '#commons/events/api-gateway-poster.ts';
+import { DynamoDbConnectionStore } from '#commons/events/dynamodb-connection-store.ts';
+import { DynamoDbEventLog } from '#commons/events/dynamodb-event-log.ts';
+import { createFanoutPublisher } from '#commons/events/fanout-publisher.ts';
+import type { ConnectionPoster } from '#commons/events/ports.ts';
+import {
+  createWebSocketHandler,
+  type SessionView,
+  type TokenCheck,
+  WEBSOCKET_ROUTES,
+} from '../../functions/ws/routes.ts';
+import { type LocalWebSocketGateway, startWebSocketGateway } from '../../infra/local/ws-gateway/gateway.ts';
+import { createTestAws, type TestAws } from '../support/aws.ts';
+
+/** Tokens in these tests are `tenant:role`; the real verifier is tested with the API. */
+export async function fakeCheckToken(token: string | undefined): Promise<TokenCheck> {
+  if (!token) return { ok: false, status: 401, code: 'UNAUTHENTICATED' };
+  const [tenantId, role] = token.split(':');
+  if (!tenantId || !role) return { ok: false, status: 401, code: 'UNAUTHENTICATED' };
+  if (role !== 'ADMIN' && role !== 'MASTER') return { ok: false, status: 403, code: 'FORBIDDEN' };
+  return { ok: true, principal: { tenantId, role } };
+}
+
+export interface WsHarness {
+  readonly aws: TestAws;
+  readonly gateway: LocalWebSocketGateway;
+  readonly publisher: ReturnType<typeof createFanoutPublisher>;
+  readonly connections: DynamoDbConnectionStore;
+  readonly events: DynamoDbEventLog;
+  readonly management: ApiGatewayManagementApiClient;
+  putSession(session: SessionView): Promise<void>;
+  url(token: string): string;
+  stop(): Promise<void>;
+}
+
+export async function startWsHarness(
+  options: { wrapPoster?: (p: ConnectionPoster) => ConnectionPoster } = {},
+) {
+  const aws = await createTestAws('ws');
+  const logger = pino({ level: 'silent' });
+  const connections = new DynamoDbConnectionStore(aws.doc, {
+    connectionsTable: aws.tables.connections,
+    subscriptionsTable: aws.tables.subscriptions,
+  });
+  const events = new DynamoDbEventLog(aws.doc, { table: aws.tables.events, ttlSeconds: 86_400 });
+  const sessions = {
+    get: async (sessionId: string) =>
+      (await aws.doc.send(new GetCommand({ TableName: aws.tables.sessions, Key: { sessionId } }))).Item as
+        | SessionView
+        | undefined,
+  };
+  let poster: ConnectionPoster | undefined;
+  const handler = createWebSocketHandler({
+    checkToken: fakeCheckToken,
+    sessions,
+    connections,
+    events,
+    poster: { post: (id, payload) => (poster as ConnectionPoster).post(id, payload) },
+    logger,
+  });
+  const gateway = await startWebSocketGateway({
+    port: 0,
+    routes: WEBSOCKET_ROUTES,
+    handler: async (event) => handler(event),
+  });
+  const management = new ApiGatewayManagementApiClient({
+    endpoint: gateway.managementEndpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
+  });
+  const realPoster = new ApiGatewayConnectionPoster(management);
+  poster = options.wrapPoster ? options.wrapPoster(realPoster) : realPoster;
+  const publisher = createFanoutPublisher({ log: events, connections, poster, logger });
+  const harness: WsHarness = {
+    aws,
+    gateway,
+    publisher,
+    connections,
+    events,
+    management,
+    putSession: async (session) => {
+      await aws.doc.send(new PutCommand({ TableName: aws.tables.sessions, Item: session }));
+    },
+    url: (token) => `${gateway.url}?token=${encodeURIComponent(token)}`,
+    stop: async () => {
+      await publisher.idle();
+      await gateway.stop();
+      management.destroy();
+      aws.destroy();
+    },
+  };
+  return harness;
+}
