@@ -1,0 +1,106 @@
+import { Annotations, Duration, SecretValue, Stack, type StackProps } from 'aws-cdk-lib';
+import { type ISecurityGroup, type IVpc, SubnetType } from 'aws-cdk-lib/aws-ec2';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import type { IBucket } from 'aws-cdk-lib/aws-s3';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import type { Construct } from 'constructs';
+import { ENV } from '#commons/config/env-names.ts';
+import { resourceEnvironment, type TableNames } from '#commons/storage/tables.ts';
+import { grantBucketPrefix, grantTables, type TableSet } from '../constructs/access.ts';
+import { LambdaHttpApi } from '../constructs/http-api.ts';
+import { LambdaWebSocketApi } from '../constructs/websocket-api.ts';
+import { ZapfleetFunction } from '../constructs/zapfleet-function.ts';
+import type { DeploymentConfig } from './deployment-config.ts';
+import { API_AUTH_ACCESS, API_TABLE_GRANTS, AUTH_PREFIX, WS_TABLE_GRANTS } from './grants.ts';
+
+export interface ApiStackProps extends StackProps {
+  readonly config: DeploymentConfig;
+  readonly tables: TableSet;
+  readonly tableNames: TableNames;
+  readonly authBucket: IBucket;
+  readonly internalToken: ISecret;
+  readonly vpc: IVpc;
+  readonly hostClientSecurityGroup: ISecurityGroup;
+}
+
+/** Control plane: HTTP API and WebSocket API, each on its own Lambda. */
+export class ApiStack extends Stack {
+  readonly httpApi: LambdaHttpApi;
+  readonly webSocketApi: LambdaWebSocketApi;
+  readonly apiFunction: ZapfleetFunction;
+  readonly wsFunction: ZapfleetFunction;
+
+  constructor(scope: Construct, id: string, props: ApiStackProps) {
+    super(scope, id, props);
+    const { config } = props;
+    const common = {
+      ...resourceEnvironment(props.tableNames, props.authBucket.bucketName),
+      ...authEnvironment(config),
+      [ENV.logLevel]: config.logLevel,
+    };
+    if (!config.jwksUrl || !config.jwtIssuer) {
+      Annotations.of(this).addWarningV2(
+        'zapfleet:auth-not-configured',
+        'jwksUrl and jwtIssuer are not set: the deployed API refuses every token until they are (npx cdk deploy -c jwksUrl=… -c jwtIssuer=…).',
+      );
+    }
+
+    this.apiFunction = new ZapfleetFunction(this, 'HttpHandler', {
+      entry: 'api',
+      description: 'zapfleet HTTP API (Hono)',
+      timeout: Duration.seconds(Math.ceil(config.hostRequestTimeoutMs / 1000) + 10),
+      logRetention: config.logRetentionDays,
+      environment: {
+        ...common,
+        [ENV.hostRequestTimeoutMs]: String(config.hostRequestTimeoutMs),
+        // Resolved by CloudFormation at deploy time: the value never appears in the template.
+        [ENV.internalToken]: SecretValue.secretsManager(props.internalToken.secretArn).unsafeUnwrap(),
+      },
+      vpc: props.vpc,
+      vpcSubnets: { subnetType: SubnetType.PRIVATE_WITH_EGRESS },
+      securityGroups: [props.hostClientSecurityGroup],
+    });
+    grantTables(this.apiFunction.function, props.tables, API_TABLE_GRANTS);
+    grantBucketPrefix(this.apiFunction.function, props.authBucket, AUTH_PREFIX, API_AUTH_ACCESS);
+    this.httpApi = new LambdaHttpApi(this, 'Http', {
+      handler: this.apiFunction.function,
+      rateLimit: config.httpRateLimit,
+      burstLimit: config.httpBurstLimit,
+      logRetention: config.logRetentionDays,
+    });
+
+    // The stage name is fixed here so the Lambda's endpoint can be built before the stage exists.
+    const wsStageName = 'live';
+    this.wsFunction = new ZapfleetFunction(this, 'WebSocketHandler', {
+      entry: 'ws',
+      description: 'zapfleet WebSocket routes',
+      memorySize: 256,
+      logRetention: config.logRetentionDays,
+      environment: common,
+    });
+    grantTables(this.wsFunction.function, props.tables, WS_TABLE_GRANTS);
+    this.webSocketApi = new LambdaWebSocketApi(this, 'WebSocket', {
+      handler: this.wsFunction.function,
+      stageName: wsStageName,
+      rateLimit: config.wsRateLimit,
+      burstLimit: config.wsBurstLimit,
+      logRetention: config.logRetentionDays,
+    });
+    this.wsFunction.function.addEnvironment(ENV.wsManagementEndpoint, this.webSocketApi.callbackUrl);
+    this.webSocketApi.stage.grantManagementApiAccess(this.wsFunction.function);
+  }
+
+  get functions(): readonly IFunction[] {
+    return [this.apiFunction.function, this.wsFunction.function];
+  }
+}
+
+function authEnvironment(config: DeploymentConfig): Record<string, string> {
+  return {
+    ...(config.jwksUrl ? { [ENV.jwksUrl]: config.jwksUrl } : {}),
+    ...(config.jwtIssuer ? { [ENV.jwtIssuer]: config.jwtIssuer } : {}),
+    [ENV.jwtAudience]: config.jwtAudience,
+    [ENV.tenantClaim]: config.tenantClaim,
+    [ENV.roleClaim]: config.roleClaim,
+  };
+}
