@@ -1,13 +1,80 @@
-import { Hono } from 'hono';
+import { OpenAPIHono } from '@hono/zod-openapi';
+import { bodyLimit } from 'hono/body-limit';
+import type { TokenVerifier } from '#commons/auth/token-verifier.ts';
+import { PayloadTooLargeError, RouteNotFoundError } from '#commons/errors/app-errors.ts';
+import type { ApiEnv } from './http/api-env.ts';
+import { authenticate } from './http/authenticate.ts';
+import { errorResponse } from './http/error-status.ts';
+import { requestId } from './http/request-id.ts';
+import { docsRoutes } from './routes/docs.ts';
 import { healthRoutes } from './routes/health.ts';
+import { sessionActionRoutes } from './routes/session-actions.ts';
+import { sessionMessagingRoutes } from './routes/session-messaging.ts';
+import { sessionRoutes } from './routes/sessions.ts';
+import type { UseCaseDependencies } from './use-cases/dependencies.ts';
 
-export interface ApiDependencies {
+export interface ApiDependencies extends UseCaseDependencies {
   readonly version: string;
+  readonly verifier: TokenVerifier;
 }
 
+export const MAX_BODY_BYTES = 64 * 1024;
+
 /** The HTTP API as a plain Hono app: the Lambda entry and the local server both serve it. */
-export function createApp(deps: ApiDependencies): Hono {
-  const app = new Hono();
+export function createApp(deps: ApiDependencies): OpenAPIHono<ApiEnv> {
+  const app = new OpenAPIHono<ApiEnv>();
+  app.use(requestId());
+  app.use(async (c, next) => {
+    const started = performance.now();
+    await next();
+    // Path parameters only; never headers, bodies or query strings (tokens, QR data).
+    deps.log.info(
+      {
+        requestId: c.get('requestId'),
+        method: c.req.method,
+        route: c.req.routePath,
+        status: c.res.status,
+        ms: Math.round(performance.now() - started),
+        tenantId: c.get('principal')?.tenantId,
+      },
+      'request',
+    );
+  });
+  app.use(
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: () => {
+        throw new PayloadTooLargeError(`request body over ${MAX_BODY_BYTES} bytes`);
+      },
+    }),
+  );
+  app.use('/v1/sessions', authenticate(deps.verifier));
+  app.use('/v1/sessions/*', authenticate(deps.verifier));
+
   app.route('/', healthRoutes(deps.version));
+  app.route('/', docsRoutes());
+  app.route('/', sessionRoutes(deps));
+  app.route('/', sessionActionRoutes(deps));
+  app.route('/', sessionMessagingRoutes(deps));
+
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
+    type: 'http',
+    scheme: 'bearer',
+    bearerFormat: 'JWT',
+    description: 'A tenant token: claims name the tenant and the role (MASTER or ADMIN).',
+  });
+  app.doc31('/v1/openapi.json', {
+    openapi: '3.1.0',
+    info: {
+      title: 'zapfleet API',
+      version: deps.version,
+      description: 'Multi-tenant WhatsApp sessions: create, link, run and send.',
+    },
+  });
+
+  app.notFound((c) =>
+    errorResponse(c, new RouteNotFoundError(`no route for ${c.req.method} ${c.req.path}`), deps.log),
+  );
+  app.onError((err, c) => errorResponse(c, err, deps.log));
   return app;
 }

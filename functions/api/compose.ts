@@ -1,10 +1,51 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { loadAuthConfig } from '#commons/auth/auth-config.ts';
+import { createTokenVerifier } from '#commons/auth/token-verifier.ts';
+import { awsClientConfig, s3ClientConfig } from '#commons/aws/client-config.ts';
+import { loadStorageConfig } from '#commons/config/runtime-config.ts';
+import { HttpHostClient } from '#commons/hosts/http-host-client.ts';
+import { createLogger } from '#commons/logging/logger.ts';
+import { DynamoDbHostDirectory } from '#commons/storage/dynamodb-host-directory.ts';
+import { DynamoDbSessionOutbox } from '#commons/storage/dynamodb-session-outbox.ts';
+import { DynamoDbSessionRepository } from '#commons/storage/dynamodb-session-repository.ts';
+import { S3SessionAuthState } from '#commons/storage/s3-auth-wipe.ts';
 import { VERSION } from '#commons/version.ts';
+import { loadApiConfig } from './api-config.ts';
 import { createApp } from './app.ts';
 
 /**
- * Composition root of the HTTP API: reads configuration once, builds clients
- * and wires the app. Used by the Lambda entry and by the local runtime.
+ * Composition root of the HTTP API: reads configuration once (failing loudly),
+ * builds clients and wires the app. Used by the Lambda entry and by the local runtime.
  */
-export function composeApi(_env: NodeJS.ProcessEnv): { app: ReturnType<typeof createApp> } {
-  return { app: createApp({ version: VERSION }) };
+export function composeApi(env: NodeJS.ProcessEnv): { app: ReturnType<typeof createApp> } {
+  const storage = loadStorageConfig(env);
+  const auth = loadAuthConfig(env);
+  const config = loadApiConfig(env);
+  const log = createLogger({ name: 'api', level: config.logLevel });
+  const dynamodb = new DynamoDBClient(
+    awsClientConfig({ region: storage.region, endpoint: storage.dynamodbEndpoint }),
+  );
+  const doc = DynamoDBDocumentClient.from(dynamodb, { marshallOptions: { removeUndefinedValues: true } });
+  const s3 = new S3Client(s3ClientConfig({ region: storage.region, endpoint: storage.s3Endpoint }));
+  const app = createApp({
+    version: VERSION,
+    verifier: createTokenVerifier(auth),
+    sessions: new DynamoDbSessionRepository({
+      client: doc,
+      sessionsTable: storage.tables.sessions,
+      sessionNamesTable: storage.tables.sessionNames,
+    }),
+    hosts: new DynamoDbHostDirectory({ client: doc, hostsTable: storage.tables.hosts }),
+    outbox: new DynamoDbSessionOutbox({ client: doc, outboxTable: storage.tables.outbox }),
+    authState: new S3SessionAuthState({ client: s3, bucket: storage.authBucket }),
+    hostClient: new HttpHostClient({
+      internalToken: config.internalToken,
+      timeoutMs: config.hostRequestTimeoutMs,
+    }),
+    log,
+    clock: () => new Date(),
+  });
+  return { app };
 }

@@ -3,6 +3,7 @@ import { serve } from '@hono/node-server';
 import { composeApi } from '../../functions/api/compose.ts';
 import { createLocalResources, type EmbeddedAws, startEmbeddedAws } from './aws/embedded-aws.ts';
 import type { LocalConfig } from './local-config.ts';
+import { ensureLocalSecrets } from './local-secrets.ts';
 
 export interface LocalStack {
   readonly apiUrl: string;
@@ -29,7 +30,8 @@ export async function startLocalStack(config: LocalConfig, log: (msg: string) =>
   };
   try {
     const resources = await createLocalResources(aws, 'zapfleet');
-    const env = { ...resources.env };
+    // Secrets come from the git-ignored state folder, created on the first start.
+    const env = { ...resources.env, ...ensureLocalSecrets(config.stateDir) };
     const { app } = composeApi({ ...process.env, ...env });
     const server = serve({ fetch: app.fetch, port: config.apiPort, hostname: '127.0.0.1' });
     await new Promise<void>((resolve, reject) => {

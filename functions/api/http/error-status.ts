@@ -1,0 +1,64 @@
+import type { Context } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import {
+  AppError,
+  type ErrorCode,
+  InternalError,
+  NoHostAvailableError,
+  PayloadTooLargeError,
+  ValidationFailedError,
+} from '#commons/errors/app-errors.ts';
+import type { Logger } from '#commons/logging/logger.ts';
+import type { ApiEnv } from './api-env.ts';
+
+/** The one place error codes become HTTP statuses; a new code without a status does not compile. */
+export const ERROR_STATUS = {
+  VALIDATION_FAILED: 400,
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  SESSION_NOT_FOUND: 404,
+  QR_NOT_AVAILABLE: 404,
+  SESSION_NAME_TAKEN: 409,
+  SESSION_NOT_CONNECTED: 409,
+  PAYLOAD_TOO_LARGE: 413,
+  INTERNAL: 500,
+  HOST_UNREACHABLE: 502,
+  NO_HOST_AVAILABLE: 503,
+  HOST_TIMEOUT: 504,
+} as const satisfies Record<ErrorCode, ContentfulStatusCode>;
+
+export interface ErrorBody {
+  error: { code: ErrorCode; message: string; details?: Record<string, unknown>; requestId: string };
+}
+
+/** Anything thrown becomes a typed error; unknown failures become INTERNAL without their message. */
+export function toAppError(err: unknown): AppError {
+  if (err instanceof AppError) return err;
+  if (err instanceof HTTPException) {
+    // Hono raises these for malformed JSON and oversized bodies before our code runs.
+    if (err.status === 413) return new PayloadTooLargeError('request body too large', { cause: err });
+    if (err.status === 400) return new ValidationFailedError('malformed JSON body', { cause: err });
+  }
+  return new InternalError('internal error', { cause: err });
+}
+
+export function errorResponse(c: Context<ApiEnv>, err: unknown, log: Logger): Response {
+  const error = toAppError(err);
+  const status = ERROR_STATUS[error.code];
+  const requestId = c.get('requestId') ?? 'unknown';
+  if (status >= 500) log.error({ err, requestId, code: error.code }, 'request failed');
+  if (error instanceof NoHostAvailableError) c.header('retry-after', String(error.retryAfterSeconds));
+  if (error.code === 'UNAUTHENTICATED') c.header('www-authenticate', 'Bearer');
+  const body: ErrorBody = {
+    error: {
+      code: error.code,
+      // An INTERNAL error's own message may carry internals; the caller gets a fixed one.
+      message: error.code === 'INTERNAL' ? 'internal error' : error.message,
+      ...(error.details && error.code !== 'INTERNAL' && { details: error.details }),
+      requestId,
+    },
+  };
+  return c.json(body, status);
+}

@@ -1,0 +1,110 @@
+import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
+import QRCode from 'qrcode';
+import type { ApiEnv } from '../http/api-env.ts';
+import { createRouter } from '../http/router.ts';
+import { bearerSecurity, errorResponses, SessionIdParams } from '../schemas/common-schemas.ts';
+import {
+  PairingCodeBody,
+  PairingCodeSchema,
+  QrQuery,
+  QrSchema,
+  SendMessageBody,
+  SentMessageSchema,
+} from '../schemas/session-schemas.ts';
+import type { UseCaseDependencies } from '../use-cases/dependencies.ts';
+import { currentQr, requestPairingCode, sendMessage } from '../use-cases/session-messaging.ts';
+
+const qr = createRoute({
+  method: 'get',
+  path: '/v1/sessions/{id}/qr',
+  tags: ['Linking'],
+  summary: 'The QR code to scan now, as JSON, PNG or SVG',
+  security: bearerSecurity,
+  request: { params: SessionIdParams, query: QrQuery },
+  responses: {
+    200: {
+      description: 'The current QR (never cached)',
+      content: {
+        'application/json': { schema: QrSchema },
+        'image/png': { schema: { type: 'string', format: 'binary' } },
+        'image/svg+xml': { schema: { type: 'string' } },
+      },
+    },
+    ...errorResponses([400, 404], { 404: 'SESSION_NOT_FOUND, or QR_NOT_AVAILABLE with the current status' }),
+  },
+});
+
+const pairingCode = createRoute({
+  method: 'post',
+  path: '/v1/sessions/{id}/pairing-code',
+  tags: ['Linking'],
+  summary: 'Get a pairing code to type on the phone instead of scanning',
+  security: bearerSecurity,
+  request: {
+    params: SessionIdParams,
+    body: { required: true, content: { 'application/json': { schema: PairingCodeBody } } },
+  },
+  responses: {
+    200: { description: 'The code', content: { 'application/json': { schema: PairingCodeSchema } } },
+    ...errorResponses([400, 404, 409, 413, 502, 504], {
+      409: 'Not running on a host (SESSION_NOT_CONNECTED)',
+    }),
+  },
+});
+
+const send = createRoute({
+  method: 'post',
+  path: '/v1/sessions/{id}/messages',
+  tags: ['Messages'],
+  summary: 'Send a text message (idempotent with idempotencyKey)',
+  security: bearerSecurity,
+  request: {
+    params: SessionIdParams,
+    body: { required: true, content: { 'application/json': { schema: SendMessageBody } } },
+  },
+  responses: {
+    201: {
+      description: 'Sent (or sent before under this key)',
+      content: { 'application/json': { schema: SentMessageSchema } },
+    },
+    ...errorResponses([400, 404, 409, 413, 502, 504], {
+      409: 'The session is not connected (SESSION_NOT_CONNECTED)',
+    }),
+  },
+});
+
+export function sessionMessagingRoutes(deps: UseCaseDependencies): OpenAPIHono<ApiEnv> {
+  const router = createRouter();
+  // Also on QR_NOT_AVAILABLE: a status answer must not be cached either.
+  router.use('/v1/sessions/:id/qr', async (c, next) => {
+    await next();
+    c.header('cache-control', 'no-store');
+  });
+  return router
+    .openapi(qr, async (c) => {
+      const current = await currentQr(deps, c.get('principal'), c.req.valid('param').id);
+      const format = c.req.valid('query').format;
+      if (format === 'png') {
+        const png = await QRCode.toBuffer(current.qr, { type: 'png', margin: 2, width: 320 });
+        return c.body(new Uint8Array(png), 200, { 'content-type': 'image/png' });
+      }
+      if (format === 'svg') {
+        const svg = await QRCode.toString(current.qr, { type: 'svg', margin: 2 });
+        return c.body(svg, 200, { 'content-type': 'image/svg+xml' });
+      }
+      return c.json(current, 200);
+    })
+    .openapi(pairingCode, async (c) => {
+      const result = await requestPairingCode(
+        deps,
+        c.get('principal'),
+        c.req.valid('param').id,
+        c.req.valid('json').phoneNumber,
+      );
+      return c.json({ code: result.code }, 200);
+    })
+    .openapi(send, async (c) => {
+      const sent = await sendMessage(deps, c.get('principal'), c.req.valid('param').id, c.req.valid('json'));
+      return c.json({ messageId: sent.messageId, status: sent.status }, 201);
+    });
+}

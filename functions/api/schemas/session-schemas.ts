@@ -1,0 +1,142 @@
+import { z } from '@hono/zod-openapi';
+import {
+  metadataSchema,
+  PHONE_NUMBER_PATTERN,
+  phoneNumberSchema,
+  type SessionRecord,
+  sessionNameSchema,
+} from '#commons/domain/session-record.ts';
+import { DESIRED_STATES, isQrCurrent, SESSION_STATUSES } from '#commons/domain/session-status.ts';
+import { tenantQueryField } from './common-schemas.ts';
+
+export const StatusSchema = z.enum(SESSION_STATUSES).openapi('SessionStatus', {
+  description:
+    'STOPPED → STARTING → QR → CONNECTED; DISCONNECTED (with statusReason) while reconnecting; LOGGED_OUT after unlinking; FAILED when given up.',
+});
+
+const StatusReasonSchema = z
+  .object({ code: z.string(), message: z.string(), action: z.string() })
+  .openapi('StatusReason');
+
+export const SessionSchema = z
+  .object({
+    id: z.string().openapi({ example: 'ses_abcdefghijklmnopqrst' }),
+    tenantId: z.string(),
+    name: z.string().optional(),
+    phoneNumber: z.string().optional(),
+    metadata: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])).optional(),
+    status: StatusSchema,
+    statusReason: StatusReasonSchema.optional(),
+    desired: z.enum(DESIRED_STATES),
+    me: z.object({ jid: z.string(), phoneNumber: z.string(), name: z.string().optional() }).optional(),
+    qrAvailable: z.boolean(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .openapi('Session');
+
+export type SessionView = z.infer<typeof SessionSchema>;
+
+export function toSessionView(record: SessionRecord, now: Date): SessionView {
+  return {
+    id: record.sessionId,
+    tenantId: record.tenantId,
+    ...(record.name !== undefined && { name: record.name }),
+    ...(record.phoneNumber !== undefined && { phoneNumber: record.phoneNumber }),
+    ...(record.metadata !== undefined && { metadata: record.metadata }),
+    status: record.status,
+    ...(record.statusReason !== undefined && { statusReason: record.statusReason }),
+    desired: record.desired,
+    ...(record.me !== undefined && { me: record.me }),
+    qrAvailable: isQrCurrent(record, now),
+    createdAt: record.createdAt,
+    updatedAt: record.updatedAt,
+  };
+}
+
+// Domain schemas are built before @hono/zod-openapi patches zod (zod 4 copies methods at
+// construction), so they are wrapped in a fresh schema that can carry OpenAPI metadata.
+const phoneInput = z
+  .string()
+  .pipe(phoneNumberSchema)
+  .openapi({
+    type: 'string',
+    example: '+49 151 23456789',
+    description: `International format; spaces, dashes and a leading + are accepted and stripped (stored as ${PHONE_NUMBER_PATTERN.source}).`,
+  });
+
+export const CreateSessionBody = z
+  .strictObject({
+    name: sessionNameSchema
+      .optional()
+      .openapi({ example: 'support-line', description: 'Unique in the tenant.' }),
+    phoneNumber: phoneInput.optional(),
+    metadata: metadataSchema.optional().openapi({
+      type: 'object',
+      description: 'Up to 32 keys of string/number/boolean/null, at most 2 KB as JSON.',
+    }),
+  })
+  .openapi('CreateSession');
+
+export const CreateSessionQuery = z.object({ tenantId: tenantQueryField });
+
+export const ListSessionsQuery = z.object({
+  tenantId: tenantQueryField,
+  limit: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(100)
+    .default(20)
+    .openapi({ param: { name: 'limit', in: 'query' }, type: 'integer', example: 20 }),
+  cursor: z
+    .string()
+    .max(512)
+    .regex(/^[A-Za-z0-9_-]+$/)
+    .optional()
+    .openapi({ param: { name: 'cursor', in: 'query' }, description: 'nextCursor of the previous page' }),
+  status: z
+    .enum(SESSION_STATUSES)
+    .optional()
+    .openapi({ param: { name: 'status', in: 'query' } }),
+});
+
+export const SessionPageSchema = z
+  .object({ sessions: z.array(SessionSchema), nextCursor: z.string().optional() })
+  .openapi('SessionPage');
+
+export const PairingCodeBody = z.strictObject({ phoneNumber: phoneInput }).openapi('PairingCodeRequest');
+export const PairingCodeSchema = z.object({ code: z.string() }).openapi('PairingCode');
+
+export const QrQuery = z.object({
+  format: z
+    .enum(['json', 'png', 'svg'])
+    .default('json')
+    .openapi({ param: { name: 'format', in: 'query' }, description: 'json (default), png or svg' }),
+});
+
+export const QrSchema = z
+  .object({ qr: z.string(), seq: z.number().int(), expiresAt: z.string() })
+  .openapi('Qr');
+
+/** A phone number, a user JID or a group JID. */
+const RECIPIENT = /^(?:\+?[1-9][0-9]{6,14}|[0-9]{6,20}@s\.whatsapp\.net|[0-9]{6,20}(?:-[0-9]{6,12})?@g\.us)$/;
+
+export const SendMessageBody = z
+  .strictObject({
+    to: z
+      .string()
+      .regex(RECIPIENT, 'expected a phone number or a WhatsApp JID')
+      .openapi({ example: '4915123456789' }),
+    text: z.string().min(1).max(4096).openapi({ example: 'Hello from zapfleet' }),
+    idempotencyKey: z
+      .string()
+      .regex(/^[A-Za-z0-9._:-]{1,128}$/)
+      .optional()
+      .openapi({ description: 'Repeating a key within 24 h returns the same messageId and sends once.' }),
+  })
+  .openapi('SendMessage');
+
+export const SentMessageSchema = z
+  .object({ messageId: z.string().openapi({ example: '3EB0A1B2C3D4E5F6A7B8C9' }), status: z.string() })
+  .openapi('SentMessage');

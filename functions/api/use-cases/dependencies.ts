@@ -1,0 +1,23 @@
+import type { PickIndex } from '#commons/domain/placement.ts';
+import type { SessionAuthState } from '#commons/domain/session-auth-state.ts';
+import type { SessionOutbox } from '#commons/domain/session-outbox.ts';
+import type { SessionRepository } from '#commons/domain/session-repository.ts';
+import type { HostClient } from '#commons/hosts/host-client.ts';
+import type { HostDirectory } from '#commons/hosts/host-directory.ts';
+import type { Logger } from '#commons/logging/logger.ts';
+
+/** Everything the use cases need, as ports; the composition root supplies adapters. */
+export interface UseCaseDependencies {
+  readonly sessions: SessionRepository;
+  readonly hosts: HostDirectory;
+  readonly hostClient: HostClient;
+  readonly outbox: SessionOutbox;
+  readonly authState: SessionAuthState;
+  readonly log: Logger;
+  readonly clock: () => Date;
+  readonly pickIndex?: PickIndex | undefined;
+  readonly newSessionId?: (() => string) | undefined;
+  readonly newMessageId?: (() => string) | undefined;
+  /** Seconds a caller should wait before retrying a start when no host is live. */
+  readonly noHostRetryAfterSeconds?: number | undefined;
+}

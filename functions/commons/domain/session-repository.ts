@@ -1,0 +1,52 @@
+import type { SessionRecord } from './session-record.ts';
+import type { DesiredState, SessionStatus } from './session-status.ts';
+
+/** Where session records live. The DynamoDB adapter is DynamoDbSessionRepository. */
+export interface SessionRepository {
+  /** Stores a new record and claims its name in the tenant; SessionNameTakenError when taken. */
+  create(record: SessionRecord): Promise<void>;
+  get(sessionId: string): Promise<SessionRecord | undefined>;
+  listByTenant(tenantId: string, query: SessionListQuery): Promise<SessionPage>;
+  /** Writes the API-owned control fields if the owner is still `expectedOwner`. */
+  updateControl(
+    sessionId: string,
+    expectedOwner: string | undefined,
+    patch: ControlPatch,
+  ): Promise<UpdateResult>;
+  /**
+   * Records a logout the API performed itself (no live host owned the session),
+   * fenced on owner and epoch so a host that claimed meanwhile wins.
+   */
+  markLoggedOut(session: SessionRecord, now: Date): Promise<UpdateResult>;
+  /** Removes the record and its name claim together. */
+  delete(session: SessionRecord): Promise<void>;
+}
+
+export interface SessionListQuery {
+  readonly limit: number;
+  readonly cursor?: SessionCursor | undefined;
+  readonly status?: SessionStatus | undefined;
+}
+
+export interface SessionCursor {
+  readonly createdKey: string;
+  readonly sessionId: string;
+}
+
+export interface SessionPage {
+  readonly items: readonly SessionRecord[];
+  readonly next?: SessionCursor | undefined;
+}
+
+export interface ControlPatch {
+  readonly desired: DesiredState;
+  /** `null` removes the assignment; undefined leaves it. */
+  readonly ownerHostId?: string | null | undefined;
+  readonly restartRequested?: string | undefined;
+  readonly logoutRequested?: boolean | undefined;
+  readonly now: Date;
+}
+
+export type UpdateResult =
+  | { readonly ok: true; readonly record: SessionRecord }
+  | { readonly ok: false; readonly reason: 'not-found' | 'conflict' };

@@ -1,0 +1,109 @@
+/**
+ * Typed errors every runtime can raise. Each carries a stable code; the HTTP
+ * API maps codes to statuses in exactly one place (functions/api/http/error-status.ts).
+ */
+export type ErrorCode =
+  | 'VALIDATION_FAILED'
+  | 'UNAUTHENTICATED'
+  | 'FORBIDDEN'
+  | 'NOT_FOUND'
+  | 'SESSION_NOT_FOUND'
+  | 'SESSION_NAME_TAKEN'
+  | 'NO_HOST_AVAILABLE'
+  | 'QR_NOT_AVAILABLE'
+  | 'SESSION_NOT_CONNECTED'
+  | 'HOST_UNREACHABLE'
+  | 'HOST_TIMEOUT'
+  | 'PAYLOAD_TOO_LARGE'
+  | 'INTERNAL';
+
+export interface ErrorOptions {
+  readonly cause?: unknown;
+  /** Safe to show to the caller (no secrets, no other tenant's data). */
+  readonly details?: Record<string, unknown>;
+}
+
+export abstract class AppError extends Error {
+  abstract readonly code: ErrorCode;
+  readonly details: Record<string, unknown> | undefined;
+  constructor(message: string, options: ErrorOptions = {}) {
+    super(message, { cause: options.cause });
+    this.details = options.details;
+  }
+}
+
+export class ValidationFailedError extends AppError {
+  override readonly name = 'ValidationFailedError';
+  readonly code = 'VALIDATION_FAILED';
+}
+
+export class UnauthenticatedError extends AppError {
+  override readonly name = 'UnauthenticatedError';
+  readonly code = 'UNAUTHENTICATED';
+}
+
+export class ForbiddenError extends AppError {
+  override readonly name = 'ForbiddenError';
+  readonly code = 'FORBIDDEN';
+}
+
+export class RouteNotFoundError extends AppError {
+  override readonly name = 'RouteNotFoundError';
+  readonly code = 'NOT_FOUND';
+}
+
+/** Also raised for another tenant's session: existence is never revealed. */
+export class SessionNotFoundError extends AppError {
+  override readonly name = 'SessionNotFoundError';
+  readonly code = 'SESSION_NOT_FOUND';
+  constructor(options: ErrorOptions = {}) {
+    super('session not found', options);
+  }
+}
+
+export class SessionNameTakenError extends AppError {
+  override readonly name = 'SessionNameTakenError';
+  readonly code = 'SESSION_NAME_TAKEN';
+}
+
+export class NoHostAvailableError extends AppError {
+  override readonly name = 'NoHostAvailableError';
+  readonly code = 'NO_HOST_AVAILABLE';
+  /** Seconds after which a retry is worth it. */
+  readonly retryAfterSeconds: number;
+  constructor(message: string, options: ErrorOptions & { retryAfterSeconds: number }) {
+    super(message, options);
+    this.retryAfterSeconds = options.retryAfterSeconds;
+  }
+}
+
+export class QrNotAvailableError extends AppError {
+  override readonly name = 'QrNotAvailableError';
+  readonly code = 'QR_NOT_AVAILABLE';
+}
+
+export class SessionNotConnectedError extends AppError {
+  override readonly name = 'SessionNotConnectedError';
+  readonly code = 'SESSION_NOT_CONNECTED';
+}
+
+export class HostUnreachableError extends AppError {
+  override readonly name = 'HostUnreachableError';
+  readonly code = 'HOST_UNREACHABLE';
+}
+
+export class HostTimeoutError extends AppError {
+  override readonly name = 'HostTimeoutError';
+  readonly code = 'HOST_TIMEOUT';
+}
+
+export class PayloadTooLargeError extends AppError {
+  override readonly name = 'PayloadTooLargeError';
+  readonly code = 'PAYLOAD_TOO_LARGE';
+}
+
+/** A broken invariant or an unexpected dependency failure; details never reach the caller. */
+export class InternalError extends AppError {
+  override readonly name = 'InternalError';
+  readonly code = 'INTERNAL';
+}

@@ -1,0 +1,19 @@
+/** A session host as registered in the hosts table (written by the host's heartbeat). */
+export interface HostRecord {
+  readonly hostId: string;
+  /** Base URL of its internal HTTP endpoint, e.g. `http://10.0.1.5:8080`. */
+  readonly endpoint: string;
+  readonly capacity: number;
+  /** Sessions it owns. */
+  readonly load: number;
+  readonly heartbeatVersion: number;
+  /** Epoch ms, informational. */
+  readonly heartbeatAt: number;
+  /** Epoch seconds: last heartbeat + lease. Live only while greater than now. */
+  readonly expiresAt: number;
+  readonly draining?: boolean | undefined;
+}
+
+export function isLive(host: Pick<HostRecord, 'expiresAt'>, now: Date): boolean {
+  return host.expiresAt > now.getTime() / 1000;
+}

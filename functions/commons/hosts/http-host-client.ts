@@ -1,0 +1,102 @@
+import { z } from 'zod';
+import { HostTimeoutError, HostUnreachableError, SessionNotConnectedError } from '../errors/app-errors.ts';
+import type { HostClient, HostMessage, HostSendResult } from './host-client.ts';
+
+export interface HttpHostClientOptions {
+  /** Internal credential the hosts accept; never a tenant's token. */
+  readonly internalToken: string;
+  /** Covers connect, headers and body; a dead host never holds a request longer. */
+  readonly timeoutMs: number;
+  readonly fetch?: typeof fetch;
+}
+
+const sendResultSchema = z.object({ messageId: z.string(), status: z.string() });
+const pairingCodeSchema = z.object({ code: z.string().min(1) });
+
+/** HostClient over the hosts' internal HTTP endpoint. */
+export class HttpHostClient implements HostClient {
+  readonly #options: HttpHostClientOptions;
+  readonly #fetch: typeof fetch;
+
+  constructor(options: HttpHostClientOptions) {
+    this.#options = options;
+    this.#fetch = options.fetch ?? fetch;
+  }
+
+  async sendMessage(endpoint: string, sessionId: string, message: HostMessage): Promise<HostSendResult> {
+    const body = await this.#post(
+      endpoint,
+      `/internal/sessions/${encodeURIComponent(sessionId)}/messages`,
+      message,
+    );
+    return parse(sendResultSchema, body);
+  }
+
+  async requestPairingCode(
+    endpoint: string,
+    sessionId: string,
+    phoneNumber: string,
+  ): Promise<{ code: string }> {
+    const body = await this.#post(
+      endpoint,
+      `/internal/sessions/${encodeURIComponent(sessionId)}/pairing-code`,
+      {
+        phoneNumber,
+      },
+    );
+    return parse(pairingCodeSchema, body);
+  }
+
+  async nudge(endpoint: string, sessionId: string): Promise<void> {
+    await this.#post(endpoint, '/internal/nudge', { sessionId });
+  }
+
+  async #post(endpoint: string, path: string, payload: unknown): Promise<unknown> {
+    const url = new URL(path, endpoint.endsWith('/') ? endpoint : `${endpoint}/`);
+    const signal = AbortSignal.timeout(this.#options.timeoutMs);
+    try {
+      const response = await this.#fetch(url, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${this.#options.internalToken}`,
+          'content-type': 'application/json',
+        },
+        body: JSON.stringify(payload),
+        signal,
+      });
+      const text = await response.text();
+      if (response.status === 409 || response.status === 404) {
+        throw new SessionNotConnectedError('the session is not connected on its host', {
+          details: { hostStatus: response.status },
+        });
+      }
+      if (!response.ok) {
+        throw new HostUnreachableError(`session host answered ${response.status}`, {
+          details: { hostStatus: response.status },
+        });
+      }
+      if (text === '') return undefined;
+      try {
+        return JSON.parse(text);
+      } catch (cause) {
+        throw new HostUnreachableError('session host answered with malformed JSON', { cause });
+      }
+    } catch (err) {
+      if (err instanceof SessionNotConnectedError || err instanceof HostUnreachableError) throw err;
+      if (signal.aborted) {
+        throw new HostTimeoutError(`session host did not answer within ${this.#options.timeoutMs} ms`, {
+          cause: err,
+        });
+      }
+      throw new HostUnreachableError('session host unreachable', { cause: err });
+    }
+  }
+}
+
+function parse<T>(schema: z.ZodType<T>, body: unknown): T {
+  const result = schema.safeParse(body);
+  if (result.success) return result.data;
+  throw new HostUnreachableError('session host answered with an unexpected body', {
+    cause: result.error,
+  });
+}

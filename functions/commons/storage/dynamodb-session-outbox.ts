@@ -1,0 +1,57 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { OutboxEntry, SessionOutbox } from '../domain/session-outbox.ts';
+
+export interface DynamoDbSessionOutboxOptions {
+  readonly client: DynamoDBDocumentClient;
+  readonly outboxTable: string;
+}
+
+export class DynamoDbSessionOutbox implements SessionOutbox {
+  readonly #doc: DynamoDBDocumentClient;
+  readonly #table: string;
+
+  constructor(options: DynamoDbSessionOutboxOptions) {
+    this.#doc = options.client;
+    this.#table = options.outboxTable;
+  }
+
+  async reserve(entry: OutboxEntry, now: Date): Promise<{ created: boolean; entry: OutboxEntry }> {
+    try {
+      // An expired row (TTL deletes lazily) counts as absent and is replaced.
+      await this.#doc.send(
+        new PutCommand({
+          TableName: this.#table,
+          Item: entry,
+          ConditionExpression: 'attribute_not_exists(sessionId) OR expiresAt <= :now',
+          ExpressionAttributeValues: { ':now': Math.floor(now.getTime() / 1000) },
+        }),
+      );
+      return { created: true, entry };
+    } catch (err) {
+      if (!(err instanceof ConditionalCheckFailedException)) throw err;
+      const { Item } = await this.#doc.send(
+        new GetCommand({
+          TableName: this.#table,
+          Key: { sessionId: entry.sessionId, idempotencyKey: entry.idempotencyKey },
+          ConsistentRead: true,
+        }),
+      );
+      if (!Item) throw err;
+      return { created: false, entry: Item as OutboxEntry };
+    }
+  }
+
+  async markSent(sessionId: string, idempotencyKey: string, status: string, now: Date): Promise<void> {
+    await this.#doc.send(
+      new UpdateCommand({
+        TableName: this.#table,
+        Key: { sessionId, idempotencyKey },
+        UpdateExpression: 'SET sentAt = :now, #status = :status',
+        ConditionExpression: 'attribute_exists(sessionId)',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':now': now.toISOString(), ':status': status },
+      }),
+    );
+  }
+}

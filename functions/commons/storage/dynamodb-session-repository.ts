@@ -1,0 +1,236 @@
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { type SessionRecord, tenantNameKey } from '../domain/session-record.ts';
+import type {
+  ControlPatch,
+  SessionCursor,
+  SessionListQuery,
+  SessionPage,
+  SessionRepository,
+  UpdateResult,
+} from '../domain/session-repository.ts';
+import { LOGGED_OUT_BY_REQUEST } from '../domain/session-status.ts';
+import { SessionNameTakenError, SessionNotFoundError } from '../errors/app-errors.ts';
+import { INDEX } from './tables.ts';
+
+export interface DynamoDbSessionRepositoryOptions {
+  readonly client: DynamoDBDocumentClient;
+  readonly sessionsTable: string;
+  readonly sessionNamesTable: string;
+}
+
+/** Pages read before a filtered list returns a short page with a cursor. */
+const MAX_QUERY_ROUNDS = 10;
+
+export class DynamoDbSessionRepository implements SessionRepository {
+  readonly #doc: DynamoDBDocumentClient;
+  readonly #sessions: string;
+  readonly #names: string;
+
+  constructor(options: DynamoDbSessionRepositoryOptions) {
+    this.#doc = options.client;
+    this.#sessions = options.sessionsTable;
+    this.#names = options.sessionNamesTable;
+  }
+
+  async create(record: SessionRecord): Promise<void> {
+    const putSession = {
+      Put: {
+        TableName: this.#sessions,
+        Item: record,
+        ConditionExpression: 'attribute_not_exists(sessionId)',
+      },
+    };
+    if (record.name === undefined) {
+      await this.#doc.send(new TransactWriteCommand({ TransactItems: [putSession] }));
+      return;
+    }
+    try {
+      await this.#doc.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            putSession,
+            {
+              Put: {
+                TableName: this.#names,
+                Item: {
+                  tenantName: tenantNameKey(record.tenantId, record.name),
+                  sessionId: record.sessionId,
+                },
+                ConditionExpression: 'attribute_not_exists(tenantName)',
+              },
+            },
+          ],
+        }),
+      );
+    } catch (err) {
+      const reasons = err instanceof TransactionCanceledException ? (err.CancellationReasons ?? []) : [];
+      if (reasons[1]?.Code === 'ConditionalCheckFailed') {
+        throw new SessionNameTakenError(`a session named "${record.name}" already exists`, { cause: err });
+      }
+      throw err;
+    }
+  }
+
+  async get(sessionId: string): Promise<SessionRecord | undefined> {
+    const { Item } = await this.#doc.send(
+      new GetCommand({ TableName: this.#sessions, Key: { sessionId }, ConsistentRead: true }),
+    );
+    return Item as SessionRecord | undefined;
+  }
+
+  async listByTenant(tenantId: string, query: SessionListQuery): Promise<SessionPage> {
+    const items: SessionRecord[] = [];
+    let start: Record<string, unknown> | undefined = query.cursor && {
+      tenantId,
+      createdKey: query.cursor.createdKey,
+      sessionId: query.cursor.sessionId,
+    };
+    for (let round = 0; round < MAX_QUERY_ROUNDS; round++) {
+      const page = await this.#doc.send(
+        new QueryCommand({
+          TableName: this.#sessions,
+          IndexName: INDEX.sessionsByTenant,
+          KeyConditionExpression: 'tenantId = :t',
+          ExpressionAttributeValues: { ':t': tenantId, ...(query.status && { ':s': query.status }) },
+          ...(query.status && {
+            FilterExpression: '#status = :s',
+            ExpressionAttributeNames: { '#status': 'status' },
+          }),
+          Limit: query.limit - items.length,
+          ExclusiveStartKey: start,
+        }),
+      );
+      items.push(...((page.Items ?? []) as SessionRecord[]));
+      start = page.LastEvaluatedKey;
+      if (!start) return { items };
+      if (items.length >= query.limit)
+        return { items, next: cursorOf(items[items.length - 1] as SessionRecord) };
+    }
+    const last = start ?? {};
+    return { items, next: { createdKey: last.createdKey as string, sessionId: last.sessionId as string } };
+  }
+
+  async updateControl(
+    sessionId: string,
+    expectedOwner: string | undefined,
+    patch: ControlPatch,
+  ): Promise<UpdateResult> {
+    const set = ['desired = :desired', 'updatedAt = :now'];
+    const remove: string[] = [];
+    const values: Record<string, unknown> = { ':desired': patch.desired, ':now': patch.now.toISOString() };
+    if (patch.ownerHostId === null) remove.push('ownerHostId');
+    else if (patch.ownerHostId !== undefined) {
+      set.push('ownerHostId = :owner');
+      values[':owner'] = patch.ownerHostId;
+    }
+    if (patch.restartRequested !== undefined) {
+      set.push('restartRequested = :restart');
+      values[':restart'] = patch.restartRequested;
+    }
+    if (patch.logoutRequested !== undefined) {
+      set.push('logoutRequested = :logout');
+      values[':logout'] = patch.logoutRequested;
+    }
+    let condition = 'attribute_exists(sessionId) AND ';
+    if (expectedOwner === undefined) condition += 'attribute_not_exists(ownerHostId)';
+    else {
+      condition += 'ownerHostId = :expectedOwner';
+      values[':expectedOwner'] = expectedOwner;
+    }
+    return this.#update(sessionId, {
+      UpdateExpression: `SET ${set.join(', ')}${remove.length ? ` REMOVE ${remove.join(', ')}` : ''}`,
+      ConditionExpression: condition,
+      ExpressionAttributeValues: values,
+    });
+  }
+
+  async markLoggedOut(session: SessionRecord, now: Date): Promise<UpdateResult> {
+    const values: Record<string, unknown> = {
+      ':status': 'LOGGED_OUT',
+      ':reason': LOGGED_OUT_BY_REQUEST,
+      ':stopped': 'STOPPED',
+      ':now': now.toISOString(),
+      ':epoch': session.epoch,
+    };
+    let condition = 'attribute_exists(sessionId) AND epoch = :epoch AND ';
+    if (session.ownerHostId === undefined) condition += 'attribute_not_exists(ownerHostId)';
+    else {
+      condition += 'ownerHostId = :owner';
+      values[':owner'] = session.ownerHostId;
+    }
+    return this.#update(session.sessionId, {
+      UpdateExpression:
+        'SET #status = :status, statusReason = :reason, desired = :stopped, updatedAt = :now REMOVE qr, me, logoutRequested',
+      ConditionExpression: condition,
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: values,
+    });
+  }
+
+  async delete(session: SessionRecord): Promise<void> {
+    const deleteSession = {
+      Delete: {
+        TableName: this.#sessions,
+        Key: { sessionId: session.sessionId },
+        ConditionExpression: 'attribute_exists(sessionId)',
+      },
+    };
+    const items =
+      session.name === undefined
+        ? [deleteSession]
+        : [
+            deleteSession,
+            {
+              Delete: {
+                TableName: this.#names,
+                Key: { tenantName: tenantNameKey(session.tenantId, session.name) },
+              },
+            },
+          ];
+    try {
+      await this.#doc.send(new TransactWriteCommand({ TransactItems: items }));
+    } catch (err) {
+      if (err instanceof TransactionCanceledException) throw new SessionNotFoundError({ cause: err });
+      throw err;
+    }
+  }
+
+  async #update(
+    sessionId: string,
+    input: {
+      UpdateExpression: string;
+      ConditionExpression: string;
+      ExpressionAttributeValues: Record<string, unknown>;
+      ExpressionAttributeNames?: Record<string, string>;
+    },
+  ): Promise<UpdateResult> {
+    try {
+      const { Attributes } = await this.#doc.send(
+        new UpdateCommand({
+          TableName: this.#sessions,
+          Key: { sessionId },
+          ReturnValues: 'ALL_NEW',
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+          ...input,
+        }),
+      );
+      return { ok: true, record: Attributes as SessionRecord };
+    } catch (err) {
+      if (err instanceof ConditionalCheckFailedException) {
+        return { ok: false, reason: err.Item ? 'conflict' : 'not-found' };
+      }
+      throw err;
+    }
+  }
+}
+
+function cursorOf(record: SessionRecord): SessionCursor {
+  return { createdKey: record.createdKey, sessionId: record.sessionId };
+}

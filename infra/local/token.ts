@@ -1,0 +1,54 @@
+/**
+ * `npm run token -- --tenant T --role ADMIN [--ttl 1h] [--subject S]`: a token
+ * the local API accepts. A short human line goes to stderr; the token alone is
+ * the last line of stdout, so `TOKEN=$(npm run -s token -- ...)` works.
+ */
+import { parseArgs } from 'node:util';
+import { SignJWT } from 'jose';
+import { loadAuthConfig } from '#commons/auth/auth-config.ts';
+import { TENANT_ID_PATTERN } from '#commons/domain/session-record.ts';
+import { loadLocalConfig } from './local-config.ts';
+import { ensureLocalSecrets } from './local-secrets.ts';
+
+const TTL = /^([1-9][0-9]*)([smhd])$/;
+const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400 };
+
+function fail(message: string): never {
+  process.stderr.write(
+    `token: ${message}\nusage: npm run token -- --tenant T --role ADMIN|MASTER [--ttl 1h] [--subject S]\n`,
+  );
+  process.exit(2);
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      tenant: { type: 'string' },
+      role: { type: 'string', default: 'ADMIN' },
+      ttl: { type: 'string', default: '1h' },
+      subject: { type: 'string' },
+    },
+  });
+  const tenant = values.tenant ?? fail('--tenant is required');
+  if (!TENANT_ID_PATTERN.test(tenant)) fail('--tenant must be 1–64 of A-Z a-z 0-9 _ -');
+  const ttl = TTL.exec(values.ttl) ?? fail('--ttl must look like 30s, 15m, 1h or 7d');
+  const seconds = Number(ttl[1]) * (UNIT_SECONDS[ttl[2] ?? 's'] ?? 1);
+  // Any role is signed on purpose: a token for an unknown role shows the API answering 403.
+  const role = values.role;
+  const { stateDir } = loadLocalConfig(process.env);
+  // The same parse the local API does, so claim names, issuer and audience always match it.
+  const auth = loadAuthConfig({ ...process.env, ...ensureLocalSecrets(stateDir) });
+  if (auth.mode !== 'secret') fail('local tokens need the HS256 secret, not a JWKS URL');
+  const jwt = new SignJWT({ [auth.tenantClaim]: tenant, [auth.roleClaim]: role })
+    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+    .setIssuer(auth.issuer ?? '')
+    .setAudience(auth.audience ?? '')
+    .setIssuedAt()
+    .setExpirationTime(`${seconds}s`);
+  if (values.subject) jwt.setSubject(values.subject);
+  const token = await jwt.sign(new TextEncoder().encode(auth.secret));
+  process.stderr.write(`token for tenant ${tenant}, role ${role}, valid ${values.ttl}:\n`);
+  process.stdout.write(`${token}\n`);
+}
+
+main().catch((err: unknown) => fail(err instanceof Error ? err.message : String(err)));

@@ -1,0 +1,187 @@
+import { ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
+import { DeleteCommand, GetCommand, PutCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { SignJWT } from 'jose';
+import { createTokenVerifier } from '#commons/auth/token-verifier.ts';
+import type { SessionRecord } from '#commons/domain/session-record.ts';
+import type { HostRecord } from '#commons/hosts/host-record.ts';
+import { createLogger } from '#commons/logging/logger.ts';
+import { DynamoDbHostDirectory } from '#commons/storage/dynamodb-host-directory.ts';
+import { DynamoDbSessionOutbox } from '#commons/storage/dynamodb-session-outbox.ts';
+import { DynamoDbSessionRepository } from '#commons/storage/dynamodb-session-repository.ts';
+import { S3SessionAuthState } from '#commons/storage/s3-auth-wipe.ts';
+import { AUTH_BUCKET } from '#commons/storage/tables.ts';
+import { createApp } from '../../../functions/api/app.ts';
+import { createTestAws, type TestAws } from '../../support/aws.ts';
+import { FakeHostClient } from './fake-host-client.ts';
+
+export const TEST_SECRET = 'test-secret-test-secret-test-secret-0123456789';
+export const TEST_ISSUER = 'zapfleet-test';
+export const TEST_AUDIENCE = 'zapfleet-api';
+
+export interface TokenOptions {
+  tenant?: string;
+  role?: unknown;
+  secret?: string;
+  issuer?: string;
+  audience?: string;
+  expiresIn?: string | number;
+}
+
+export async function signToken(options: TokenOptions = {}): Promise<string> {
+  const claims: Record<string, unknown> = { role: options.role ?? 'ADMIN' };
+  if (options.tenant !== undefined) claims.tenant = options.tenant;
+  return new SignJWT(claims)
+    .setProtectedHeader({ alg: 'HS256' })
+    .setIssuer(options.issuer ?? TEST_ISSUER)
+    .setAudience(options.audience ?? TEST_AUDIENCE)
+    .setIssuedAt()
+    .setSubject('test-user')
+    .setExpirationTime(options.expiresIn ?? '10m')
+    .sign(new TextEncoder().encode(options.secret ?? TEST_SECRET));
+}
+
+/** An unsigned token (`alg: none`) with otherwise valid claims. */
+export function unsignedToken(tenant: string, role = 'ADMIN'): string {
+  const enc = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url');
+  const now = Math.floor(Date.now() / 1000);
+  return `${enc({ alg: 'none', typ: 'JWT' })}.${enc({ tenant, role, iss: TEST_ISSUER, aud: TEST_AUDIENCE, iat: now, exp: now + 600 })}.`;
+}
+
+export interface ApiHarness {
+  readonly aws: TestAws;
+  readonly app: ReturnType<typeof createApp>;
+  readonly hostClient: FakeHostClient;
+  /** The clock the app reads; tests move it. */
+  now: Date;
+  request(
+    method: string,
+    path: string,
+    options?: { token?: string; body?: unknown; raw?: string; headers?: Record<string, string> },
+  ): Promise<Response>;
+  adminToken(tenant: string): Promise<string>;
+  putHost(host: Partial<HostRecord> & { hostId: string }): Promise<HostRecord>;
+  removeHost(hostId: string): Promise<void>;
+  record(sessionId: string): Promise<SessionRecord | undefined>;
+  allRecords(): Promise<Record<string, unknown>[]>;
+  /** Writes fields as a session host would. */
+  hostWrites(sessionId: string, fields: Partial<SessionRecord>): Promise<void>;
+  putAuthObject(tenantId: string, sessionId: string, name: string): Promise<void>;
+  authObjects(tenantId: string, sessionId: string): Promise<string[]>;
+  /** Creates a session through the API and returns its id. */
+  createSession(token: string, body?: Record<string, unknown>): Promise<string>;
+  destroy(): void;
+}
+
+export async function createApiHarness(label = 'api'): Promise<ApiHarness> {
+  const aws = await createTestAws(label);
+  const hostClient = new FakeHostClient();
+  const harness = {} as ApiHarness;
+  harness.now = new Date('2026-11-29T12:00:00.000Z');
+  const app = createApp({
+    version: 'test',
+    verifier: createTokenVerifier({
+      mode: 'secret',
+      secret: TEST_SECRET,
+      issuer: TEST_ISSUER,
+      audience: TEST_AUDIENCE,
+      tenantClaim: 'tenant',
+      roleClaim: 'role',
+    }),
+    sessions: new DynamoDbSessionRepository({
+      client: aws.doc,
+      sessionsTable: aws.tables.sessions,
+      sessionNamesTable: aws.tables.sessionNames,
+    }),
+    hosts: new DynamoDbHostDirectory({ client: aws.doc, hostsTable: aws.tables.hosts }),
+    outbox: new DynamoDbSessionOutbox({ client: aws.doc, outboxTable: aws.tables.outbox }),
+    authState: new S3SessionAuthState({ client: aws.s3, bucket: aws.bucket }),
+    hostClient,
+    log: createLogger({ name: 'api-test', level: 'silent' }),
+    clock: () => harness.now,
+  });
+  const nowSeconds = () => Math.floor(harness.now.getTime() / 1000);
+  Object.assign(harness, {
+    aws,
+    app,
+    hostClient,
+    async request(
+      method: string,
+      path: string,
+      options: { token?: string; body?: unknown; raw?: string; headers?: Record<string, string> } = {},
+    ) {
+      const headers: Record<string, string> = { ...options.headers };
+      if (options.token) headers.authorization = `Bearer ${options.token}`;
+      let body: string | undefined;
+      if (options.raw !== undefined) body = options.raw;
+      else if (options.body !== undefined) body = JSON.stringify(options.body);
+      if (body !== undefined) headers['content-type'] ??= 'application/json';
+      return app.request(path, { method, headers, ...(body !== undefined && { body }) });
+    },
+    adminToken: (tenant: string) => signToken({ tenant, role: 'ADMIN' }),
+    async putHost(host: Partial<HostRecord> & { hostId: string }) {
+      const record: HostRecord = {
+        endpoint: `http://${host.hostId}.internal:8080`,
+        capacity: 100,
+        load: 0,
+        heartbeatVersion: 1,
+        heartbeatAt: harness.now.getTime(),
+        expiresAt: nowSeconds() + 30,
+        ...host,
+      };
+      await aws.doc.send(new PutCommand({ TableName: aws.tables.hosts, Item: record }));
+      return record;
+    },
+    async removeHost(hostId: string) {
+      await aws.doc.send(new DeleteCommand({ TableName: aws.tables.hosts, Key: { hostId } }));
+    },
+    async record(sessionId: string) {
+      const { Item } = await aws.doc.send(
+        new GetCommand({ TableName: aws.tables.sessions, Key: { sessionId } }),
+      );
+      return Item as SessionRecord | undefined;
+    },
+    async allRecords() {
+      const { Items } = await aws.doc.send(
+        new ScanCommand({ TableName: aws.tables.sessions, ConsistentRead: true }),
+      );
+      return Items ?? [];
+    },
+    async hostWrites(sessionId: string, fields: Partial<SessionRecord>) {
+      const entries = Object.entries(fields);
+      await aws.doc.send(
+        new UpdateCommand({
+          TableName: aws.tables.sessions,
+          Key: { sessionId },
+          UpdateExpression: `SET ${entries.map((_, i) => `#f${i} = :v${i}`).join(', ')}`,
+          ExpressionAttributeNames: Object.fromEntries(entries.map(([k], i) => [`#f${i}`, k])),
+          ExpressionAttributeValues: Object.fromEntries(entries.map(([, v], i) => [`:v${i}`, v])),
+        }),
+      );
+    },
+    async putAuthObject(tenantId: string, sessionId: string, name: string) {
+      await aws.s3.send(
+        new PutObjectCommand({
+          Bucket: aws.bucket,
+          Key: `${AUTH_BUCKET.sessionPrefix(tenantId, sessionId)}${name}`,
+          Body: 'x',
+        }),
+      );
+    },
+    async authObjects(tenantId: string, sessionId: string) {
+      const page = await aws.s3.send(
+        new ListObjectsV2Command({
+          Bucket: aws.bucket,
+          Prefix: AUTH_BUCKET.sessionPrefix(tenantId, sessionId),
+        }),
+      );
+      return (page.Contents ?? []).map((o) => o.Key ?? '');
+    },
+    async createSession(token: string, body: Record<string, unknown> = {}) {
+      const res = await harness.request('POST', '/v1/sessions', { token, body });
+      if (res.status !== 201) throw new Error(`create failed: ${res.status} ${await res.text()}`);
+      return ((await res.json()) as { id: string }).id;
+    },
+    destroy: () => aws.destroy(),
+  });
+  return harness;
+}
