@@ -1,0 +1,177 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { SessionRecord } from '#commons/domain/session-record.ts';
+import type { SessionStatus, StatusReason } from '#commons/domain/session-status.ts';
+import { INDEX } from '#commons/storage/tables.ts';
+import { type AuthPointer, type AuthPointerStore, type Fence, FencedError } from '../auth-state/fence.ts';
+
+export type OwnedSession = SessionRecord & { authPointer?: AuthPointer; claimedBy?: string };
+
+export interface StatusPatch {
+  readonly status: SessionStatus;
+  /** null removes it. */
+  readonly statusReason?: StatusReason | null;
+  readonly qr?: { value: string; seq: number; expiresAt: string } | null;
+  readonly me?: { jid: string; phoneNumber: string; name?: string } | null;
+  /** Clears a processed logout request. */
+  readonly clearLogoutRequest?: boolean;
+}
+
+const FENCE_CONDITION = 'ownerHostId = :host AND epoch = :epoch';
+
+/**
+ * The writes a session host makes on session records. Every one after the
+ * claim is conditioned on owner + epoch: a host that lost the session (fenced)
+ * gets FencedError and changes nothing.
+ */
+export class DynamoDbSessionOwnership implements AuthPointerStore {
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    private readonly table: string,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  async get(sessionId: string): Promise<OwnedSession | undefined> {
+    const { Item } = await this.doc.send(
+      new GetCommand({ TableName: this.table, Key: { sessionId }, ConsistentRead: true }),
+    );
+    return Item as OwnedSession | undefined;
+  }
+
+  /** Sessions assigned to this host (eventually consistent index; the claim re-checks). */
+  async assignedTo(hostId: string): Promise<OwnedSession[]> {
+    const out: OwnedSession[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.doc.send(
+        new QueryCommand({
+          TableName: this.table,
+          IndexName: INDEX.sessionsByOwner,
+          KeyConditionExpression: 'ownerHostId = :h',
+          ExpressionAttributeValues: { ':h': hostId },
+          ExclusiveStartKey: start,
+        }),
+      );
+      out.push(...((page.Items ?? []) as OwnedSession[]));
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return out;
+  }
+
+  /**
+   * Takes ownership: the epoch grows by one, so every write of an earlier
+   * owner (or an earlier run of this host) fails its condition from now on.
+   */
+  async claim(
+    sessionId: string,
+    hostId: string,
+    incarnation: string,
+    seenEpoch: number,
+  ): Promise<Fence | undefined> {
+    try {
+      const { Attributes } = await this.doc.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { sessionId },
+          UpdateExpression: 'SET epoch = epoch + :one, claimedBy = :inc, updatedAt = :now',
+          ConditionExpression: 'ownerHostId = :host AND epoch = :seen',
+          ExpressionAttributeValues: {
+            ':one': 1,
+            ':inc': incarnation,
+            ':now': new Date(this.now()).toISOString(),
+            ':host': hostId,
+            ':seen': seenEpoch,
+          },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return { hostId, epoch: Attributes?.epoch as number };
+    } catch (err) {
+      if (err instanceof ConditionalCheckFailedException) return undefined;
+      throw err;
+    }
+  }
+
+  async writeStatus(sessionId: string, fence: Fence, patch: StatusPatch): Promise<void> {
+    const set: string[] = ['#status = :status', 'updatedAt = :now'];
+    const remove: string[] = [];
+    const values: Record<string, unknown> = {
+      ':status': patch.status,
+      ':now': new Date(this.now()).toISOString(),
+      ':host': fence.hostId,
+      ':epoch': fence.epoch,
+    };
+    const field = (name: 'statusReason' | 'qr' | 'me', value: unknown): void => {
+      if (value === undefined) return;
+      if (value === null) remove.push(name);
+      else {
+        set.push(`${name} = :${name}`);
+        values[`:${name}`] = value;
+      }
+    };
+    field('statusReason', patch.statusReason);
+    field('qr', patch.qr);
+    field('me', patch.me);
+    if (patch.clearLogoutRequest) remove.push('logoutRequested');
+    await this.fenced({
+      Key: { sessionId },
+      UpdateExpression: `SET ${set.join(', ')}${remove.length ? ` REMOVE ${remove.join(', ')}` : ''}`,
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: values,
+    });
+  }
+
+  async load(sessionId: string): Promise<AuthPointer | undefined> {
+    return (await this.get(sessionId))?.authPointer;
+  }
+
+  async commit(
+    sessionId: string,
+    fence: Fence,
+    previous: number | undefined,
+    next: AuthPointer,
+  ): Promise<void> {
+    await this.fenced({
+      Key: { sessionId },
+      UpdateExpression: 'SET authPointer = :next',
+      ConditionExpression: `${FENCE_CONDITION} AND ${
+        previous === undefined ? 'attribute_not_exists(authPointer)' : 'authPointer.version = :previous'
+      }`,
+      ExpressionAttributeValues: {
+        ':next': next,
+        ':host': fence.hostId,
+        ':epoch': fence.epoch,
+        ...(previous !== undefined && { ':previous': previous }),
+      },
+    });
+  }
+
+  async clear(sessionId: string, fence: Fence): Promise<void> {
+    await this.fenced({
+      Key: { sessionId },
+      UpdateExpression: 'REMOVE authPointer',
+      ExpressionAttributeValues: { ':host': fence.hostId, ':epoch': fence.epoch },
+    });
+  }
+
+  private async fenced(input: {
+    Key: Record<string, unknown>;
+    UpdateExpression: string;
+    ConditionExpression?: string;
+    ExpressionAttributeNames?: Record<string, string>;
+    ExpressionAttributeValues: Record<string, unknown>;
+  }): Promise<void> {
+    try {
+      await this.doc.send(
+        new UpdateCommand({ TableName: this.table, ConditionExpression: FENCE_CONDITION, ...input }),
+      );
+    } catch (err) {
+      if (err instanceof ConditionalCheckFailedException) {
+        throw new FencedError(`write for ${String(input.Key.sessionId)} refused: owner or epoch changed`, {
+          cause: err,
+        });
+      }
+      throw err;
+    }
+  }
+}
