@@ -70,7 +70,8 @@ export function decodeDelta(bytes: Uint8Array, what: string): AuthDelta {
 
 export function applyKeys(data: AuthData, keys: SignalDataSet): void {
   for (const [type, entries] of Object.entries(keys)) {
-    const bucket = (data.keys[type] ??= {});
+    const bucket = data.keys[type] ?? {};
+    data.keys[type] = bucket;
     for (const [id, value] of Object.entries(entries ?? {})) {
       if (value === null || value === undefined) delete bucket[id];
       else bucket[id] = value;
