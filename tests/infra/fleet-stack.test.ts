@@ -129,8 +129,8 @@ describe('session-host service', () => {
       'https://<wsApi>.execute-api.{AWS::Region}.{AWS::URLSuffix}/live',
     );
     expect(def.Secrets).toHaveLength(1);
-    expect(def.Secrets[0].Name).toBe(ENV.internalToken);
-    expect(resolve(def.Secrets[0].ValueFrom)).toBe('<secret:internalToken>');
+    expect(def.Secrets[0]?.Name).toBe(ENV.internalToken);
+    expect(resolve(def.Secrets[0]?.ValueFrom)).toBe('<secret:internalToken>');
   });
 
   it('passes the WhatsApp URL only when one is configured', () => {
