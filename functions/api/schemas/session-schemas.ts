@@ -73,6 +73,7 @@ export const CreateSessionBody = z
     phoneNumber: phoneInput.optional(),
     metadata: metadataSchema.optional().openapi({
       type: 'object',
+      additionalProperties: { type: ['string', 'number', 'boolean', 'null'] },
       description: 'Up to 32 keys of string/number/boolean/null, at most 2 KB as JSON.',
     }),
   })
@@ -88,7 +89,13 @@ export const ListSessionsQuery = z.object({
     .min(1)
     .max(100)
     .default(20)
-    .openapi({ param: { name: 'limit', in: 'query' }, type: 'integer', example: 20 }),
+    .openapi({
+      param: { name: 'limit', in: 'query' },
+      type: 'integer',
+      minimum: 1,
+      maximum: 100,
+      default: 20,
+    }),
   cursor: z
     .string()
     .max(512)

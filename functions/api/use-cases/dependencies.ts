@@ -18,6 +18,11 @@ export interface UseCaseDependencies {
   readonly pickIndex?: PickIndex | undefined;
   readonly newSessionId?: (() => string) | undefined;
   readonly newMessageId?: (() => string) | undefined;
+  /** How long one request holds the right to forward a send (default 10 s; above the host timeout). */
+  readonly sendLeaseMs?: number | undefined;
+  /** Waits between looks at a send another request is forwarding (default 100 ms, 50 looks). */
+  readonly sleep?: ((ms: number) => Promise<void>) | undefined;
+  readonly sendWaitPolls?: number | undefined;
   /** Seconds a caller should wait before retrying a start when no host is live. */
   readonly noHostRetryAfterSeconds?: number | undefined;
 }

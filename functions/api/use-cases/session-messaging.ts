@@ -1,9 +1,14 @@
 import type { Principal } from '#commons/auth/principal.ts';
 import { newMessageId } from '#commons/domain/ids.ts';
-import { OUTBOX_RETENTION_SECONDS } from '#commons/domain/session-outbox.ts';
+import { OUTBOX_RETENTION_SECONDS, type OutboxEntry } from '#commons/domain/session-outbox.ts';
 import type { SessionRecord } from '#commons/domain/session-record.ts';
 import { canSendMessages, isQrCurrent } from '#commons/domain/session-status.ts';
-import { QrNotAvailableError, SessionNotConnectedError } from '#commons/errors/app-errors.ts';
+import {
+  HostTimeoutError,
+  QrNotAvailableError,
+  SessionNotConnectedError,
+} from '#commons/errors/app-errors.ts';
+import type { HostSendResult } from '#commons/hosts/host-client.ts';
 import type { HostRecord } from '#commons/hosts/host-record.ts';
 import type { UseCaseDependencies } from './dependencies.ts';
 import { liveOwner, loadVisibleSession } from './session-access.ts';
@@ -21,9 +26,14 @@ export interface SentMessage {
   readonly replayed: boolean;
 }
 
+const DEFAULT_LEASE_MS = 10_000;
+const DEFAULT_POLL_MS = 100;
+const DEFAULT_POLLS = 50;
+
 /**
- * Mints the message id, records it under the idempotency key before the host
- * is asked, and forwards only while the row says it has not been sent.
+ * Mints the message id and records it under the idempotency key before the
+ * host is asked. Exactly one request at a time holds the send lease; a repeat
+ * returns the recorded id, waiting for a send in flight to finish.
  */
 export async function sendMessage(
   deps: UseCaseDependencies,
@@ -34,7 +44,8 @@ export async function sendMessage(
   const session = await loadVisibleSession(deps, principal, sessionId);
   const now = deps.clock();
   const messageId = (deps.newMessageId ?? newMessageId)();
-  const { entry } = await deps.outbox.reserve(
+  const leaseMs = deps.sendLeaseMs ?? DEFAULT_LEASE_MS;
+  const reserved = await deps.outbox.reserve(
     {
       sessionId,
       idempotencyKey: input.idempotencyKey ?? messageId,
@@ -42,20 +53,53 @@ export async function sendMessage(
       tenantId: session.tenantId,
       createdAt: now.toISOString(),
       expiresAt: Math.floor(now.getTime() / 1000) + OUTBOX_RETENTION_SECONDS,
+      leaseUntil: now.getTime() + leaseMs,
     },
     now,
   );
-  if (entry.sentAt !== undefined) {
-    return { messageId: entry.messageId, status: entry.status ?? 'SENT', replayed: true };
+  let entry = reserved.entry;
+  if (!reserved.created) {
+    const outcome = await leaseOrResult(deps, entry, leaseMs);
+    if (outcome.kind === 'sent')
+      return { messageId: outcome.entry.messageId, status: outcome.entry.status ?? 'SENT', replayed: true };
+    entry = outcome.entry;
   }
-  const host = await connectedHost(deps, session, now);
-  const result = await deps.hostClient.sendMessage(host.endpoint, sessionId, {
-    to: input.to,
-    text: input.text,
-    messageId: entry.messageId,
-  });
-  await deps.outbox.markSent(sessionId, entry.idempotencyKey, result.status, deps.clock());
+  const key = entry.idempotencyKey;
+  let result: HostSendResult;
+  try {
+    const host = await connectedHost(deps, session, now);
+    result = await deps.hostClient.sendMessage(host.endpoint, sessionId, {
+      to: input.to,
+      text: input.text,
+      messageId: entry.messageId,
+    });
+  } catch (err) {
+    // After a timeout the host may still send: the lease stays until it expires, then a retry re-sends the same id.
+    if (!(err instanceof HostTimeoutError)) await deps.outbox.releaseLease(sessionId, key);
+    throw err;
+  }
+  await deps.outbox.markSent(sessionId, key, result.status, deps.clock());
   return { messageId: entry.messageId, status: result.status, replayed: false };
+}
+
+async function leaseOrResult(
+  deps: UseCaseDependencies,
+  first: OutboxEntry,
+  leaseMs: number,
+): Promise<{ kind: 'sent' | 'leased'; entry: OutboxEntry }> {
+  const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  let entry: OutboxEntry | undefined = first;
+  for (let poll = 0; poll < (deps.sendWaitPolls ?? DEFAULT_POLLS); poll++) {
+    if (!entry) break;
+    if (entry.sentAt !== undefined) return { kind: 'sent', entry };
+    const now = deps.clock();
+    if (await deps.outbox.acquireLease(entry.sessionId, entry.idempotencyKey, now.getTime() + leaseMs, now)) {
+      return { kind: 'leased', entry };
+    }
+    await sleep(DEFAULT_POLL_MS);
+    entry = await deps.outbox.get(first.sessionId, first.idempotencyKey);
+  }
+  throw new HostTimeoutError('an earlier request with this idempotency key is still being sent; retry later');
 }
 
 export async function requestPairingCode(

@@ -30,16 +30,52 @@ export class DynamoDbSessionOutbox implements SessionOutbox {
       return { created: true, entry };
     } catch (err) {
       if (!(err instanceof ConditionalCheckFailedException)) throw err;
-      const { Item } = await this.#doc.send(
-        new GetCommand({
+      const existing = await this.get(entry.sessionId, entry.idempotencyKey);
+      if (!existing) throw err;
+      return { created: false, entry: existing };
+    }
+  }
+
+  async get(sessionId: string, idempotencyKey: string): Promise<OutboxEntry | undefined> {
+    const { Item } = await this.#doc.send(
+      new GetCommand({ TableName: this.#table, Key: { sessionId, idempotencyKey }, ConsistentRead: true }),
+    );
+    return Item as OutboxEntry | undefined;
+  }
+
+  async acquireLease(
+    sessionId: string,
+    idempotencyKey: string,
+    leaseUntil: number,
+    now: Date,
+  ): Promise<boolean> {
+    try {
+      await this.#doc.send(
+        new UpdateCommand({
           TableName: this.#table,
-          Key: { sessionId: entry.sessionId, idempotencyKey: entry.idempotencyKey },
-          ConsistentRead: true,
+          Key: { sessionId, idempotencyKey },
+          UpdateExpression: 'SET leaseUntil = :until',
+          ConditionExpression:
+            'attribute_exists(sessionId) AND attribute_not_exists(sentAt) AND (attribute_not_exists(leaseUntil) OR leaseUntil <= :now)',
+          ExpressionAttributeValues: { ':until': leaseUntil, ':now': now.getTime() },
         }),
       );
-      if (!Item) throw err;
-      return { created: false, entry: Item as OutboxEntry };
+      return true;
+    } catch (err) {
+      if (err instanceof ConditionalCheckFailedException) return false;
+      throw err;
     }
+  }
+
+  async releaseLease(sessionId: string, idempotencyKey: string): Promise<void> {
+    await this.#doc.send(
+      new UpdateCommand({
+        TableName: this.#table,
+        Key: { sessionId, idempotencyKey },
+        UpdateExpression: 'REMOVE leaseUntil',
+        ConditionExpression: 'attribute_exists(sessionId)',
+      }),
+    );
   }
 
   async markSent(sessionId: string, idempotencyKey: string, status: string, now: Date): Promise<void> {
@@ -47,7 +83,7 @@ export class DynamoDbSessionOutbox implements SessionOutbox {
       new UpdateCommand({
         TableName: this.#table,
         Key: { sessionId, idempotencyKey },
-        UpdateExpression: 'SET sentAt = :now, #status = :status',
+        UpdateExpression: 'SET sentAt = :now, #status = :status REMOVE leaseUntil',
         ConditionExpression: 'attribute_exists(sessionId)',
         ExpressionAttributeNames: { '#status': 'status' },
         ExpressionAttributeValues: { ':now': now.toISOString(), ':status': status },

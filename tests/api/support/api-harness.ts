@@ -28,7 +28,9 @@ export interface TokenOptions {
 }
 
 export async function signToken(options: TokenOptions = {}): Promise<string> {
-  const claims: Record<string, unknown> = { role: options.role ?? 'ADMIN' };
+  const claims: Record<string, unknown> = {};
+  const role = 'role' in options ? options.role : 'ADMIN';
+  if (role !== undefined) claims.role = role;
   if (options.tenant !== undefined) claims.tenant = options.tenant;
   return new SignJWT(claims)
     .setProtectedHeader({ alg: 'HS256' })
