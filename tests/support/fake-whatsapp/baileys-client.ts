@@ -104,6 +104,9 @@ export function connectBaileys(options: BaileysClientOptions): BaileysClient {
     auth: auth.state,
     logger: silentLogger,
     markOnlineOnConnect: false,
+    // Without this a first login buffers every event for 20 s waiting for history sync, and with
+    // history sync rc14's event buffer can strand later events for 30 s (README "Pitfalls").
+    shouldSyncHistoryMessage: () => false,
     ...options.config,
   });
   const qrs = new EventLog<string>();

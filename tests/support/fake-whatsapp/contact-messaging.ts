@@ -3,7 +3,6 @@ import { type FakeConnection, newStanzaId } from './connection.ts';
 import type { FakeContext } from './context.ts';
 import { lidJid, parseUserJid, pnJid } from './jids.ts';
 import { silenceLibsignalConsole } from './quiet-libsignal.ts';
-import type { SignalMessageType } from './signal-peer.ts';
 import {
   type Companion,
   companionJid,
@@ -143,12 +142,7 @@ async function decryptCopy(
   if (address?.device !== 0 || !recipient || !(copy.enc?.content instanceof Uint8Array)) return;
   if (type !== 'pkmsg' && type !== 'msg') return;
   try {
-    const plaintext = await recipient.primary.decrypt(
-      sender.user.pn,
-      sender.device,
-      type as SignalMessageType,
-      copy.enc.content,
-    );
+    const plaintext = await recipient.primary.decrypt(sender.user.pn, sender.device, type, copy.enc.content);
     const decoded = proto.Message.decode(plaintext);
     const deviceSent = Boolean(decoded.deviceSentMessage);
     const message = decoded.deviceSentMessage?.message ?? decoded;
@@ -159,6 +153,7 @@ async function decryptCopy(
       text: message.conversation ?? message.extendedTextMessage?.text ?? undefined,
       message,
       deviceSent,
+      encType: type,
     };
     recipient.inbox.push(received);
     ctx.events.emit('message-received', recipient.pn, received);

@@ -9,7 +9,10 @@ export interface FakeOptions {
   qrRefs: number;
   /** How long the server accepts a scan of a ref after issuing it. Default 180 s. */
   qrRefTtlMs: number;
-  /** The phone sends an (empty) initial history sync after a companion's first login. Default true. */
+  /**
+   * The phone sends an (empty) initial history sync after a companion's first login, as WhatsApp does.
+   * Default false: see README "Pitfalls" (Baileys rc14 can then hold later events for 30 s).
+   */
   historySyncOnFirstLogin: boolean;
   /** How long to wait for the client to close after a fatal stream error before terminating it. */
   closeGraceMs: number;

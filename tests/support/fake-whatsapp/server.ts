@@ -103,7 +103,7 @@ export interface FakeWhatsApp {
 const DEFAULTS: FakeOptions = {
   qrRefs: 6,
   qrRefTtlMs: 180_000,
-  historySyncOnFirstLogin: true,
+  historySyncOnFirstLogin: false,
   closeGraceMs: 2_000,
 };
 
@@ -114,7 +114,8 @@ function userInfo(user: FakeUser): UserInfo {
 async function onStanza(ctx: FakeContext, connection: FakeConnection, node: BinaryNode): Promise<void> {
   switch (node.tag) {
     case 'iq':
-      if (node.attrs.type === 'get' || node.attrs.type === 'set') await onClientIq(ctx, connection, node);
+      if (node.attrs.type !== 'result' && node.attrs.type !== 'error')
+        await onClientIq(ctx, connection, node);
       return;
     case 'message':
       await onClientMessage(ctx, connection, node);

@@ -45,6 +45,8 @@ export interface ReceivedMessage {
   message: proto.IMessage;
   /** True for the copy a client sends its own phone (`deviceSentMessage`). */
   deviceSent: boolean;
+  /** The Signal envelope the copy came in. */
+  encType: 'pkmsg' | 'msg';
 }
 
 /** A WhatsApp account: a phone number, a LID and device 0 simulated with real libsignal. */
