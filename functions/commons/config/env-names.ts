@@ -37,6 +37,11 @@ export const ENV = {
   hostCapacity: 'ZAPFLEET_HOST_CAPACITY',
   waWebSocketUrl: 'ZAPFLEET_WA_WEBSOCKET_URL',
   waVersion: 'ZAPFLEET_WA_VERSION',
+  /** Hex public key of a WhatsApp certificate authority to trust instead of the pinned one (fake server only). */
+  waCertPublicKey: 'ZAPFLEET_WA_CERT_PUBLIC_KEY',
+  reconcileIntervalMs: 'ZAPFLEET_RECONCILE_INTERVAL_MS',
+  heartbeatIntervalMs: 'ZAPFLEET_HEARTBEAT_INTERVAL_MS',
+  leaseMs: 'ZAPFLEET_LEASE_MS',
 } as const;
 
 export type EnvName = (typeof ENV)[keyof typeof ENV];

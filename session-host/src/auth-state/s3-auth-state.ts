@@ -219,7 +219,8 @@ async function restore(options: AuthStateOptions, pointer: AuthPointer): Promise
   const data = snapshot ? decodeSnapshot(snapshot, pointer.snapshot as string) : undefined;
   if (!data && journal.length === 0) throw new AuthStateCorruptedError('auth pointer references no state');
   const state = data ?? { ...freshAuthData(), keys: {} };
-  for (const [i, bytes] of journal.entries()) applyDelta(state, decodeDelta(bytes, pointer.journal[i] as string));
+  for (const [i, bytes] of journal.entries())
+    applyDelta(state, decodeDelta(bytes, pointer.journal[i] as string));
   return state;
 }
 

@@ -92,14 +92,17 @@ export class DynamoDbSessionOwnership implements AuthPointerStore {
     }
   }
 
-  async writeStatus(sessionId: string, fence: Fence, patch: StatusPatch): Promise<void> {
+  /** Writes the actual status; `desired` set to STOPPED when the host gives up (so nothing restarts it in a loop). */
+  async writeStatus(sessionId: string, fence: Fence, patch: StatusPatch, desired?: 'STOPPED'): Promise<void> {
     const set: string[] = ['#status = :status', 'updatedAt = :now'];
+    if (desired) set.push('desired = :desired');
     const remove: string[] = [];
     const values: Record<string, unknown> = {
       ':status': patch.status,
       ':now': new Date(this.now()).toISOString(),
       ':host': fence.hostId,
       ':epoch': fence.epoch,
+      ...(desired && { ':desired': desired }),
     };
     const field = (name: 'statusReason' | 'qr' | 'me', value: unknown): void => {
       if (value === undefined) return;

@@ -1,0 +1,110 @@
+/**
+ * Composition root of a session host: reads configuration once, builds the
+ * AWS clients and wires the host, its internal endpoint and its signals.
+ */
+import { randomUUID } from 'node:crypto';
+import { ApiGatewayManagementApiClient } from '@aws-sdk/client-apigatewaymanagementapi';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { serve } from '@hono/node-server';
+import { WA_CERT_DETAILS } from '@whiskeysockets/baileys';
+import { awsClientConfig, s3ClientConfig } from '#commons/aws/client-config.ts';
+import { ApiGatewayConnectionPoster } from '#commons/events/api-gateway-poster.ts';
+import { DynamoDbConnectionStore } from '#commons/events/dynamodb-connection-store.ts';
+import { DynamoDbEventLog } from '#commons/events/dynamodb-event-log.ts';
+import { createFanoutPublisher } from '#commons/events/fanout-publisher.ts';
+import { createLogger } from '#commons/logging/logger.ts';
+import { loadHostConfig } from './config.ts';
+import { createInternalApi } from './internal-api.ts';
+import { createHostMetrics } from './metrics.ts';
+import { silenceLibsignalConsole } from './runtime/quiet-libsignal.ts';
+import { resolveWaVersion } from './runtime/wa-version.ts';
+import { SessionHost } from './session-host.ts';
+import { DynamoDbHostRegistry } from './storage/dynamodb-host-registry.ts';
+import { DynamoDbSessionOwnership } from './storage/dynamodb-session-ownership.ts';
+
+const config = loadHostConfig(process.env);
+const logger = createLogger({ name: 'session-host', level: config.logLevel });
+silenceLibsignalConsole();
+if (config.waCertPublicKey) WA_CERT_DETAILS.PUBLIC_KEY = Buffer.from(config.waCertPublicKey, 'hex');
+
+const { storage } = config;
+const dynamodb = new DynamoDBClient(
+  awsClientConfig({ region: storage.region, endpoint: storage.dynamodbEndpoint }),
+);
+const doc = DynamoDBDocumentClient.from(dynamodb, { marshallOptions: { removeUndefinedValues: true } });
+const s3 = new S3Client(s3ClientConfig({ region: storage.region, endpoint: storage.s3Endpoint }));
+const management = new ApiGatewayManagementApiClient({
+  ...awsClientConfig({ region: storage.region }),
+  endpoint: config.wsManagementEndpoint,
+});
+
+const metrics = createHostMetrics();
+const publisher = createFanoutPublisher({
+  log: new DynamoDbEventLog(doc, { table: storage.tables.events, ttlSeconds: config.eventLogTtlSeconds }),
+  connections: new DynamoDbConnectionStore(doc, {
+    connectionsTable: storage.tables.connections,
+    subscriptionsTable: storage.tables.subscriptions,
+  }),
+  poster: new ApiGatewayConnectionPoster(management),
+  logger,
+});
+
+const server = serve({ fetch: (req) => app.fetch(req), port: config.port, hostname: '0.0.0.0' });
+await new Promise<void>((resolve, reject) => {
+  server.once('listening', resolve);
+  server.once('error', reject);
+});
+const address = server.address();
+const port = typeof address === 'object' && address ? address.port : config.port;
+
+const version = await resolveWaVersion(config.waVersion, Boolean(config.waWebSocketUrl), logger);
+const host = new SessionHost({
+  host: {
+    hostId: config.hostId,
+    incarnation: randomUUID(),
+    endpoint: config.endpoint ?? `http://127.0.0.1:${port}`,
+    capacity: config.capacity,
+  },
+  ownership: new DynamoDbSessionOwnership(doc, storage.tables.sessions),
+  registry: new DynamoDbHostRegistry(doc, storage.tables.hosts, config.leaseMs),
+  s3,
+  bucket: storage.authBucket,
+  publisher,
+  logger,
+  metrics,
+  socket: {
+    waWebSocketUrl: config.waWebSocketUrl,
+    version,
+    baileysLogger: createLogger({
+      name: 'baileys',
+      level: config.logLevel === 'silent' ? 'silent' : 'error',
+    }),
+  },
+  reconcileIntervalMs: config.reconcileIntervalMs,
+  heartbeatIntervalMs: config.heartbeatIntervalMs,
+});
+const app = createInternalApi(host, metrics, config.internalToken);
+
+let stopping = false;
+async function shutdown(signal: string): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  logger.info({ signal, sessions: host.load }, 'host stopping');
+  await host.shutdown().catch((err: unknown) => logger.error({ err }, 'host shutdown failed'));
+  await publisher.idle();
+  server.close();
+  dynamodb.destroy();
+  s3.destroy();
+  management.destroy();
+  process.exit(0);
+}
+process.on('SIGTERM', () => void shutdown('SIGTERM'));
+process.on('SIGINT', () => void shutdown('SIGINT'));
+// Started by the local runtime or a test: never outlive the parent.
+process.on('disconnect', () => void shutdown('parent gone'));
+
+await host.start();
+logger.info({ hostId: config.hostId, port, sessions: host.load }, 'host ready');
+process.send?.({ ready: true, hostId: config.hostId, port });

@@ -1,0 +1,334 @@
+import { makeWASocket, type WASocket, type WAVersion } from '@whiskeysockets/baileys';
+import type { Logger } from 'pino';
+import {
+  DEFAULT_DISCONNECT_POLICY,
+  type DisconnectPolicyConfig,
+  decideOnDisconnect,
+} from '#commons/domain/disconnect-policy.ts';
+import type { EventType } from '#commons/domain/events.ts';
+import { LOGGED_OUT_BY_REQUEST, type StatusReason } from '#commons/domain/session-status.ts';
+import type { EventPublisher } from '#commons/events/ports.ts';
+import { type Fence, FencedError } from '../auth-state/fence.ts';
+import type { S3AuthState } from '../auth-state/s3-auth-state.ts';
+import type { HostMetrics } from '../metrics.ts';
+import type { DynamoDbSessionOwnership, StatusPatch } from '../storage/dynamodb-session-ownership.ts';
+import { messageEventData, messageEventId, messageStatusData, phoneOf } from './message-events.ts';
+
+export interface SocketSettings {
+  readonly waWebSocketUrl?: string | undefined;
+  readonly version?: WAVersion | undefined;
+  readonly keepAliveIntervalMs?: number | undefined;
+  readonly connectTimeoutMs?: number | undefined;
+  /** How long each QR lives; Baileys' default is 60 s for the first and 20 s for each refresh. */
+  readonly qrTimeoutMs?: number | undefined;
+  /** Baileys' own logger (separate level: it is chatty). */
+  readonly baileysLogger: Logger;
+}
+
+export interface ManagedSessionDeps {
+  readonly sessionId: string;
+  readonly tenantId: string;
+  readonly fence: Fence;
+  readonly auth: S3AuthState;
+  readonly ownership: DynamoDbSessionOwnership;
+  readonly publisher: EventPublisher;
+  readonly logger: Logger;
+  readonly metrics: HostMetrics;
+  readonly socket: SocketSettings;
+  readonly policy?: DisconnectPolicyConfig;
+  readonly random?: () => number;
+  /** The session ended on its own (stopped, logged out, failed, fenced): the host forgets it. */
+  readonly onEnded: (sessionId: string) => void;
+}
+
+/** What Baileys puts in `lastDisconnect.error` (a Boom). */
+interface CloseError {
+  readonly output?: { readonly statusCode?: number };
+}
+
+export class SessionNotConnectedError extends Error {
+  override readonly name = 'SessionNotConnectedError';
+}
+
+/** stop: STOPPED; logout: unlink + wipe; release: close for a handoff or restart; unlink: the record is gone. */
+type EndMode = 'stop' | 'logout' | 'release' | 'unlink';
+
+/**
+ * One WhatsApp session on this host: a Baileys socket, its reconnects by the
+ * disconnect policy, its status on the session record (fenced writes) and its
+ * events through the publisher.
+ */
+export class ManagedSession {
+  private sock: WASocket | undefined;
+  private connected = false;
+  private ending = false;
+  private attempt = 0;
+  private qrSeq = 0;
+  private reconnectTimer: NodeJS.Timeout | undefined;
+  private ops: Promise<unknown> = Promise.resolve();
+  private readonly sent = new Set<string>();
+  private lastStatus: string | undefined;
+
+  constructor(private readonly deps: ManagedSessionDeps) {}
+
+  get sessionId(): string {
+    return this.deps.sessionId;
+  }
+
+  get isConnected(): boolean {
+    return this.connected;
+  }
+
+  get epoch(): number {
+    return this.deps.fence.epoch;
+  }
+
+  start(): void {
+    this.deps.logger.info({ sessionId: this.sessionId, epoch: this.epoch }, 'session starting');
+    this.enqueue(() => this.write({ status: 'STARTING', statusReason: null }));
+    this.connect();
+  }
+
+  private connect(): void {
+    if (this.ending) return;
+    const { socket } = this.deps;
+    const sock = makeWASocket({
+      auth: this.deps.auth.state,
+      logger: socket.baileysLogger,
+      ...(socket.waWebSocketUrl && { waWebSocketUrl: socket.waWebSocketUrl }),
+      ...(socket.version && { version: socket.version }),
+      ...(socket.keepAliveIntervalMs && { keepAliveIntervalMs: socket.keepAliveIntervalMs }),
+      ...(socket.connectTimeoutMs && { connectTimeoutMs: socket.connectTimeoutMs }),
+      ...(socket.qrTimeoutMs && { qrTimeout: socket.qrTimeoutMs }),
+      markOnlineOnConnect: false,
+      syncFullHistory: false,
+      shouldSyncHistoryMessage: () => false,
+      // Baileys' default (10 × 3 s) stalls a chat ~27 s on a storage outage; fail faster and let the sender retry.
+      transactionOpts: { maxCommitRetries: 3, delayBetweenTriesMs: 300 },
+      generateHighQualityLinkPreview: false,
+    });
+    this.sock = sock;
+    sock.ev.on('creds.update', () => {
+      this.deps.auth.saveCreds().catch(() => undefined);
+    });
+    sock.ev.on('connection.update', (update) => {
+      if (sock !== this.sock) return;
+      if (update.qr) this.onQr(update.qr);
+      if (update.connection === 'open') this.onOpen(sock);
+      if (update.connection === 'close') this.onClose(update.lastDisconnect?.error as CloseError | undefined);
+    });
+    sock.ev.on('messages.upsert', ({ messages, type }) => {
+      for (const msg of messages) {
+        if (msg.key.fromMe && msg.key.id && this.sent.has(msg.key.id)) continue;
+        const data = messageEventData(msg, type === 'append');
+        if (!data) continue;
+        this.deps.metrics.messagesIn.inc();
+        this.publish('session:message', data, messageEventId(this.sessionId, msg.key));
+      }
+    });
+    sock.ev.on('messages.update', (updates) => {
+      for (const update of updates) {
+        const data = messageStatusData(update);
+        if (data) this.publish('session:message-status', data);
+      }
+    });
+  }
+
+  private onQr(qr: string): void {
+    this.qrSeq += 1;
+    // Baileys keeps the first QR 60 s and each refresh 20 s unless told otherwise.
+    const lifetimeMs = this.deps.socket.qrTimeoutMs ?? (this.qrSeq === 1 ? 60_000 : 20_000);
+    const expiresAt = new Date(Date.now() + lifetimeMs).toISOString();
+    const qrState = { value: qr, seq: this.qrSeq, expiresAt };
+    this.enqueue(async () => {
+      await this.write({ status: 'QR', qr: qrState });
+      this.publish('qr', { qr, qrSeq: this.qrSeq, expiresAt });
+    });
+  }
+
+  private onOpen(sock: WASocket): void {
+    this.attempt = 0;
+    this.connected = true;
+    const user = sock.user;
+    const me = user?.id
+      ? { jid: user.id, phoneNumber: phoneOf(user.id) ?? '', ...(user.name && { name: user.name }) }
+      : undefined;
+    this.deps.logger.info({ sessionId: this.sessionId }, 'session connected');
+    this.enqueue(async () => {
+      await this.write({ status: 'CONNECTED', qr: null, statusReason: null, ...(me && { me }) });
+      this.publish('session:connected', { ...(me && { me }) });
+    });
+  }
+
+  private onClose(error: CloseError | undefined): void {
+    this.connected = false;
+    this.sock = undefined;
+    if (this.ending) return;
+    const statusCode = error?.output?.statusCode;
+    this.attempt += 1;
+    const decision = decideOnDisconnect(
+      {
+        statusCode,
+        attempt: this.attempt,
+        awaitingScan: !this.deps.auth.linked,
+        random: (this.deps.random ?? Math.random)(),
+      },
+      this.deps.policy ?? DEFAULT_DISCONNECT_POLICY,
+    );
+    this.deps.logger.info(
+      { sessionId: this.sessionId, statusCode, decision: decision.action, reason: decision.reason.code },
+      'session disconnected',
+    );
+    const disconnected = (willReconnect: boolean, extra: Record<string, unknown> = {}): void =>
+      this.publish('session:disconnected', {
+        statusCode: statusCode ?? null,
+        reason: decision.reason,
+        willReconnect,
+        ...extra,
+      });
+    if (decision.action === 'reconnect') {
+      this.deps.metrics.reconnects.inc();
+      this.enqueue(async () => {
+        if (statusCode !== 515) await this.write({ status: 'DISCONNECTED', statusReason: decision.reason });
+        disconnected(true, { retryInMs: decision.delayMs });
+      });
+      // Creds written during pairing must be durable before the next login uses them.
+      void this.deps.auth.flush().then(() => {
+        this.reconnectTimer = setTimeout(() => this.connect(), decision.delayMs);
+      });
+      return;
+    }
+    this.ending = true;
+    this.enqueue(async () => {
+      if (decision.action === 'logged-out') {
+        await this.deps.auth.wipe();
+        await this.write(
+          { status: 'LOGGED_OUT', statusReason: decision.reason, qr: null, me: null },
+          'STOPPED',
+        );
+        this.publish('session:logged-out', { reason: decision.reason });
+      } else {
+        const status = decision.action === 'stop' ? 'STOPPED' : 'FAILED';
+        await this.write({ status, statusReason: decision.reason, qr: null }, 'STOPPED');
+        disconnected(false);
+        if (status === 'FAILED')
+          this.publish('session:error', { code: decision.reason.code, reason: decision.reason });
+      }
+    });
+    void this.ops.finally(() => this.deps.onEnded(this.sessionId));
+  }
+
+  async sendText(to: string, text: string, messageId: string): Promise<{ messageId: string }> {
+    const sock = this.sock;
+    if (!sock || !this.connected)
+      throw new SessionNotConnectedError(`session ${this.sessionId} is not connected`);
+    if (this.sent.has(messageId)) return { messageId };
+    const jid = to.includes('@') ? to : `${to.replace(/^\+/, '')}@s.whatsapp.net`;
+    this.sent.add(messageId);
+    if (this.sent.size > 10_000) this.sent.delete(this.sent.values().next().value as string);
+    try {
+      await sock.sendMessage(jid, { text }, { messageId });
+    } catch (err) {
+      this.sent.delete(messageId);
+      throw err;
+    }
+    this.deps.metrics.messagesOut.inc();
+    return { messageId };
+  }
+
+  async requestPairingCode(phoneNumber: string): Promise<string> {
+    const sock = this.sock;
+    if (!sock || this.deps.auth.linked)
+      throw new SessionNotConnectedError('pairing needs a session waiting for a link');
+    return sock.requestPairingCode(phoneNumber);
+  }
+
+  async end(mode: EndMode): Promise<void> {
+    if (this.ending && mode !== 'logout') return this.settled();
+    this.ending = true;
+    if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
+    const sock = this.sock;
+    this.sock = undefined;
+    this.connected = false;
+    if ((mode === 'logout' || mode === 'unlink') && sock) {
+      await sock
+        .logout()
+        .catch((err: unknown) => this.deps.logger.warn({ err, sessionId: this.sessionId }, 'logout failed'));
+    } else {
+      sock?.end(undefined);
+    }
+    if (mode === 'unlink') return;
+    this.enqueue(async () => {
+      await this.deps.auth.flush();
+      if (mode === 'logout') {
+        await this.deps.auth.wipe();
+        await this.write(
+          {
+            status: 'LOGGED_OUT',
+            statusReason: LOGGED_OUT_BY_REQUEST,
+            qr: null,
+            me: null,
+            clearLogoutRequest: true,
+          },
+          'STOPPED',
+        );
+        this.publish('session:logged-out', { reason: LOGGED_OUT_BY_REQUEST });
+      } else if (mode === 'stop') {
+        await this.write({ status: 'STOPPED', qr: null });
+      }
+    });
+    await this.settled();
+  }
+
+  private async settled(): Promise<void> {
+    await this.ops.catch(() => undefined);
+  }
+
+  private enqueue(op: () => Promise<void>): void {
+    this.ops = this.ops
+      .catch(() => undefined)
+      .then(op)
+      .catch((err: unknown) => {
+        if (err instanceof FencedError) return this.onFenced();
+        this.deps.logger.error({ err, sessionId: this.sessionId }, 'session write failed');
+        this.publish('session:error', { code: 'STATE_WRITE_FAILED', message: (err as Error).message });
+      });
+  }
+
+  /** Another owner holds the session now: close without logging out and stop writing. */
+  onFenced(): void {
+    if (this.ending && !this.sock) return;
+    this.deps.logger.warn({ sessionId: this.sessionId, epoch: this.epoch }, 'session fenced');
+    this.ending = true;
+    const sock = this.sock;
+    this.sock = undefined;
+    this.connected = false;
+    sock?.end(undefined);
+    this.deps.onEnded(this.sessionId);
+  }
+
+  private async write(patch: StatusPatch, desired?: 'STOPPED'): Promise<void> {
+    await this.deps.ownership.writeStatus(this.sessionId, this.deps.fence, patch, desired);
+    if (patch.status === this.lastStatus) return;
+    this.lastStatus = patch.status;
+    this.publish('session:status', {
+      status: patch.status,
+      ...(patch.statusReason && { reason: patch.statusReason as StatusReason }),
+    });
+  }
+
+  private publish(type: EventType, data: Record<string, unknown>, eventId?: string): void {
+    this.deps.publisher
+      .publish({
+        type,
+        tenantId: this.deps.tenantId,
+        sessionId: this.sessionId,
+        data,
+        ...(eventId && { eventId }),
+      })
+      .catch((err: unknown) => {
+        this.deps.metrics.publishErrors.inc();
+        this.deps.logger.error({ err, sessionId: this.sessionId, type }, 'publish failed');
+      });
+  }
+}

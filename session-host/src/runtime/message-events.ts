@@ -1,0 +1,100 @@
+import { createHash } from 'node:crypto';
+import type { proto, WAMessage, WAMessageUpdate } from '@whiskeysockets/baileys';
+
+/**
+ * The one id an incoming WhatsApp message gets as an event, whatever path
+ * delivers it (live, offline queue, redelivery after a crash): derived from the
+ * session and WhatsApp's own message key.
+ */
+export function messageEventId(sessionId: string, key: proto.IMessageKey): string {
+  const material = [sessionId, key.remoteJid ?? '', key.fromMe ? '1' : '0', key.id ?? ''].join('\u0000');
+  return `msg_${createHash('sha256').update(material).digest('hex').slice(0, 32)}`;
+}
+
+export function textOf(message: proto.IMessage | null | undefined): string | undefined {
+  if (!message) return undefined;
+  return (
+    message.conversation ??
+    message.extendedTextMessage?.text ??
+    message.imageMessage?.caption ??
+    message.videoMessage?.caption ??
+    message.documentMessage?.caption ??
+    message.ephemeralMessage?.message?.conversation ??
+    message.ephemeralMessage?.message?.extendedTextMessage?.text ??
+    undefined
+  );
+}
+
+function kindOf(message: proto.IMessage): string {
+  const first = Object.keys(message).find((k) => k !== 'messageContextInfo');
+  if (!first) return 'unknown';
+  if (first === 'conversation' || first === 'extendedTextMessage') return 'text';
+  return first.replace(/Message$/, '');
+}
+
+/** A phone number from a user JID (`4915…@s.whatsapp.net`, `…:12@s.whatsapp.net`). */
+export function phoneOf(jid: string | null | undefined): string | undefined {
+  const match = /^(\d+)(?::\d+)?@s\.whatsapp\.net$/.exec(jid ?? '');
+  return match?.[1];
+}
+
+export interface MessageEventData {
+  readonly [key: string]: unknown;
+  readonly id: string;
+  readonly chat: string;
+  readonly from: string;
+  readonly fromMe: boolean;
+  readonly pushName?: string;
+  readonly timestamp: number;
+  readonly kind: string;
+  readonly text?: string;
+  /** True for messages WhatsApp queued while the session was offline (Baileys upsert type `append`). */
+  readonly offline: boolean;
+}
+
+/** Event data for a message worth an event, or undefined for protocol noise. */
+export function messageEventData(msg: WAMessage, offline: boolean): MessageEventData | undefined {
+  const { key, message } = msg;
+  if (!key.id || !key.remoteJid || !message) return undefined;
+  if (
+    message.protocolMessage ||
+    (message.senderKeyDistributionMessage && Object.keys(message).length === 1)
+  ) {
+    return undefined;
+  }
+  if (key.remoteJid === 'status@broadcast') return undefined;
+  const text = textOf(message);
+  const altJid = (key as { remoteJidAlt?: string }).remoteJidAlt;
+  const chat = phoneOf(key.remoteJid) ? key.remoteJid : (altJid ?? key.remoteJid);
+  return {
+    id: key.id,
+    chat,
+    from: key.fromMe ? 'me' : (key.participant ?? chat),
+    fromMe: Boolean(key.fromMe),
+    ...(msg.pushName && { pushName: msg.pushName }),
+    timestamp: Number(msg.messageTimestamp ?? 0),
+    kind: kindOf(message),
+    ...(text !== undefined && { text }),
+    offline,
+  };
+}
+
+const STATUS_NAMES: Record<number, string> = {
+  0: 'ERROR',
+  1: 'PENDING',
+  2: 'SERVER_ACK',
+  3: 'DELIVERED',
+  4: 'READ',
+  5: 'PLAYED',
+};
+
+export function messageStatusData(update: WAMessageUpdate): Record<string, unknown> | undefined {
+  const status = update.update.status;
+  if (status === undefined || status === null || !update.key.id) return undefined;
+  return {
+    id: update.key.id,
+    chat: update.key.remoteJid,
+    fromMe: Boolean(update.key.fromMe),
+    status: STATUS_NAMES[status] ?? String(status),
+  };
+}

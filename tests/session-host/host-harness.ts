@@ -1,0 +1,174 @@
+import { randomUUID } from 'node:crypto';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import pino from 'pino';
+import type { EventEnvelope } from '#commons/domain/events.ts';
+import { DynamoDbConnectionStore } from '#commons/events/dynamodb-connection-store.ts';
+import { DynamoDbEventLog } from '#commons/events/dynamodb-event-log.ts';
+import { createFanoutPublisher } from '#commons/events/fanout-publisher.ts';
+import { createHostMetrics, type HostMetrics } from '../../session-host/src/metrics.ts';
+import { SessionHost } from '../../session-host/src/session-host.ts';
+import { DynamoDbHostRegistry } from '../../session-host/src/storage/dynamodb-host-registry.ts';
+import {
+  DynamoDbSessionOwnership,
+  type OwnedSession,
+} from '../../session-host/src/storage/dynamodb-session-ownership.ts';
+import { createTestAws, type TestAws } from '../support/aws.ts';
+import { createFakeWhatsApp, type FakeWhatsApp } from '../support/fake-whatsapp/server.ts';
+
+export interface RunningHost {
+  readonly host: SessionHost;
+  readonly metrics: HostMetrics;
+  readonly logs: Record<string, unknown>[];
+}
+
+/** One embedded-AWS namespace, one fake WhatsApp, and session hosts started in this process. */
+export class HostHarness {
+  readonly hosts: RunningHost[] = [];
+  readonly ownership: DynamoDbSessionOwnership;
+  readonly events: DynamoDbEventLog;
+  private counter = 0;
+
+  private constructor(
+    readonly aws: TestAws,
+    readonly fake: FakeWhatsApp,
+  ) {
+    this.ownership = new DynamoDbSessionOwnership(aws.doc, aws.tables.sessions);
+    this.events = new DynamoDbEventLog(aws.doc, { table: aws.tables.events, ttlSeconds: 3600 });
+  }
+
+  static async create(): Promise<HostHarness> {
+    const [aws, fake] = await Promise.all([createTestAws('host'), createFakeWhatsApp({ qrRefs: 3 })]);
+    return new HostHarness(aws, fake);
+  }
+
+  async startHost(
+    hostId = 'host-1',
+    options: { s3?: S3Client; qrTimeoutMs?: number } = {},
+  ): Promise<RunningHost> {
+    const logs: Record<string, unknown>[] = [];
+    const logger = pino({ level: 'info' }, { write: (line: string) => void logs.push(JSON.parse(line)) });
+    const metrics = createHostMetrics();
+    const publisher = createFanoutPublisher({
+      log: new DynamoDbEventLog(this.aws.doc, { table: this.aws.tables.events, ttlSeconds: 3600 }),
+      connections: new DynamoDbConnectionStore(this.aws.doc, {
+        connectionsTable: this.aws.tables.connections,
+        subscriptionsTable: this.aws.tables.subscriptions,
+      }),
+      poster: { post: async () => 'gone' },
+      logger,
+    });
+    const host = new SessionHost({
+      host: { hostId, incarnation: randomUUID(), endpoint: 'http://127.0.0.1:9', capacity: 50 },
+      ownership: this.ownership,
+      registry: new DynamoDbHostRegistry(this.aws.doc, this.aws.tables.hosts, 10_000),
+      s3: options.s3 ?? this.aws.s3,
+      bucket: this.aws.bucket,
+      publisher,
+      logger,
+      metrics,
+      socket: {
+        waWebSocketUrl: this.fake.url,
+        baileysLogger: pino({ level: 'silent' }),
+        qrTimeoutMs: options.qrTimeoutMs,
+      },
+      reconcileIntervalMs: 250,
+      heartbeatIntervalMs: 1_000,
+      policy: { baseDelayMs: 50, maxDelayMs: 500, maxConsecutiveRestarts: 5, badSessionRetries: 2 },
+    });
+    await host.start();
+    const running = { host, metrics, logs };
+    this.hosts.push(running);
+    return running;
+  }
+
+  async stopHost(running: RunningHost): Promise<void> {
+    await running.host.shutdown();
+    this.hosts.splice(this.hosts.indexOf(running), 1);
+  }
+
+  /** A session assigned to `hostId` with desired RUNNING, as the API's start leaves it. */
+  async createSession(hostId = 'host-1', tenantId = 'acme'): Promise<string> {
+    const sessionId = `ses_host${++this.counter}${randomUUID().slice(0, 8)}`;
+    const now = new Date().toISOString();
+    await this.aws.doc.send(
+      new PutCommand({
+        TableName: this.aws.tables.sessions,
+        Item: {
+          sessionId,
+          tenantId,
+          createdAt: now,
+          updatedAt: now,
+          createdKey: `${now}#${sessionId}`,
+          desired: 'RUNNING',
+          status: 'STOPPED',
+          ownerHostId: hostId,
+          epoch: 0,
+        },
+      }),
+    );
+    return sessionId;
+  }
+
+  record(sessionId: string): Promise<OwnedSession | undefined> {
+    return this.ownership.get(sessionId);
+  }
+
+  async eventsOf(sessionId: string): Promise<EventEnvelope[]> {
+    return this.events.after(sessionId, 0, 10_000);
+  }
+
+  async waitForEvent(
+    sessionId: string,
+    accept: (e: EventEnvelope) => boolean,
+    timeoutMs = 15_000,
+  ): Promise<EventEnvelope> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const found = (await this.eventsOf(sessionId)).find(accept);
+      if (found) return found;
+      if (Date.now() > deadline) {
+        const types = (await this.eventsOf(sessionId)).map((e) => e.type).join(', ');
+        throw new Error(`no matching event for ${sessionId} within ${timeoutMs} ms; saw: ${types}`);
+      }
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
+  async waitForRecord(
+    sessionId: string,
+    accept: (r: OwnedSession) => boolean,
+    what: string,
+    timeoutMs = 15_000,
+  ): Promise<OwnedSession> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const record = await this.record(sessionId);
+      if (record && accept(record)) return record;
+      if (Date.now() > deadline) {
+        throw new Error(
+          `${sessionId} never became ${what}: ${record?.status} ${record?.statusReason?.code ?? ''}`,
+        );
+      }
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
+  waitForStatus(sessionId: string, status: string, timeoutMs = 15_000): Promise<OwnedSession> {
+    return this.waitForRecord(sessionId, (r) => r.status === status, status, timeoutMs);
+  }
+
+  /** Start → QR → scan: resolves with the linked device once CONNECTED. */
+  async link(sessionId: string, phone?: string) {
+    const qr = await this.waitForEvent(sessionId, (e) => e.type === 'qr');
+    const device = await this.fake.scanQr(qr.data.qr as string, phone ? { phone } : {});
+    await this.waitForStatus(sessionId, 'CONNECTED');
+    return device;
+  }
+
+  async dispose(): Promise<void> {
+    for (const running of this.hosts.splice(0)) await running.host.shutdown().catch(() => undefined);
+    await this.fake.close();
+    this.aws.destroy();
+  }
+}
