@@ -48,6 +48,10 @@ export class PairingRegistry {
     for (const ref of registration.refs.keys()) this.byRef.set(ref, registration);
   }
 
+  all(): PendingRegistration[] {
+    return [...this.byConnection.values()];
+  }
+
   findByRef(ref: string): PendingRegistration | undefined {
     return this.byRef.get(ref);
   }
@@ -117,6 +121,23 @@ export function beginRegistration(
       },
     ],
   });
+}
+
+/**
+ * Ends every QR session now: refs become unscannable and each client gets a `pair-device` with no
+ * refs, which Baileys treats as refs exhausted (close 408 "QR refs attempts ended").
+ */
+export function expireQrRefs(ctx: FakeContext): number {
+  const registrations = ctx.pairing.all();
+  for (const registration of registrations) {
+    for (const ref of registration.refs.keys()) registration.refs.set(ref, 0);
+    registration.connection.send({
+      tag: 'iq',
+      attrs: { from: SERVER_JID, type: 'set', id: newStanzaId(), xmlns: 'md' },
+      content: [{ tag: 'pair-device', attrs: {} }],
+    });
+  }
+  return registrations.length;
 }
 
 /** Simulates the phone scanning `qr`: pair-success, pair-device-sign check, then 515. */

@@ -24,7 +24,7 @@ import { type HistorySyncContent, sendHistorySync } from './history-sync.ts';
 import { onClientIq } from './iq-handlers.ts';
 import { lidJid, pnJid } from './jids.ts';
 import { onClientPayload } from './login.ts';
-import { type LinkedDevice, PairingRegistry, scanQr } from './pairing.ts';
+import { expireQrRefs, type LinkedDevice, PairingRegistry, scanQr } from './pairing.ts';
 import { silenceLibsignalConsole } from './quiet-libsignal.ts';
 import { waitForEvent } from './wait-for.ts';
 import { companionJid, type FakeUser, type ReceivedMessage, World } from './world.ts';
@@ -75,6 +75,8 @@ export interface FakeWhatsApp {
   createUser(options?: { pn?: string; name?: string }): UserInfo;
   /** Links the client showing `qr` to `phone` (created when omitted); resolves after 515 was sent. */
   scanQr(qr: string, options?: { phone?: string }): Promise<LinkedDevice>;
+  /** Makes every client showing a QR run out of refs now (Baileys closes 408); returns how many. */
+  expireQrRefs(): number;
   /** `from` (a contact's number) sends `text` to every linked device of `to`; resolves once on the wire or queued. */
   sendText(from: string, to: string, text: string, options?: SendTextOptions): Promise<string>;
   /** Delivery (default) or read receipt from `from` to `to`'s linked devices for messages they sent. */
@@ -175,6 +177,7 @@ export async function createFakeWhatsApp(options: FakeWhatsAppOptions = {}): Pro
     events: ctx.events,
     receipts: ctx.receipts,
     createUser: (opts) => userInfo(ctx.world.createUser(opts)),
+    expireQrRefs: () => expireQrRefs(ctx),
     scanQr: (qr, opts) => scanQr(ctx, qr, opts?.phone ? user(opts.phone) : ctx.world.createUser()),
     async sendText(from, to, text, opts) {
       const recipient = user(to);
