@@ -1,3 +1,4 @@
+import type { UserFacingSocketConfig } from '@whiskeysockets/baileys';
 import { afterEach, describe, expect, it } from 'vitest';
 import { connectBaileys } from '../support/fake-whatsapp/baileys-client.ts';
 import { TestResources } from '../support/fake-whatsapp/harness.ts';
@@ -7,7 +8,7 @@ import { waitForEvent } from '../support/fake-whatsapp/wait-for.ts';
 const resources = new TestResources();
 afterEach(() => resources.dispose());
 
-async function connected(config?: Parameters<typeof linkAndConnect>[1]['config']) {
+async function connected(config?: Partial<UserFacingSocketConfig>) {
   const fake = await resources.fake();
   const { client, device } = await linkAndConnect(fake, config ? { config } : {});
   resources.client(client);
