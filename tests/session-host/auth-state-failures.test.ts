@@ -1,0 +1,116 @@
+import { ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { s3ClientConfig } from '#commons/aws/client-config.ts';
+import { startToggleProxy, type ToggleProxy } from '../support/toggle-proxy.ts';
+import { HostHarness } from './host-harness.ts';
+
+let h: HostHarness;
+let proxy: ToggleProxy | undefined;
+let s3: S3Client | undefined;
+beforeEach(async () => {
+  h = await HostHarness.create();
+});
+afterEach(async () => {
+  await h.dispose();
+  await proxy?.close();
+  s3?.destroy();
+  proxy = undefined;
+  s3 = undefined;
+});
+
+async function update(sessionId: string, expression: string, values: Record<string, unknown> = {}) {
+  await h.aws.doc.send(
+    new UpdateCommand({
+      TableName: h.aws.tables.sessions,
+      Key: { sessionId },
+      UpdateExpression: expression,
+      ...(Object.keys(values).length > 0 && { ExpressionAttributeValues: values }),
+    }),
+  );
+}
+
+describe('session host when auth state storage misbehaves', () => {
+  it('reports a corrupted auth object as FAILED with AUTH_STATE_CORRUPTED; logout then start links again with a new QR', async () => {
+    const first = await h.startHost();
+    const sessionId = await h.createSession();
+    await h.link(sessionId);
+    await h.stopHost(first);
+    const pointer = (await h.record(sessionId))?.authPointer;
+    const victim = pointer?.journal.at(-1) ?? pointer?.snapshot;
+    expect(victim).toBeDefined();
+    await h.aws.s3.send(
+      new PutObjectCommand({
+        Bucket: h.aws.bucket,
+        Key: `auth/acme/${sessionId}/${victim}`,
+        Body: '{"creds":{"regis',
+      }),
+    );
+    const qrsBefore = (await h.eventsOf(sessionId)).filter((e) => e.type === 'qr').length;
+
+    const { host } = await h.startHost();
+    const failed = await h.waitForRecord(sessionId, (r) => r.status === 'FAILED', 'FAILED');
+    expect(failed.statusReason).toMatchObject({
+      code: 'AUTH_STATE_CORRUPTED',
+      action: expect.stringContaining('logout'),
+    });
+    expect(failed.desired).toBe('STOPPED');
+    await h.waitForEvent(
+      sessionId,
+      (e) => e.type === 'session:error' && e.data.code === 'AUTH_STATE_CORRUPTED',
+    );
+    // No crash loop and no silent new QR over the linked device.
+    await new Promise((r) => setTimeout(r, 1_000));
+    expect((await h.eventsOf(sessionId)).filter((e) => e.type === 'qr')).toHaveLength(qrsBefore);
+
+    await update(sessionId, 'SET logoutRequested = :t', { ':t': true });
+    await host.reconcileSession(sessionId);
+    await h.waitForStatus(sessionId, 'LOGGED_OUT');
+    const listed = await h.aws.s3.send(
+      new ListObjectsV2Command({ Bucket: h.aws.bucket, Prefix: `auth/acme/${sessionId}/` }),
+    );
+    expect(listed.Contents ?? []).toEqual([]);
+
+    const lastSeqBefore = Math.max(...(await h.eventsOf(sessionId)).map((e) => e.seq));
+    await update(sessionId, 'SET desired = :r', { ':r': 'RUNNING' });
+    await host.reconcileSession(sessionId);
+    const fresh = await h.waitForEvent(sessionId, (e) => e.type === 'qr' && e.seq > lastSeqBefore);
+    await h.fake.scanQr(fresh.data.qr as string);
+    await h.waitForStatus(sessionId, 'CONNECTED');
+  });
+
+  it('makes an S3 outage visible and loses no key state: after S3 returns, messages decrypt both ways', async () => {
+    proxy = await startToggleProxy(new URL(h.aws.storage.s3Endpoint as string));
+    s3 = new S3Client({ ...s3ClientConfig({ region: 'us-east-1', endpoint: proxy.url }), maxAttempts: 1 });
+    const running = await h.startHost('host-1', { s3 });
+    const sessionId = await h.createSession();
+    const contact = h.fake.createUser({ name: 'Carol' });
+    const device = await h.link(sessionId);
+    await h.fake.sendText(contact.pn, device.pn, 'before the outage');
+    await h.waitForEvent(sessionId, (e) => e.data.text === 'before the outage');
+    const pointerBefore = (await h.record(sessionId))?.authPointer?.version as number;
+
+    proxy.down();
+    await h.fake.sendText(contact.pn, device.pn, 'during the outage');
+    const error = await h.waitForEvent(
+      sessionId,
+      (e) => e.type === 'session:error' && e.data.code === 'AUTH_STATE_WRITE_FAILED',
+    );
+    expect(error.data.message).toBeTypeOf('string');
+    expect(running.metrics.authWriteErrors.value).toBeGreaterThan(0);
+    const logged = running.logs.find((l) => l.msg === 'auth state write failed');
+    expect(logged?.err).toBeDefined();
+    // Nothing was rolled back while S3 was away.
+    expect((await h.record(sessionId))?.authPointer?.version).toBe(pointerBefore);
+
+    proxy.up();
+    await h.fake.sendText(contact.pn, device.pn, 'after the outage');
+    await h.waitForEvent(sessionId, (e) => e.data.text === 'after the outage', 20_000);
+    await running.host
+      .session(sessionId)
+      ?.sendText(contact.pn, 'reply after the outage', '3EB0FEEDFACE00000001');
+    const reply = await h.fake.waitForMessage(contact.pn, (m) => m.text === 'reply after the outage');
+    expect(reply.id).toBe('3EB0FEEDFACE00000001');
+    expect((await h.record(sessionId))?.authPointer?.version).toBeGreaterThan(pointerBefore);
+  });
+});
