@@ -201,3 +201,27 @@ export function sendReceiptToClients(
   }
   return sent;
 }
+
+/**
+ * `sender` drops its sessions with `recipient`'s devices and starts fresh ones from new bundles
+ * (a reinstall): its next message is a pkmsg that makes the clients close their old session.
+ */
+export async function resetSessions(ctx: FakeContext, sender: FakeUser, recipient: FakeUser): Promise<void> {
+  const tasks = [...recipient.companions.values()]
+    .filter((companion) => !companion.removed)
+    .map((companion) =>
+      enqueue(ctx, companion, async () => {
+        const release = silenceLibsignalConsole();
+        try {
+          await sender.primary.startSession(
+            companion.user.pn,
+            companion.device,
+            takeCompanionBundle(companion),
+          );
+        } finally {
+          release();
+        }
+      }),
+    );
+  await Promise.all(tasks);
+}

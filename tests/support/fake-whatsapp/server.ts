@@ -15,6 +15,7 @@ import { FakeConnection } from './connection.ts';
 import {
   onClientMessage,
   onClientReceipt,
+  resetSessions,
   type SendTextOptions,
   sendFromUser,
   sendReceiptToClients,
@@ -79,6 +80,8 @@ export interface FakeWhatsApp {
   expireQrRefs(): number;
   /** `from` (a contact's number) sends `text` to every linked device of `to`; resolves once on the wire or queued. */
   sendText(from: string, to: string, text: string, options?: SendTextOptions): Promise<string>;
+  /** `from` starts new Signal sessions with `to`'s devices, as after a reinstall. */
+  resetSessions(from: string, to: string): Promise<void>;
   /** Delivery (default) or read receipt from `from` to `to`'s linked devices for messages they sent. */
   sendReceipt(from: string, to: string, ids: string[], type?: 'read'): number;
   /** What `pn`'s simulated device 0 decrypted from the clients. */
@@ -185,6 +188,7 @@ export async function createFakeWhatsApp(options: FakeWhatsAppOptions = {}): Pro
       await flushDeliveries(recipient);
       return id;
     },
+    resetSessions: (from, to) => resetSessions(ctx, user(from), user(to)),
     sendReceipt: (from, to, ids, type) => sendReceiptToClients(user(from), user(to), ids, type),
     inbox: (pn) => user(pn).inbox,
     async waitForMessage(pn, accept = () => true, timeoutMs = 10_000) {
