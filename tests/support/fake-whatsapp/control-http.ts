@@ -1,0 +1,153 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { UnknownDeviceError } from './close-paths.ts';
+import { PairingError } from './pairing.ts';
+import type { FakeWhatsApp } from './server.ts';
+
+export interface ControlServer {
+  readonly port: number;
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+class BadRequestError extends Error {}
+
+type Json = Record<string, unknown>;
+type Route = (fake: FakeWhatsApp, body: Json, params: string[]) => unknown | Promise<unknown>;
+
+function str(body: Json, key: string, required = true): string {
+  const value = body[key];
+  if (typeof value === 'string' && value) return value;
+  if (required) throw new BadRequestError(`${key} is required`);
+  return '';
+}
+
+const ROUTES: Array<[method: string, pattern: RegExp, route: Route]> = [
+  ['GET', /^\/health$/, (fake) => ({ ok: true, wsUrl: fake.url })],
+  [
+    'POST',
+    /^\/users$/,
+    (fake, body) =>
+      fake.createUser({
+        pn: str(body, 'pn', false) || undefined,
+        name: str(body, 'name', false) || undefined,
+      }),
+  ],
+  [
+    'POST',
+    /^\/scan$/,
+    (fake, body) =>
+      fake.scanQr(str(body, 'qr'), str(body, 'phone', false) ? { phone: str(body, 'phone') } : {}),
+  ],
+  ['POST', /^\/qr\/expire$/, (fake) => ({ expired: fake.expireQrRefs() })],
+  [
+    'POST',
+    /^\/messages$/,
+    async (fake, body) => {
+      const addressing = body.addressing === 'lid' ? 'lid' : 'pn';
+      return {
+        id: await fake.sendText(str(body, 'from'), str(body, 'to'), str(body, 'text'), { addressing }),
+      };
+    },
+  ],
+  [
+    'GET',
+    /^\/users\/(\d+)\/inbox$/,
+    (fake, _body, [pn]) =>
+      fake.inbox(pn!).map(({ id, from, to, text, deviceSent }) => ({ id, from, to, text, deviceSent })),
+  ],
+  [
+    'POST',
+    /^\/receipts$/,
+    (fake, body) => {
+      const ids = body.ids;
+      if (!Array.isArray(ids) || !ids.every((id) => typeof id === 'string'))
+        throw new BadRequestError('ids must be strings');
+      return {
+        sent: fake.sendReceipt(
+          str(body, 'from'),
+          str(body, 'to'),
+          ids,
+          body.type === 'read' ? 'read' : undefined,
+        ),
+      };
+    },
+  ],
+  ['GET', /^\/receipts$/, (fake) => fake.receipts],
+  ['GET', /^\/devices$/, (fake) => fake.linkedDevices()],
+  ['GET', /^\/connections$/, (fake) => fake.connections()],
+  ['POST', /^\/devices\/([^/]+)\/remove$/, (fake, _b, [jid]) => ({ connected: fake.removeDevice(jid!) })],
+  ['POST', /^\/devices\/([^/]+)\/conflict$/, (fake, _b, [jid]) => fake.replaceConnection(jid!)],
+  ['POST', /^\/devices\/([^/]+)\/drop$/, (fake, _b, [jid]) => fake.dropConnection(jid!)],
+  ['POST', /^\/devices\/([^/]+)\/end-stream$/, (fake, _b, [jid]) => fake.endStream(jid!)],
+  ['POST', /^\/devices\/([^/]+)\/stop-pings$/, (fake, _b, [jid]) => fake.stopAnsweringPings(jid!)],
+  [
+    'POST',
+    /^\/devices\/([^/]+)\/failure$/,
+    (fake, body, [jid]) => fake.sendFailure(jid!, typeof body.reason === 'number' ? body.reason : 503),
+  ],
+  [
+    'POST',
+    /^\/history$/,
+    async (fake, body) => ({
+      id: await fake.injectHistorySync(str(body, 'pn'), {
+        messages: Array.isArray(body.messages) ? body.messages : [],
+      }),
+    }),
+  ],
+];
+
+async function readJson(req: IncomingMessage): Promise<Json> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  if (!chunks.length) return {};
+  const parsed: unknown = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed))
+    throw new BadRequestError('body must be an object');
+  return parsed as Json;
+}
+
+function send(res: ServerResponse, status: number, payload: unknown): void {
+  res.writeHead(status, { 'content-type': 'application/json' });
+  res.end(JSON.stringify(payload ?? { ok: true }));
+}
+
+function statusOf(err: unknown): number {
+  if (err instanceof SyntaxError || err instanceof BadRequestError || err instanceof PairingError) return 400;
+  if (err instanceof UnknownDeviceError || (err instanceof Error && err.message.startsWith('unknown user')))
+    return 404;
+  return 500;
+}
+
+/** The fake's control API over HTTP (loopback only): what a demo phone or another process drives. */
+export async function startControlServer(
+  fake: FakeWhatsApp,
+  options: { port?: number } = {},
+): Promise<ControlServer> {
+  const server: Server = createServer((req, res) => {
+    const path = decodeURIComponent((req.url ?? '/').split('?')[0] ?? '/');
+    const match = ROUTES.find(([method, pattern]) => method === req.method && pattern.test(path));
+    if (!match) {
+      send(res, 404, { error: `no route ${req.method} ${path}` });
+      return;
+    }
+    const [, pattern, route] = match;
+    const params = (pattern.exec(path) ?? []).slice(1);
+    readJson(req)
+      .then((body) => route(fake, body, params))
+      .then((result) => send(res, 200, result))
+      .catch((err: unknown) =>
+        send(res, statusOf(err), { error: err instanceof Error ? err.message : String(err) }),
+      );
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', resolve);
+  });
+  const port = (server.address() as AddressInfo).port;
+  return {
+    port,
+    url: `http://127.0.0.1:${port}`,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
