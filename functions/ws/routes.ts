@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { z } from 'zod';
+import { canAccessTenant, type Principal, ROLES } from '#commons/auth/principal.ts';
 import { type ControlMessage, EVENT_VERSION, type EventEnvelope } from '#commons/domain/events.ts';
 import type { SessionRecord } from '#commons/domain/session-record.ts';
 import type { ConnectionPoster, ConnectionStore, EventLog } from '#commons/events/ports.ts';
@@ -97,7 +98,9 @@ export function createWebSocketHandler(deps: WebSocketDeps): (event: WsEvent) =>
     if (!connection) return undefined;
     const session = await deps.sessions.get(sessionId);
     if (!session) return undefined;
-    if (connection.role !== 'MASTER' && connection.tenantId !== session.tenantId) return undefined;
+    const role = ROLES.find((r) => r === connection.role);
+    if (!role || !canAccessTenant({ tenantId: connection.tenantId, role }, session.tenantId))
+      return undefined;
     return session;
   };
 

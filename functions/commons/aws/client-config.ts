@@ -41,3 +41,23 @@ export function awsClientConfig(config: AwsEndpointConfig): AwsClientConfig {
 export function s3ClientConfig(config: AwsEndpointConfig): AwsClientConfig & { forcePathStyle: boolean } {
   return { ...awsClientConfig(config), forcePathStyle: Boolean(config.endpoint) };
 }
+
+/**
+ * Static credentials when the given environment carries them (local runtime,
+ * tests), so a composition root handed an env object does not fall back to
+ * the process's; in AWS the SDK's default chain is used.
+ */
+export function credentialsFrom(
+  env: NodeJS.ProcessEnv,
+): { credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string } } | undefined {
+  const accessKeyId = env.AWS_ACCESS_KEY_ID;
+  const secretAccessKey = env.AWS_SECRET_ACCESS_KEY;
+  if (!accessKeyId || !secretAccessKey) return undefined;
+  return {
+    credentials: {
+      accessKeyId,
+      secretAccessKey,
+      ...(env.AWS_SESSION_TOKEN && { sessionToken: env.AWS_SESSION_TOKEN }),
+    },
+  };
+}
