@@ -144,7 +144,7 @@ describe('WebSocket events through the local gateway and the real SDK', () => {
     expect(got).toMatchObject({ truncated: true, seq: published.seq, eventId: published.eventId });
     expect(got.href).toBe(`/v1/sessions/${s.sessionId}/events?after=${published.seq - 1}&limit=1`);
     const [stored] = await h.events.after(s.sessionId, published.seq - 1, 1);
-    expect((stored?.data as { text: string }).text).toBe(text);
+    expect(stored?.data.text).toBe(text);
     await client.close();
   });
 
