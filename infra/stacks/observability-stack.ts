@@ -13,7 +13,7 @@ import { FilterPattern, type ILogGroup, MetricFilter } from 'aws-cdk-lib/aws-log
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
-import { HOST_METRICS, POST_TO_CONNECTION_FAILED_MESSAGE } from '../constructs/host-metrics.ts';
+import { HOST_METRICS, POST_TO_CONNECTION_FAILED_MESSAGE } from '#commons/observability/metric-names.ts';
 
 export interface ObservabilityStackProps extends StackProps {
   readonly functions: Readonly<Record<string, IFunction>>;

@@ -18,6 +18,7 @@ import { createLogger } from '#commons/logging/logger.ts';
 import { loadHostConfig } from './config.ts';
 import { createInternalApi } from './internal-api.ts';
 import { createHostMetrics } from './metrics.ts';
+import { advertisedEndpoint } from './runtime/advertised-endpoint.ts';
 import { silenceLibsignalConsole } from './runtime/quiet-libsignal.ts';
 import { resolveWaVersion } from './runtime/wa-version.ts';
 import { SessionHost } from './session-host.ts';
@@ -64,7 +65,7 @@ const host = new SessionHost({
   host: {
     hostId: config.hostId,
     incarnation: randomUUID(),
-    endpoint: config.endpoint ?? `http://127.0.0.1:${port}`,
+    endpoint: await advertisedEndpoint(config.endpoint, port, process.env.ECS_CONTAINER_METADATA_URI_V4),
     capacity: config.capacity,
   },
   ownership: new DynamoDbSessionOwnership(doc, storage.tables.sessions),

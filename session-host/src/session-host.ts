@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import type { DisconnectPolicyConfig } from '#commons/domain/disconnect-policy.ts';
 import { LOGGED_OUT_BY_REQUEST } from '#commons/domain/session-status.ts';
 import type { EventPublisher } from '#commons/events/ports.ts';
+import { sessionsOwnedMetric } from '#commons/observability/metric-names.ts';
 import { AUTH_BUCKET } from '#commons/storage/tables.ts';
 import { AuthStateCorruptedError } from './auth-state/auth-data.ts';
 import { type Fence, FencedError } from './auth-state/fence.ts';
@@ -25,6 +26,8 @@ export interface SessionHostDeps {
   readonly socket: SocketSettings;
   readonly reconcileIntervalMs: number;
   readonly heartbeatIntervalMs: number;
+  /** How often the SessionsOwned metric is logged (embedded metric format); 0 turns it off. */
+  readonly metricIntervalMs?: number;
   readonly policy?: DisconnectPolicyConfig;
 }
 
@@ -75,6 +78,13 @@ export class SessionHost {
       setInterval(() => void this.reconcileAll(), this.deps.reconcileIntervalMs),
       setInterval(() => void this.heartbeat(), this.deps.heartbeatIntervalMs),
     );
+    const metricMs = this.deps.metricIntervalMs ?? 60_000;
+    if (metricMs > 0) {
+      const emit = (): void =>
+        this.deps.logger.info(sessionsOwnedMetric(this.load, Date.now()), 'sessions owned');
+      emit();
+      this.timers.push(setInterval(emit, metricMs));
+    }
   }
 
   /** Stops intake, closes every socket without logging out, and deregisters. Sessions resume on restart. */

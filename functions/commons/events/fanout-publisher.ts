@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import { type EventEnvelope, type NewEvent, truncatedEnvelope } from '../domain/events.ts';
+import { POST_TO_CONNECTION_FAILED_MESSAGE } from '../observability/metric-names.ts';
 import { ThrottledError } from './api-gateway-poster.ts';
 import type { ConnectionPoster, ConnectionStore, EventLog, EventPublisher } from './ports.ts';
 
@@ -50,7 +51,7 @@ export function createFanoutPublisher(options: FanoutOptions): EventPublisher & 
         return;
       } catch (err) {
         if (!(err instanceof ThrottledError) || attempt >= maxAttempts) {
-          options.logger.warn({ err, connectionId }, 'post to connection failed');
+          options.logger.warn({ err, connectionId }, POST_TO_CONNECTION_FAILED_MESSAGE);
           return;
         }
         // Full jitter: spreads retries of a throttled burst.
