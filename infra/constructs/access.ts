@@ -78,14 +78,3 @@ export function grantBucketPrefix(
     }),
   );
 }
-
-/** PutMetricData has no resource-level permissions; the namespace condition is the narrowest grant. */
-export function grantPutMetricData(grantee: IGrantable, namespace: string): void {
-  grantee.grantPrincipal.addToPrincipalPolicy(
-    new PolicyStatement({
-      actions: ['cloudwatch:PutMetricData'],
-      resources: ['*'],
-      conditions: { StringEquals: { 'cloudwatch:namespace': namespace } },
-    }),
-  );
-}

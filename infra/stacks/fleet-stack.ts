@@ -8,7 +8,7 @@ import type { Construct } from 'constructs';
 import { ENV } from '#commons/config/env-names.ts';
 import { HOST_METRICS } from '#commons/observability/metric-names.ts';
 import { resourceEnvironment, type TableNames } from '#commons/storage/tables.ts';
-import { grantBucketPrefix, grantPutMetricData, grantTables, type TableSet } from '../constructs/access.ts';
+import { grantBucketPrefix, grantTables, type TableSet } from '../constructs/access.ts';
 import { REPO_ROOT } from '../constructs/repo-paths.ts';
 import { SessionHostService, sessionHostImage } from '../constructs/session-host-service.ts';
 import type { LambdaWebSocketApi } from '../constructs/websocket-api.ts';
@@ -76,6 +76,6 @@ export class FleetStack extends Stack {
     grantTables(taskRole, props.tables, HOST_TABLE_GRANTS);
     grantBucketPrefix(taskRole, props.authBucket, AUTH_PREFIX, HOST_AUTH_ACCESS);
     props.webSocketApi.stage.grantManagementApiAccess(taskRole);
-    grantPutMetricData(taskRole, HOST_METRICS.namespace);
+    // SessionsOwned reaches CloudWatch as an embedded-metric log line: no PutMetricData grant needed.
   }
 }

@@ -105,11 +105,8 @@ describe('least privilege of the session host', () => {
       '<bucket:auth>': ['s3:ListBucket'],
       '<bucket:auth>/auth/*': ['s3:DeleteObject', 's3:GetObject', 's3:PutObject'],
       [MANAGE_CONNECTIONS]: ['execute-api:ManageConnections'],
-      '*': ['cloudwatch:PutMetricData'],
     });
     expect(listBucketCondition(statements)).toEqual({ StringLike: { 's3:prefix': ['auth/*'] } });
-    const metrics = statements.find((s) => s.actions.includes('cloudwatch:PutMetricData'));
-    expect(metrics?.condition).toEqual({ StringEquals: { 'cloudwatch:namespace': 'Zapfleet' } });
   });
 
   it('task role never reads the internal token; only the execution role does, and only that secret', () => {
@@ -131,7 +128,7 @@ describe('least privilege of the session host', () => {
 
 describe('no wildcard grants anywhere', () => {
   it('no statement uses a service-wide action or a `*` resource outside the allowed exceptions', () => {
-    const allowedStar = new Set(['ecr:GetAuthorizationToken', 'cloudwatch:PutMetricData']);
+    const allowedStar = new Set(['ecr:GetAuthorizationToken']);
     const offenders: string[] = [];
     for (const template of [z.data, z.network, z.api, z.fleet, z.observability]) {
       for (const [id, policy] of Object.entries(template.findResources('AWS::IAM::Policy'))) {
