@@ -40,6 +40,8 @@ export interface FakeEvents {
   'connection-closed': [connection: FakeConnection];
   'device-linked': [jid: string];
   login: [jid: string];
+  /** A registering client asked to link with this phone number (pairing code). */
+  'link-code-requested': [pn: string];
   /** An IQ from a client: `xmlns`, the first child's tag (e.g. `encrypt`/`count`) and whether it was answered. */
   iq: [jid: string | undefined, xmlns: string, child: string, answered: boolean];
 }

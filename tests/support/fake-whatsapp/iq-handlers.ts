@@ -24,6 +24,14 @@ export function result(iq: BinaryNode, content?: BinaryNode[]): BinaryNode {
   return { tag: 'iq', attrs: { from: SERVER_JID, type: 'result', id: iq.attrs.id ?? '' }, content };
 }
 
+function badRequest(iq: BinaryNode): BinaryNode {
+  return {
+    tag: 'iq',
+    attrs: { from: SERVER_JID, type: 'error', id: iq.attrs.id ?? '' },
+    content: [{ tag: 'error', attrs: { code: '400', text: 'bad-request' } }],
+  };
+}
+
 /** Answers an IQ from a client; anything the fake does not model gets an empty result. */
 export async function onClientIq(
   ctx: FakeContext,
@@ -66,7 +74,7 @@ export async function onClientIq(
         const removed = ctx.world.findCompanion(first.attrs.jid ?? '');
         if (removed) removed.removed = true;
       } else if (first?.tag === 'link_code_companion_reg') {
-        connection.send(await onLinkCodeStage(ctx, connection, iq, first));
+        connection.send(await onLinkCodeStage(ctx, connection, iq, first).catch(() => badRequest(iq)));
         return;
       }
       connection.send(result(iq));

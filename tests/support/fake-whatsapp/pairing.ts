@@ -3,6 +3,7 @@ import { type BinaryNode, getBinaryNodeChild, proto } from '@whiskeysockets/bail
 import { type FakeConnection, newStanzaId } from './connection.ts';
 import type { FakeContext } from './context.ts';
 import { lidJid, pnJid, SERVER_JID } from './jids.ts';
+import type { LinkCodeState } from './pairing-code.ts';
 import type { FakeUser } from './world.ts';
 import { sign, verify } from './xeddsa.ts';
 
@@ -19,8 +20,8 @@ export interface PendingRegistration {
   registrationId: number;
   signedPreKey: { keyId: number; publicKey: Buffer; signature: Buffer };
   refs: Map<string, number>;
-  /** Set by pairing-by-code once the phone and the client agreed on an ADV secret. */
-  advSecret?: Buffer;
+  /** Set when the client asked to link with a phone number (`requestPairingCode`). */
+  linkCode?: LinkCodeState;
 }
 
 export interface LinkedDevice {

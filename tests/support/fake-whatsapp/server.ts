@@ -26,6 +26,7 @@ import { onClientIq } from './iq-handlers.ts';
 import { lidJid, pnJid } from './jids.ts';
 import { onClientPayload } from './login.ts';
 import { expireQrRefs, type LinkedDevice, PairingRegistry, scanQr } from './pairing.ts';
+import { enterPairingCode } from './pairing-code.ts';
 import { silenceLibsignalConsole } from './quiet-libsignal.ts';
 import { waitForEvent } from './wait-for.ts';
 import { companionJid, type FakeUser, type ReceivedMessage, World } from './world.ts';
@@ -76,6 +77,8 @@ export interface FakeWhatsApp {
   createUser(options?: { pn?: string; name?: string }): UserInfo;
   /** Links the client showing `qr` to `phone` (created when omitted); resolves after 515 was sent. */
   scanQr(qr: string, options?: { phone?: string }): Promise<LinkedDevice>;
+  /** The user types the code Baileys' `requestPairingCode(pn)` returned on phone `pn`; resolves after 515. */
+  enterPairingCode(pn: string, code: string): Promise<LinkedDevice>;
   /** Makes every client showing a QR run out of refs now (Baileys closes 408); returns how many. */
   expireQrRefs(): number;
   /** `from` (a contact's number) sends `text` to every linked device of `to`; resolves once on the wire or queued. */
@@ -181,6 +184,7 @@ export async function createFakeWhatsApp(options: FakeWhatsAppOptions = {}): Pro
     receipts: ctx.receipts,
     createUser: (opts) => userInfo(ctx.world.createUser(opts)),
     expireQrRefs: () => expireQrRefs(ctx),
+    enterPairingCode: (pn, code) => enterPairingCode(ctx, pn, code),
     scanQr: (qr, opts) => scanQr(ctx, qr, opts?.phone ? user(opts.phone) : ctx.world.createUser()),
     async sendText(from, to, text, opts) {
       const recipient = user(to);
