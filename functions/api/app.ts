@@ -6,6 +6,7 @@ import type { ApiEnv } from './http/api-env.ts';
 import { authenticate } from './http/authenticate.ts';
 import { errorResponse } from './http/error-status.ts';
 import { requestId } from './http/request-id.ts';
+import { requireJsonBody } from './http/require-json.ts';
 import { docsRoutes } from './routes/docs.ts';
 import { healthRoutes } from './routes/health.ts';
 import { sessionActionRoutes } from './routes/session-actions.ts';
@@ -48,8 +49,10 @@ export function createApp(deps: ApiDependencies): OpenAPIHono<ApiEnv> {
       },
     }),
   );
-  app.use('/v1/sessions', authenticate(deps.verifier));
-  app.use('/v1/sessions/*', authenticate(deps.verifier));
+  for (const path of ['/v1/sessions', '/v1/sessions/*']) {
+    app.use(path, authenticate(deps.verifier));
+    app.use(path, requireJsonBody());
+  }
 
   app.route('/', healthRoutes(deps.version));
   app.route('/', docsRoutes());

@@ -31,6 +31,18 @@ describe('the one error format', () => {
     expect((await h.allRecords()).length).toBe(before);
   });
 
+  it('refuses a body that is not sent as JSON instead of ignoring it', async () => {
+    const before = (await h.allRecords()).length;
+    const res = await h.request('POST', '/v1/sessions', {
+      token,
+      raw: '{"name":"form-encoded"}',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as ErrorBody).error.code).toBe('VALIDATION_FAILED');
+    expect((await h.allRecords()).length).toBe(before);
+  });
+
   it('answers a body over 64 KB with 413 PAYLOAD_TOO_LARGE', async () => {
     const res = await h.request('POST', '/v1/sessions', {
       token,

@@ -4,7 +4,7 @@ import { SignJWT } from 'jose';
 import { createTokenVerifier } from '#commons/auth/token-verifier.ts';
 import type { SessionRecord } from '#commons/domain/session-record.ts';
 import type { HostRecord } from '#commons/hosts/host-record.ts';
-import { createLogger } from '#commons/logging/logger.ts';
+import { createLogger, type Logger } from '#commons/logging/logger.ts';
 import { DynamoDbHostDirectory } from '#commons/storage/dynamodb-host-directory.ts';
 import { DynamoDbSessionOutbox } from '#commons/storage/dynamodb-session-outbox.ts';
 import { DynamoDbSessionRepository } from '#commons/storage/dynamodb-session-repository.ts';
@@ -74,7 +74,7 @@ export interface ApiHarness {
   destroy(): void;
 }
 
-export async function createApiHarness(label = 'api'): Promise<ApiHarness> {
+export async function createApiHarness(label = 'api', options: { log?: Logger } = {}): Promise<ApiHarness> {
   const aws = await createTestAws(label);
   const hostClient = new FakeHostClient();
   const harness = {} as ApiHarness;
@@ -98,7 +98,7 @@ export async function createApiHarness(label = 'api'): Promise<ApiHarness> {
     outbox: new DynamoDbSessionOutbox({ client: aws.doc, outboxTable: aws.tables.outbox }),
     authState: new S3SessionAuthState({ client: aws.s3, bucket: aws.bucket }),
     hostClient,
-    log: createLogger({ name: 'api-test', level: 'silent' }),
+    log: options.log ?? createLogger({ name: 'api-test', level: 'silent' }),
     clock: () => harness.now,
   });
   const nowSeconds = () => Math.floor(harness.now.getTime() / 1000);
