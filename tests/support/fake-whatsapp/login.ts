@@ -54,6 +54,6 @@ export async function onClientPayload(
   });
   ctx.events.emit('login', jid);
   if (firstLogin && ctx.options.historySyncOnFirstLogin) {
-    await sendHistorySync(ctx, companion.user.pn, {});
+    sendHistorySync(ctx, companion.user.pn, {});
   }
 }
