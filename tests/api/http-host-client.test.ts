@@ -34,7 +34,9 @@ function hostApp(): Hono {
     return c.json({ code: 'WXYZ-1234' });
   });
   app.post('/internal/nudge', async (c) => {
-    seen.push({ path: c.req.path, authorization: c.req.header('authorization'), body: await c.req.json() });
+    const body = (await c.req.json()) as { sessionId: string };
+    seen.push({ path: c.req.path, authorization: c.req.header('authorization'), body });
+    if (body.sessionId === 'ses_hang') await new Promise<void>((resolve) => hanging.push(resolve));
     return c.body(null, 202);
   });
   return app;
@@ -105,6 +107,29 @@ describe('HttpHostClient against a real HTTP host', () => {
     const attempt = client().sendMessage(dead, 'ses_ok', { to: '1', text: 'x', messageId: 'm' });
     await expect(attempt).rejects.toBeInstanceOf(HostUnreachableError);
     await expect(attempt).rejects.toHaveProperty('cause');
+  });
+
+  it('gives up on a nudge sooner than on a command', async () => {
+    const patient = new HttpHostClient({
+      internalToken: INTERNAL_TOKEN,
+      timeoutMs: 60_000,
+      nudgeTimeoutMs: 100,
+    });
+    await expect(patient.nudge(endpoint, 'ses_hang')).rejects.toBeInstanceOf(HostTimeoutError);
+  });
+
+  it('keeps a path prefix of the registered endpoint', async () => {
+    let calledUrl = '';
+    const prefixed = new HttpHostClient({
+      internalToken: INTERNAL_TOKEN,
+      timeoutMs: 1000,
+      fetch: async (url) => {
+        calledUrl = String(url);
+        return new Response(null, { status: 202 });
+      },
+    });
+    await prefixed.nudge('http://10.0.1.5:8080/host-a/', 'ses_x');
+    expect(calledUrl).toBe('http://10.0.1.5:8080/host-a/internal/nudge');
   });
 
   it('gives up on a host that never answers with HostTimeoutError instead of hanging', async () => {

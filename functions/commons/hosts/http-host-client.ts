@@ -7,6 +7,8 @@ export interface HttpHostClientOptions {
   readonly internalToken: string;
   /** Covers connect, headers and body; a dead host never holds a request longer. */
   readonly timeoutMs: number;
+  /** Nudges are best effort (hosts reconcile on a timer), so they wait less; default min(timeoutMs, 1000). */
+  readonly nudgeTimeoutMs?: number;
   readonly fetch?: typeof fetch;
 }
 
@@ -48,12 +50,22 @@ export class HttpHostClient implements HostClient {
   }
 
   async nudge(endpoint: string, sessionId: string): Promise<void> {
-    await this.#post(endpoint, '/internal/nudge', { sessionId });
+    await this.#post(
+      endpoint,
+      '/internal/nudge',
+      { sessionId },
+      this.#options.nudgeTimeoutMs ?? Math.min(this.#options.timeoutMs, 1000),
+    );
   }
 
-  async #post(endpoint: string, path: string, payload: unknown): Promise<unknown> {
-    const url = new URL(path, endpoint.endsWith('/') ? endpoint : `${endpoint}/`);
-    const signal = AbortSignal.timeout(this.#options.timeoutMs);
+  async #post(
+    endpoint: string,
+    path: string,
+    payload: unknown,
+    timeoutMs = this.#options.timeoutMs,
+  ): Promise<unknown> {
+    const url = `${endpoint.replace(/\/+$/, '')}${path}`;
+    const signal = AbortSignal.timeout(timeoutMs);
     try {
       const response = await this.#fetch(url, {
         method: 'POST',
@@ -84,7 +96,7 @@ export class HttpHostClient implements HostClient {
     } catch (err) {
       if (err instanceof SessionNotConnectedError || err instanceof HostUnreachableError) throw err;
       if (signal.aborted) {
-        throw new HostTimeoutError(`session host did not answer within ${this.#options.timeoutMs} ms`, {
+        throw new HostTimeoutError(`session host did not answer within ${timeoutMs} ms`, {
           cause: err,
         });
       }
