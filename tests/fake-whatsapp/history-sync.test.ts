@@ -1,3 +1,4 @@
+import { proto } from '@whiskeysockets/baileys';
 import { afterEach, describe, expect, it } from 'vitest';
 import { TestResources } from '../support/fake-whatsapp/harness.ts';
 import { linkAndConnect } from '../support/fake-whatsapp/link-device.ts';
@@ -29,5 +30,16 @@ describe('history sync injected by the fake phone', () => {
     expect(history.chats.map((c) => c.id)).toContain(contact.jid);
     const receipt = await fake.waitForReceipt((r) => r.id === id && r.type === 'hist_sync');
     expect(receipt.from).toBe(device.jid);
+  });
+
+  it('is pushed by the phone after a first login when historySyncOnFirstLogin is set', async () => {
+    const fake = await resources.fake({ historySyncOnFirstLogin: true });
+    const { client } = await linkAndConnect(fake, { config: { shouldSyncHistoryMessage: () => true } });
+    resources.client(client);
+
+    const history = await client.histories.waitFor();
+
+    expect(history.syncType).toBe(proto.HistorySync.HistorySyncType.INITIAL_BOOTSTRAP);
+    expect(history.messages).toEqual([]);
   });
 });
