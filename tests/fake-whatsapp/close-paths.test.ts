@@ -51,9 +51,13 @@ describe('close paths and the codes Baileys reports', () => {
   it('reports 428 when the server ends the stream', async () => {
     const { fake, client, device } = await connected();
 
+    const closed = waitForEvent(fake.events, 'connection-closed', () => true, 5_000);
+
     fake.endStream(device.jid);
 
     expect((await client.waitForClose()).statusCode).toBe(428);
+    await closed;
+    expect(fake.linkedDevices()[0]).toMatchObject({ connected: false, removed: false });
   });
 
   it('reports 428 when the TCP connection drops', async () => {
@@ -62,6 +66,8 @@ describe('close paths and the codes Baileys reports', () => {
     fake.dropConnection(device.jid);
 
     expect((await client.waitForClose()).statusCode).toBe(428);
+    expect(fake.connections()).toEqual([]);
+    expect(fake.linkedDevices()[0]).toMatchObject({ connected: false, removed: false });
   });
 
   it('reports 408 when pings go unanswered', async () => {
