@@ -69,10 +69,6 @@ export class NoiseServer {
     this.authenticate(NOISE_WA_HEADER);
   }
 
-  get isTransport(): boolean {
-    return this.transport !== undefined;
-  }
-
   /** Splits incoming bytes into frames; in transport mode the frames come back decrypted, in order. */
   receive(data: Buffer): Buffer[] {
     this.inBytes = this.inBytes.length ? Buffer.concat([this.inBytes, data]) : data;

@@ -2,7 +2,7 @@ import { randomInt } from 'node:crypto';
 import type { proto } from '@whiskeysockets/baileys';
 import type { KeyPair } from './cert-authority.ts';
 import type { FakeConnection } from './connection.ts';
-import { type JidAddress, lidJid, parseUserJid, pnJid } from './jids.ts';
+import { type JidAddress, parseUserJid, pnJid } from './jids.ts';
 import { type PreKeyBundle, SignalPeer } from './signal-peer.ts';
 
 /** A plaintext the fake still has to encrypt and deliver to one companion. */
@@ -117,13 +117,9 @@ export class World {
     return address.server === 'pn' ? this.byPn.get(address.user) : this.byLid.get(address.user);
   }
 
-  companionAt(address: JidAddress): Companion | undefined {
-    return this.userAt(address)?.companions.get(address.device);
-  }
-
   findCompanion(jid: string): Companion | undefined {
     const address = parseUserJid(jid);
-    return address ? this.companionAt(address) : undefined;
+    return address ? this.userAt(address)?.companions.get(address.device) : undefined;
   }
 
   users(): FakeUser[] {
@@ -164,10 +160,6 @@ export class World {
 
 export function companionJid(companion: Companion): string {
   return pnJid(companion.user.pn, companion.device);
-}
-
-export function companionLidJid(companion: Companion): string {
-  return lidJid(companion.user.lid, companion.device);
 }
 
 /** The bundle the server hands out for a companion, consuming one uploaded one-time pre-key. */
