@@ -28,6 +28,7 @@ const schema = z.object({
   [ENV.reconcileIntervalMs]: int(100).default(5_000),
   [ENV.heartbeatIntervalMs]: int(100).default(5_000),
   [ENV.leaseMs]: int(500).default(20_000),
+  [ENV.handoffBudgetMs]: int(0).default(100_000),
   [ENV.logLevel]: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -46,6 +47,7 @@ export interface HostConfig {
   readonly reconcileIntervalMs: number;
   readonly heartbeatIntervalMs: number;
   readonly leaseMs: number;
+  readonly handoffBudgetMs: number;
   readonly logLevel: string;
   readonly storage: StorageConfig;
 }
@@ -71,6 +73,7 @@ export function loadHostConfig(env: NodeJS.ProcessEnv): HostConfig {
     reconcileIntervalMs: c[ENV.reconcileIntervalMs],
     heartbeatIntervalMs: c[ENV.heartbeatIntervalMs],
     leaseMs: c[ENV.leaseMs],
+    handoffBudgetMs: c[ENV.handoffBudgetMs],
     logLevel: c[ENV.logLevel],
     storage: loadStorageConfig(env),
   };

@@ -10,10 +10,12 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { serve } from '@hono/node-server';
 import { WA_CERT_DETAILS } from '@whiskeysockets/baileys';
 import { awsClientConfig, s3ClientConfig } from '#commons/aws/client-config.ts';
+import { leaseConfig } from '#commons/domain/lease.ts';
 import { ApiGatewayConnectionPoster } from '#commons/events/api-gateway-poster.ts';
 import { DynamoDbConnectionStore } from '#commons/events/dynamodb-connection-store.ts';
 import { DynamoDbEventLog } from '#commons/events/dynamodb-event-log.ts';
 import { createFanoutPublisher } from '#commons/events/fanout-publisher.ts';
+import { HttpHostClient } from '#commons/hosts/http-host-client.ts';
 import { createLogger } from '#commons/logging/logger.ts';
 import { loadHostConfig } from './config.ts';
 import { createInternalApi } from './internal-api.ts';
@@ -42,6 +44,7 @@ const management = new ApiGatewayManagementApiClient({
 });
 
 const metrics = createHostMetrics();
+const peers = new HttpHostClient({ internalToken: config.internalToken, timeoutMs: 2_000 });
 const publisher = createFanoutPublisher({
   log: new DynamoDbEventLog(doc, { table: storage.tables.events, ttlSeconds: config.eventLogTtlSeconds }),
   connections: new DynamoDbConnectionStore(doc, {
@@ -84,7 +87,9 @@ const host = new SessionHost({
     }),
   },
   reconcileIntervalMs: config.reconcileIntervalMs,
-  heartbeatIntervalMs: config.heartbeatIntervalMs,
+  lease: leaseConfig(config.heartbeatIntervalMs, config.leaseMs),
+  nudge: (endpoint, sessionId) => peers.nudge(endpoint, sessionId),
+  handoffBudgetMs: config.handoffBudgetMs,
 });
 const app = createInternalApi(host, metrics, config.internalToken);
 

@@ -2,15 +2,17 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { Logger } from 'pino';
 import type { DisconnectPolicyConfig } from '#commons/domain/disconnect-policy.ts';
-import { LOGGED_OUT_BY_REQUEST } from '#commons/domain/session-status.ts';
+import type { LeaseConfig } from '#commons/domain/lease.ts';
 import type { EventPublisher } from '#commons/events/ports.ts';
 import { sessionsOwnedMetric } from '#commons/observability/metric-names.ts';
 import { AUTH_BUCKET } from '#commons/storage/tables.ts';
-import { AuthStateCorruptedError } from './auth-state/auth-data.ts';
-import { type Fence, FencedError } from './auth-state/fence.ts';
-import { S3AuthState, wipePrefix } from './auth-state/s3-auth-state.ts';
+import { S3AuthState } from './auth-state/s3-auth-state.ts';
+import { FailoverWatcher } from './fleet/failover-watcher.ts';
+import { handOff } from './fleet/handoff.ts';
+import { LeaseKeeper } from './fleet/lease-keeper.ts';
 import type { HostMetrics } from './metrics.ts';
 import { ManagedSession, type SocketSettings } from './runtime/managed-session.ts';
+import { SessionFailures } from './session-failures.ts';
 import type { DynamoDbHostRegistry, HostRegistration } from './storage/dynamodb-host-registry.ts';
 import type { DynamoDbSessionOwnership, OwnedSession } from './storage/dynamodb-session-ownership.ts';
 
@@ -25,20 +27,18 @@ export interface SessionHostDeps {
   readonly metrics: HostMetrics;
   readonly socket: SocketSettings;
   readonly reconcileIntervalMs: number;
-  readonly heartbeatIntervalMs: number;
+  readonly lease: LeaseConfig;
+  /** Tells another host to reconcile a session now (graceful handoff). */
+  readonly nudge: (endpoint: string, sessionId: string) => Promise<void>;
+  /** Time allowed for handing sessions off on shutdown (ECS allows up to 120 s). */
+  readonly handoffBudgetMs?: number;
+  readonly takeoversPerSecond?: number;
   /** How often the SessionsOwned metric is logged (embedded metric format); 0 turns it off. */
   readonly metricIntervalMs?: number;
   readonly policy?: DisconnectPolicyConfig;
 }
 
 const RUNNING_STATUSES = new Set(['STARTING', 'QR', 'CONNECTED', 'DISCONNECTED']);
-
-export const AUTH_STATE_CORRUPTED = {
-  code: 'AUTH_STATE_CORRUPTED',
-  message: 'the stored WhatsApp auth state of this session cannot be read',
-  action:
-    'log the session out (POST /v1/sessions/{id}/logout) to wipe it, then start it and link the phone again',
-} as const;
 
 /**
  * A long-lived process running many WhatsApp sessions. It learns what to run
@@ -52,9 +52,33 @@ export class SessionHost {
   private readonly lag = monitorEventLoopDelay({ resolution: 20 });
   private timers: NodeJS.Timeout[] = [];
   private draining = false;
+  private readonly lease: LeaseKeeper;
+  private readonly failover: FailoverWatcher;
+  private readonly failures: SessionFailures;
   registered = false;
 
-  constructor(private readonly deps: SessionHostDeps) {}
+  constructor(private readonly deps: SessionHostDeps) {
+    this.lease = new LeaseKeeper({
+      registry: deps.registry,
+      host: deps.host,
+      lease: deps.lease,
+      load: () => this.load,
+      draining: () => this.draining,
+      onLost: () => this.fenceAll(),
+      logger: deps.logger,
+    });
+    this.failover = new FailoverWatcher({
+      registry: deps.registry,
+      ownership: deps.ownership,
+      lease: deps.lease,
+      me: () => ({ hostId: this.hostId, load: this.load, capacity: deps.host.capacity }),
+      mayTake: () => this.lease.held() && !this.draining,
+      onTakenOver: (sessionId) => void this.reconcileSession(sessionId),
+      logger: deps.logger,
+      takeoversPerSecond: deps.takeoversPerSecond ?? 20,
+    });
+    this.failures = new SessionFailures(deps);
+  }
 
   get hostId(): string {
     return this.deps.host.hostId;
@@ -70,13 +94,14 @@ export class SessionHost {
 
   async start(): Promise<void> {
     this.lag.enable();
-    await this.deps.registry.register(this.deps.host, this.load);
+    await this.lease.register();
+    this.lease.start();
     this.registered = true;
     this.deps.logger.info({ hostId: this.hostId, endpoint: this.deps.host.endpoint }, 'host registered');
     await this.reconcileAll();
     this.timers.push(
       setInterval(() => void this.reconcileAll(), this.deps.reconcileIntervalMs),
-      setInterval(() => void this.heartbeat(), this.deps.heartbeatIntervalMs),
+      setInterval(() => void this.watchFleet(), this.deps.lease.heartbeatMs),
     );
     const metricMs = this.deps.metricIntervalMs ?? 60_000;
     if (metricMs > 0) {
@@ -87,21 +112,60 @@ export class SessionHost {
     }
   }
 
-  /** Stops intake, closes every socket without logging out, and deregisters. Sessions resume on restart. */
+  /**
+   * Graceful exit: stop intake (the record says draining), hand every session
+   * to a live peer, then leave the fleet marked gone so peers take at once
+   * whatever could not be handed off in the budget.
+   */
   async shutdown(): Promise<void> {
     this.draining = true;
     for (const t of this.timers) clearInterval(t);
     this.timers = [];
+    await this.lease.beat();
     await Promise.allSettled([...this.locks.values()]);
-    await Promise.allSettled([...this.sessions.values()].map((s) => s.end('release')));
+    if (this.lease.held() && this.sessions.size > 0) {
+      await handOff({
+        hostId: this.hostId,
+        sessions: this.sessions,
+        registry: this.deps.registry,
+        ownership: this.deps.ownership,
+        nudge: this.deps.nudge,
+        budgetMs: this.deps.handoffBudgetMs ?? 100_000,
+        concurrency: 8,
+        logger: this.deps.logger,
+      });
+    } else {
+      await Promise.allSettled([...this.sessions.values()].map((s) => s.end('release')));
+    }
     this.sessions.clear();
+    this.lease.stop();
     this.lag.disable();
     await this.deps.registry.deregister(this.deps.host).catch(() => undefined);
     this.registered = false;
   }
 
+  /** The lease is lost: close every socket without logging out and fail what is pending. */
+  private fenceAll(): void {
+    for (const session of [...this.sessions.values()]) session.onFenced();
+    this.sessions.clear();
+    this.restartTokens.clear();
+  }
+
+  private async watchFleet(): Promise<void> {
+    try {
+      await this.failover.tick();
+    } catch (err) {
+      this.deps.logger.warn({ err, hostId: this.hostId }, 'fleet watch failed');
+    }
+  }
+
+  /** True while this host may act for its sessions. */
+  leaseHeld(): boolean {
+    return this.lease.held();
+  }
+
   get ready(): boolean {
-    return this.registered && !this.draining;
+    return this.registered && !this.draining && this.lease.held();
   }
 
   sessionsByStatus(): Record<string, number> {
@@ -119,17 +183,8 @@ export class SessionHost {
     return Math.round(p99 * 100) / 100;
   }
 
-  private async heartbeat(): Promise<void> {
-    try {
-      const renewed = await this.deps.registry.heartbeat(this.deps.host, this.load, this.draining);
-      if (!renewed && !this.draining) await this.deps.registry.register(this.deps.host, this.load);
-    } catch (err) {
-      this.deps.logger.warn({ err, hostId: this.hostId }, 'heartbeat failed');
-    }
-  }
-
   async reconcileAll(): Promise<void> {
-    if (this.draining) return;
+    if (this.draining || !this.lease.held()) return;
     try {
       const assigned = await this.deps.ownership.assignedTo(this.hostId);
       const seen = new Set(assigned.map((r) => r.sessionId));
@@ -163,7 +218,7 @@ export class SessionHost {
   }
 
   private async reconcile(sessionId: string): Promise<void> {
-    if (this.draining) return;
+    if (this.draining || !this.lease.held()) return;
     const record = await this.deps.ownership.get(sessionId);
     let local = this.sessions.get(sessionId);
     if (!record) {
@@ -180,7 +235,10 @@ export class SessionHost {
     if (!mine) return;
     if (record.logoutRequested) {
       if (local) await local.end('logout');
-      else await this.logoutIdle(record);
+      else {
+        const fence = await this.claim(record);
+        if (fence) await this.failures.logoutIdle(record, fence, this.prefix(record));
+      }
       return;
     }
     if (record.desired === 'RUNNING') {
@@ -205,6 +263,10 @@ export class SessionHost {
       );
       if (fence) await this.deps.ownership.writeStatus(sessionId, fence, { status: 'STOPPED', qr: null });
     }
+  }
+
+  private claim(record: OwnedSession) {
+    return this.deps.ownership.claim(record.sessionId, this.hostId, this.deps.host.incarnation, record.epoch);
   }
 
   private forget(sessionId: string): void {
@@ -243,10 +305,11 @@ export class SessionHost {
         pointers: this.deps.ownership,
         fence,
         onFenced: () => session?.onFenced(),
-        onCommitError: (err) => this.onAuthWriteError(record, err),
+        onCommitError: (err) => this.failures.authWriteFailed(record, err),
+        mayWrite: () => this.lease.held(),
       });
     } catch (err) {
-      await this.onAuthOpenError(record, fence, err);
+      await this.failures.authOpenFailed(record, fence, err);
       return;
     }
     session = new ManagedSession({
@@ -259,6 +322,7 @@ export class SessionHost {
       logger: this.deps.logger,
       metrics: this.deps.metrics,
       socket: this.deps.socket,
+      leaseHeld: () => this.lease.held(),
       ...(this.deps.policy && { policy: this.deps.policy }),
       onEnded: (id) => {
         if (this.sessions.get(id) === session) this.forget(id);
@@ -267,84 +331,5 @@ export class SessionHost {
     this.sessions.set(sessionId, session);
     this.restartTokens.set(sessionId, record.restartRequested);
     session.start();
-  }
-
-  private onAuthWriteError(record: OwnedSession, err: unknown): void {
-    if (err instanceof FencedError) return;
-    this.deps.metrics.authWriteErrors.inc();
-    this.deps.logger.error({ err, sessionId: record.sessionId }, 'auth state write failed');
-    void this.deps.publisher
-      .publish({
-        type: 'session:error',
-        tenantId: record.tenantId,
-        sessionId: record.sessionId,
-        data: {
-          code: 'AUTH_STATE_WRITE_FAILED',
-          message: 'could not persist keys; WhatsApp will retry delivery',
-        },
-      })
-      .catch(() => this.deps.metrics.publishErrors.inc());
-  }
-
-  private async onAuthOpenError(record: OwnedSession, fence: Fence, err: unknown): Promise<void> {
-    const { sessionId, tenantId } = record;
-    const corrupted = err instanceof AuthStateCorruptedError;
-    this.deps.logger.error({ err, sessionId, corrupted }, 'auth state could not be loaded');
-    const code = corrupted ? AUTH_STATE_CORRUPTED.code : 'AUTH_STATE_UNAVAILABLE';
-    if (corrupted) {
-      // Never a crash loop and never a silent new QR over a linked device: stop and say how to get out.
-      await this.deps.ownership.writeStatus(
-        sessionId,
-        fence,
-        { status: 'FAILED', statusReason: AUTH_STATE_CORRUPTED, qr: null },
-        'STOPPED',
-      );
-    }
-    await this.deps.publisher
-      .publish({
-        type: 'session:error',
-        tenantId,
-        sessionId,
-        data: {
-          code,
-          ...(corrupted
-            ? { reason: AUTH_STATE_CORRUPTED }
-            : { message: 'auth state storage unavailable; retrying' }),
-        },
-      })
-      .catch(() => this.deps.metrics.publishErrors.inc());
-  }
-
-  /** A logout for a session not running here: wipe its state without reading it (it may be corrupted). */
-  private async logoutIdle(record: OwnedSession): Promise<void> {
-    const fence = await this.deps.ownership.claim(
-      record.sessionId,
-      this.hostId,
-      this.deps.host.incarnation,
-      record.epoch,
-    );
-    if (!fence) return;
-    await this.deps.ownership.clear(record.sessionId, fence);
-    await wipePrefix(this.deps.s3, this.deps.bucket, this.prefix(record));
-    await this.deps.ownership.writeStatus(
-      record.sessionId,
-      fence,
-      {
-        status: 'LOGGED_OUT',
-        statusReason: LOGGED_OUT_BY_REQUEST,
-        qr: null,
-        me: null,
-        clearLogoutRequest: true,
-      },
-      'STOPPED',
-    );
-    await this.deps.publisher
-      .publish({
-        type: 'session:logged-out',
-        tenantId: record.tenantId,
-        sessionId: record.sessionId,
-        data: {},
-      })
-      .catch(() => this.deps.metrics.publishErrors.inc());
   }
 }

@@ -3,6 +3,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import pino from 'pino';
 import type { EventEnvelope } from '#commons/domain/events.ts';
+import { leaseConfig } from '#commons/domain/lease.ts';
 import { DynamoDbConnectionStore } from '#commons/events/dynamodb-connection-store.ts';
 import { DynamoDbEventLog } from '#commons/events/dynamodb-event-log.ts';
 import { createFanoutPublisher } from '#commons/events/fanout-publisher.ts';
@@ -73,7 +74,8 @@ export class HostHarness {
         qrTimeoutMs: options.qrTimeoutMs,
       },
       reconcileIntervalMs: 250,
-      heartbeatIntervalMs: 1_000,
+      lease: leaseConfig(300, 1_500),
+      nudge: async () => undefined,
       policy: { baseDelayMs: 50, maxDelayMs: 500, maxConsecutiveRestarts: 5, badSessionRetries: 2 },
     });
     await host.start();

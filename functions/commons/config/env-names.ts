@@ -42,6 +42,7 @@ export const ENV = {
   reconcileIntervalMs: 'ZAPFLEET_RECONCILE_INTERVAL_MS',
   heartbeatIntervalMs: 'ZAPFLEET_HEARTBEAT_INTERVAL_MS',
   leaseMs: 'ZAPFLEET_LEASE_MS',
+  handoffBudgetMs: 'ZAPFLEET_HANDOFF_BUDGET_MS',
 } as const;
 
 export type EnvName = (typeof ENV)[keyof typeof ENV];

@@ -37,6 +37,8 @@ export interface AuthStateOptions {
   readonly onFenced: () => void;
   /** Called on every failed commit (S3 or DynamoDB down), before the error propagates to Baileys. */
   readonly onCommitError?: (err: unknown) => void;
+  /** False while the host does not hold its lease: commits fail at once instead of racing the next owner. */
+  readonly mayWrite?: () => boolean;
   readonly compactAfterEntries?: number;
   readonly compactAfterBytes?: number;
 }
@@ -125,8 +127,15 @@ export class S3AuthState {
     return run;
   }
 
+  /** Fails every later commit (the host lost the session or its lease). */
+  fence(): void {
+    this.fenced = true;
+  }
+
   private async write(delta: AuthDelta): Promise<void> {
-    if (this.fenced) throw new FencedError(`session ${this.options.sessionId} is fenced on this host`);
+    if (this.fenced || this.options.mayWrite?.() === false) {
+      throw new FencedError(`session ${this.options.sessionId} is fenced on this host`);
+    }
     const { fence } = this.options;
     const previous = this.pointer;
     const version = (previous?.version ?? 0) + 1;

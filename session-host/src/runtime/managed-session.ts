@@ -37,6 +37,8 @@ export interface ManagedSessionDeps {
   readonly socket: SocketSettings;
   readonly policy?: DisconnectPolicyConfig;
   readonly random?: () => number;
+  /** False while the host does not hold its lease: nothing is written or published. */
+  readonly leaseHeld?: () => boolean;
   /** The session ended on its own (stopped, logged out, failed, fenced): the host forgets it. */
   readonly onEnded: (sessionId: string) => void;
 }
@@ -300,6 +302,7 @@ export class ManagedSession {
     if (this.ending && !this.sock) return;
     this.deps.logger.warn({ sessionId: this.sessionId, epoch: this.epoch }, 'session fenced');
     this.ending = true;
+    this.deps.auth.fence();
     const sock = this.sock;
     this.sock = undefined;
     this.connected = false;
@@ -308,6 +311,7 @@ export class ManagedSession {
   }
 
   private async write(patch: StatusPatch, desired?: 'STOPPED'): Promise<void> {
+    if (this.deps.leaseHeld?.() === false) throw new FencedError(`host lease not held for ${this.sessionId}`);
     await this.deps.ownership.writeStatus(this.sessionId, this.deps.fence, patch, desired);
     if (patch.status === this.lastStatus) return;
     this.lastStatus = patch.status;
@@ -318,6 +322,7 @@ export class ManagedSession {
   }
 
   private publish(type: EventType, data: Record<string, unknown>, eventId?: string): void {
+    if (this.deps.leaseHeld?.() === false) return;
     this.deps.publisher
       .publish({
         type,

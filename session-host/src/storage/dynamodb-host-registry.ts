@@ -1,5 +1,12 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, type DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  DeleteCommand,
+  type DynamoDBDocumentClient,
+  PutCommand,
+  ScanCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import type { HostRecord } from '#commons/hosts/host-record.ts';
 
 export interface HostRegistration {
   readonly hostId: string;
@@ -64,14 +71,57 @@ export class DynamoDbHostRegistry {
     }
   }
 
+  /**
+   * Leaves the fleet: the record stays, marked gone and no longer live, so
+   * peers take over at once whatever this host could not hand off.
+   */
   async deregister(host: HostRegistration): Promise<void> {
+    await this.doc
+      .send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { hostId: host.hostId },
+          UpdateExpression:
+            'SET gone = :t, expiresAt = :exp, heartbeatVersion = heartbeatVersion + :one, #load = :zero',
+          ConditionExpression: 'incarnation = :inc',
+          ExpressionAttributeNames: { '#load': 'load' },
+          ExpressionAttributeValues: {
+            ':t': true,
+            ':exp': Math.floor(this.now() / 1000),
+            ':one': 1,
+            ':zero': 0,
+            ':inc': host.incarnation,
+          },
+        }),
+      )
+      .catch((err: unknown) => {
+        if (!(err instanceof ConditionalCheckFailedException)) throw err;
+      });
+  }
+
+  /** Every host record, live or not (a small table: one item per host). */
+  async all(): Promise<(HostRecord & { gone?: boolean })[]> {
+    const out: (HostRecord & { gone?: boolean })[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.doc.send(
+        new ScanCommand({ TableName: this.table, ConsistentRead: true, ExclusiveStartKey: start }),
+      );
+      out.push(...((page.Items ?? []) as (HostRecord & { gone?: boolean })[]));
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return out;
+  }
+
+  /** Removes a dead host's record once nothing is left on it, unless it came back meanwhile. */
+  async forget(hostId: string, seenVersion: number): Promise<void> {
     await this.doc
       .send(
         new DeleteCommand({
           TableName: this.table,
-          Key: { hostId: host.hostId },
-          ConditionExpression: 'incarnation = :inc',
-          ExpressionAttributeValues: { ':inc': host.incarnation },
+          Key: { hostId },
+          ConditionExpression: 'heartbeatVersion = :v',
+          ExpressionAttributeValues: { ':v': seenVersion },
         }),
       )
       .catch((err: unknown) => {

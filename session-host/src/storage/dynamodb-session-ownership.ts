@@ -93,6 +93,49 @@ export class DynamoDbSessionOwnership implements AuthPointerStore {
   }
 
   /** Writes the actual status; `desired` set to STOPPED when the host gives up (so nothing restarts it in a loop). */
+  /**
+   * Moves a session off a host this host saw die, growing the epoch so
+   * nothing the dead host still writes can land.
+   */
+  async takeover(sessionId: string, deadHostId: string, seenEpoch: number, hostId: string): Promise<boolean> {
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { sessionId },
+          UpdateExpression: 'SET ownerHostId = :me, epoch = epoch + :one, updatedAt = :now',
+          ConditionExpression: 'ownerHostId = :dead AND epoch = :seen',
+          ExpressionAttributeValues: {
+            ':me': hostId,
+            ':one': 1,
+            ':now': new Date(this.now()).toISOString(),
+            ':dead': deadHostId,
+            ':seen': seenEpoch,
+          },
+        }),
+      );
+      return true;
+    } catch (err) {
+      if (err instanceof ConditionalCheckFailedException) return false;
+      throw err;
+    }
+  }
+
+  /** Hands a session to `target` (graceful handoff): epoch + 1, so this host's late writes are fenced. */
+  async release(sessionId: string, fence: Fence, target: string): Promise<void> {
+    await this.fenced({
+      Key: { sessionId },
+      UpdateExpression: 'SET ownerHostId = :target, epoch = epoch + :one, updatedAt = :now',
+      ExpressionAttributeValues: {
+        ':target': target,
+        ':one': 1,
+        ':now': new Date(this.now()).toISOString(),
+        ':host': fence.hostId,
+        ':epoch': fence.epoch,
+      },
+    });
+  }
+
   async writeStatus(sessionId: string, fence: Fence, patch: StatusPatch, desired?: 'STOPPED'): Promise<void> {
     const set: string[] = ['#status = :status', 'updatedAt = :now'];
     if (desired) set.push('desired = :desired');

@@ -1,0 +1,98 @@
+import { performance } from 'node:perf_hooks';
+import type { Logger } from 'pino';
+import { type HostLoad, type LeaseConfig, PeerTracker, planTakeover } from '#commons/domain/lease.ts';
+import type { DynamoDbHostRegistry } from '../storage/dynamodb-host-registry.ts';
+import type { DynamoDbSessionOwnership } from '../storage/dynamodb-session-ownership.ts';
+
+export interface FailoverDeps {
+  readonly registry: DynamoDbHostRegistry;
+  readonly ownership: DynamoDbSessionOwnership;
+  readonly lease: LeaseConfig;
+  readonly me: () => HostLoad;
+  /** False while this host must not take anything (lease not held, draining). */
+  readonly mayTake: () => boolean;
+  readonly onTakenOver: (sessionId: string) => void;
+  readonly logger: Logger;
+  readonly takeoversPerSecond: number;
+  readonly random?: () => number;
+  readonly sleep?: (ms: number) => Promise<void>;
+}
+
+/**
+ * Watches peers' heartbeats and takes over the sessions of a dead one: its
+ * heartbeat version unchanged for a full lease on *this* host's monotonic
+ * clock (or it left, marked gone). Every live host computes the same balanced
+ * plan and takes only its own part, at a bounded rate with jitter.
+ */
+export class FailoverWatcher {
+  private readonly tracker: PeerTracker;
+  private running = false;
+
+  constructor(private readonly deps: FailoverDeps) {
+    this.tracker = new PeerTracker(deps.lease);
+  }
+
+  async tick(): Promise<number> {
+    if (this.running || !this.deps.mayTake()) return 0;
+    this.running = true;
+    try {
+      return await this.scan();
+    } finally {
+      this.running = false;
+    }
+  }
+
+  private async scan(): Promise<number> {
+    const me = this.deps.me();
+    const now = performance.now();
+    const records = await this.deps.registry.all();
+    for (const r of records)
+      if (r.hostId !== me.hostId) this.tracker.observe(r.hostId, r.heartbeatVersion, now);
+    const dead = records.filter(
+      (r) => r.hostId !== me.hostId && this.tracker.isDead(r.hostId, now, r.gone === true),
+    );
+    if (dead.length === 0) return 0;
+    const deadIds = new Set(dead.map((d) => d.hostId));
+    const live: HostLoad[] = [
+      me,
+      ...records
+        .filter((r) => r.hostId !== me.hostId && !deadIds.has(r.hostId) && !r.draining && !r.gone)
+        .map((r) => ({ hostId: r.hostId, load: r.load, capacity: r.capacity })),
+    ];
+    let taken = 0;
+    for (const peer of dead) {
+      const orphans = await this.deps.ownership.assignedTo(peer.hostId);
+      if (orphans.length === 0) {
+        await this.deps.registry.forget(peer.hostId, peer.heartbeatVersion);
+        this.tracker.forget(peer.hostId);
+        continue;
+      }
+      const plan = planTakeover(
+        orphans.map((o) => o.sessionId),
+        live,
+      );
+      const mine = orphans.filter((o) => plan.get(o.sessionId) === me.hostId);
+      this.deps.logger.info(
+        { deadHost: peer.hostId, orphans: orphans.length, mine: mine.length },
+        'taking over sessions of a dead host',
+      );
+      for (const orphan of mine) {
+        if (!this.deps.mayTake()) return taken;
+        const won = await this.deps.ownership.takeover(
+          orphan.sessionId,
+          peer.hostId,
+          orphan.epoch,
+          me.hostId,
+        );
+        if (won) {
+          taken++;
+          this.deps.onTakenOver(orphan.sessionId);
+        }
+        // Bounded rate with jitter: a reconnect storm helps nobody.
+        const gap = (1000 / this.deps.takeoversPerSecond) * (0.5 + (this.deps.random ?? Math.random)());
+        await (this.deps.sleep ?? ((ms: number) => new Promise((r) => setTimeout(r, ms))))(gap);
+      }
+    }
+    return taken;
+  }
+}
