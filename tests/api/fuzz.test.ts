@@ -13,7 +13,7 @@ let h: ApiHarness;
 let token: string;
 let connected: string;
 let waiting: string;
-const RUNS = 120;
+const RUNS = Number(process.env.FUZZ_RUNS ?? 120);
 
 beforeAll(async () => {
   h = await createApiHarness('fuzz');

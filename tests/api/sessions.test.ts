@@ -27,7 +27,7 @@ describe('creating a session', () => {
       body: {
         name: 'support-line',
         phoneNumber: '+49 151 2345-6789',
-        metadata: { team: 'support', seats: 3 },
+        metadata: { team: 'support', seats: 3, ratio: 0.75 },
       },
     });
     expect(res.status).toBe(201);
@@ -36,7 +36,7 @@ describe('creating a session', () => {
       tenantId: 'acme',
       name: 'support-line',
       phoneNumber: '4915123456789',
-      metadata: { team: 'support', seats: 3 },
+      metadata: { team: 'support', seats: 3, ratio: 0.75 },
       status: 'STOPPED',
       desired: 'STOPPED',
     });
@@ -86,6 +86,9 @@ describe('creating a session', () => {
     { name: 'a phone number with letters', body: { phoneNumber: '12345abc' } },
     { name: 'metadata that is an array', body: { metadata: [1, 2] } },
     { name: 'metadata with a nested object', body: { metadata: { a: { b: 1 } } } },
+    { name: 'a metadata integer beyond 2^53', body: { metadata: { n: -9007199254740992 } } },
+    { name: 'a metadata number DynamoDB cannot store', body: { metadata: { n: 1e300 } } },
+    { name: 'a metadata fraction that underflows', body: { metadata: { n: 5e-324 } } },
     {
       name: 'metadata over 2 KB',
       body: {

@@ -24,9 +24,19 @@ export const phoneNumberSchema = z
   .transform((v) => v.replace(/[\s().-]/g, '').replace(/^\+/, ''))
   .pipe(z.string().regex(PHONE_NUMBER_PATTERN, 'expected a phone number in international format'));
 
+/**
+ * Numbers a DynamoDB item can hold exactly and the SDK marshals: safe integers,
+ * or fractions not so small they underflow (found by the route fuzzer).
+ */
+const storableNumber = z
+  .number()
+  .refine((n) => (Number.isInteger(n) ? Number.isSafeInteger(n) : Math.abs(n) >= 1e-100), {
+    message: 'numbers must be safe integers or decimals of reasonable precision',
+  });
+
 const metadataValue = z.union([
   z.string().max(METADATA_LIMITS.maxStringLength),
-  z.number(),
+  storableNumber,
   z.boolean(),
   z.null(),
 ]);
