@@ -52,10 +52,19 @@ async function linkAndOpen(wsUrl: string, control: FakeProcess['control']): Prom
   const client = connectBaileys({ url: wsUrl, auth: pairing.auth });
   clients.push(client);
   await client.waitForOpen(60_000);
+  client
+    .waitForClose(24 * 3600_000)
+    .then(({ statusCode, message }) => {
+      if (!finished) lostAfterOpen.push(`${statusCode} ${message}`);
+    })
+    .catch(() => {});
   return client;
 }
 
 const started = Date.now();
+/** Close reasons of sockets that were open and closed before the run ended. */
+const lostAfterOpen: string[] = [];
+let finished = false;
 const errors: string[] = [];
 let connected = 0;
 try {
@@ -77,14 +86,16 @@ try {
     }
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, sessions) }, worker));
-  const stillOpen = (await control<Array<{ connected: boolean }>>('GET', '/devices')).filter(
-    (d) => d.connected,
-  ).length;
-  if (stillOpen !== connected)
-    errors.push(`fake reports ${stillOpen} connected devices, clients ${connected}`);
+  const devices = await control<Array<{ connected: boolean }>>('GET', '/devices');
+  const stillOpen = devices.filter((d) => d.connected).length;
+  finished = true;
+  for (const reason of lostAfterOpen) errors.push(`open socket closed: ${reason}`);
+  if (stillOpen !== connected - lostAfterOpen.length) {
+    errors.push(`fake reports ${stillOpen} connected devices, clients ${connected - lostAfterOpen.length}`);
+  }
   const result = {
     sessions,
-    connected,
+    connected: connected - lostAfterOpen.length,
     errors: errors.length,
     fakeRssMb: rssMbOf(fake.child.pid),
     clientRssMb: Math.round(process.memoryUsage().rss / 104857.6) / 10,
