@@ -8,6 +8,7 @@ import { resolve } from 'node:path';
 
 const BENCHES: Record<string, string> = {
   fanout: 'fanout.ts',
+  density: 'density.ts',
   'fake-whatsapp-capacity': 'fake-whatsapp-capacity.ts',
 };
 
