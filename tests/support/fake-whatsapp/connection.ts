@@ -1,23 +1,16 @@
 import { randomBytes } from 'node:crypto';
-import { type BinaryNode, decodeBinaryNode, encodeBinaryNode } from '@whiskeysockets/baileys';
+import { type BinaryNode, decodeBinaryNode, encodeBinaryNode, type proto } from '@whiskeysockets/baileys';
 import type { WebSocket } from 'ws';
 import type { FakeContext } from './context.ts';
 import { NoiseServer } from './noise-server.ts';
 import { silenceLibsignalConsole } from './quiet-libsignal.ts';
 import type { Companion } from './world.ts';
 
-export type StanzaHandler = (connection: FakeConnection, node: BinaryNode) => Promise<void>;
-export type PayloadHandler = (
-  connection: FakeConnection,
-  clientStatic: Buffer,
-  payload: unknown,
-) => Promise<void>;
-
 export interface ConnectionHandlers {
   onClientPayload(
     connection: FakeConnection,
     clientStatic: Buffer,
-    payload: import('@whiskeysockets/baileys').proto.ClientPayload,
+    payload: proto.ClientPayload,
   ): Promise<void>;
   onStanza(connection: FakeConnection, node: BinaryNode): Promise<void>;
 }
