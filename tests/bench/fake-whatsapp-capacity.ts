@@ -26,6 +26,10 @@ function rssMbOf(pid: number | undefined): number {
   return match ? Math.round(Number(match[1]) / 102.4) / 10 : Number.NaN;
 }
 
+function clientRssMb(): number {
+  return Math.round(process.memoryUsage().rss / 104857.6) / 10;
+}
+
 let fake: FakeProcess | undefined;
 const clients: BaileysClient[] = [];
 const killChild = () => {
@@ -70,6 +74,8 @@ let connected = 0;
 try {
   fake = await startFakeProcess();
   installCertAuthorityKey(Buffer.from(fake.info.caPublicKey, 'base64'));
+  const fakeBaselineMb = rssMbOf(fake.child.pid);
+  const clientBaselineMb = clientRssMb();
   const { wsUrl } = fake.info;
   const control = fake.control.bind(fake);
   let next = 0;
@@ -93,13 +99,21 @@ try {
   if (stillOpen !== connected - lostAfterOpen.length) {
     errors.push(`fake reports ${stillOpen} connected devices, clients ${connected - lostAfterOpen.length}`);
   }
+  const open = connected - lostAfterOpen.length;
+  const fakeRssMb = rssMbOf(fake.child.pid);
+  const clientMb = clientRssMb();
   const result = {
     sessions,
-    connected: connected - lostAfterOpen.length,
+    connected: open,
     errors: errors.length,
-    fakeRssMb: rssMbOf(fake.child.pid),
-    clientRssMb: Math.round(process.memoryUsage().rss / 104857.6) / 10,
+    fakeRssMb,
+    clientRssMb: clientMb,
     seconds: Math.round((Date.now() - started) / 100) / 10,
+    // baselines measured in this run before the first socket, and the cost per open session
+    fakeBaselineMb,
+    clientBaselineMb,
+    fakeMbPerSession: open ? Math.round(((fakeRssMb - fakeBaselineMb) / open) * 100) / 100 : null,
+    clientMbPerSession: open ? Math.round(((clientMb - clientBaselineMb) / open) * 100) / 100 : null,
   };
   for (const [index, message] of errors.slice(0, 10).entries())
     console.error(`error ${index + 1}: ${message}`);
