@@ -147,10 +147,11 @@ export function createWebSocketHandler(deps: WebSocketDeps): (event: WsEvent) =>
     await deps.connections.subscribe(sessionId, connectionId);
     const missed = after === undefined ? [] : await deps.events.after(sessionId, after, replayLimit);
     const lastSeq = Math.max(missed.at(-1)?.seq ?? 0, await deps.events.lastSeq(sessionId));
-    if (!(await send(connectionId, { type: 'subscribed', sessionId, lastSeq, replayed: missed.length })))
-      return ok;
     for (const event of missed) if (!(await send(connectionId, event))) return ok;
     for (const event of snapshot(session, lastSeq)) if (!(await send(connectionId, event))) return ok;
+    // Last, so a client knows the replay is complete: live events that raced it arrived before this
+    // ack (sort them by seq, drop repeats); from here on they arrive in order.
+    await send(connectionId, { type: 'subscribed', sessionId, lastSeq, replayed: missed.length });
     return ok;
   };
 

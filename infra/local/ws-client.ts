@@ -70,6 +70,8 @@ function connect(): void {
   socket.on('unexpected-response', (_req, res) => {
     fail(`connection refused with HTTP ${res.statusCode} (token expired or not allowed?)`);
   });
+  // Until `subscribed` arrives, replayed and live events may interleave: hold them, then sort by seq.
+  let held: Record<string, unknown>[] | undefined = [];
   socket.on('open', () => {
     attempt = 0;
     console.error(`${time()} connected to ${values.url}; subscribing to ${sessionId}`);
@@ -84,12 +86,22 @@ function connect(): void {
     } catch {
       return;
     }
-    const seq = typeof message.seq === 'number' && !message.snapshot ? message.seq : undefined;
-    if (seq !== undefined) {
-      if (lastSeq !== undefined && seq <= lastSeq) return;
-      lastSeq = seq;
+    if (held && message.type !== 'subscribed' && message.type !== 'error') {
+      held.push(message);
+      return;
     }
-    void show(message);
+    const seqOf = (m: Record<string, unknown>): number =>
+      typeof m.seq === 'number' && !m.snapshot ? m.seq : Number.POSITIVE_INFINITY;
+    const batch = [...(held ?? []).sort((a, b) => seqOf(a) - seqOf(b)), message];
+    held = undefined;
+    for (const m of batch) {
+      const seq = seqOf(m);
+      if (Number.isFinite(seq)) {
+        if (lastSeq !== undefined && seq <= lastSeq) continue;
+        lastSeq = seq;
+      }
+      void show(m);
+    }
   });
   socket.on('error', () => undefined);
   socket.on('close', (code) => {

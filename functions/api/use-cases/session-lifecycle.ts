@@ -4,6 +4,7 @@ import type { SessionRecord } from '#commons/domain/session-record.ts';
 import type { ControlPatch, UpdateResult } from '#commons/domain/session-repository.ts';
 import { InternalError, NoHostAvailableError, SessionNotFoundError } from '#commons/errors/app-errors.ts';
 import type { HostRecord } from '#commons/hosts/host-record.ts';
+import { UNASSIGNED_HOST } from '#commons/hosts/host-record.ts';
 import type { UseCaseDependencies } from './dependencies.ts';
 import { liveOwner, loadVisibleSession, nudge } from './session-access.ts';
 
@@ -75,7 +76,9 @@ export function startSession(
     if (session.desired === 'RUNNING' && owner) return { patch: undefined, notify: owner };
     const target = await placement(deps, owner, now);
     if (!target) {
-      const patch = session.desired === 'RUNNING' ? undefined : { desired: 'RUNNING' as const, now };
+      // Kept RUNNING and parked on the unassigned owner, where the first live host finds it.
+      const parked = session.desired === 'RUNNING' && session.ownerHostId === UNASSIGNED_HOST;
+      const patch = parked ? undefined : { desired: 'RUNNING' as const, ownerHostId: UNASSIGNED_HOST, now };
       return { patch, notify: undefined, after: noHost(deps, sessionId) };
     }
     return { patch: { desired: 'RUNNING', ownerHostId: target.hostId, now }, notify: target };
@@ -102,7 +105,11 @@ export function restartSession(
   return control(deps, principal, sessionId, async (_session, owner, now) => {
     const target = await placement(deps, owner, now);
     if (!target)
-      return { patch: { desired: 'RUNNING', now }, notify: undefined, after: noHost(deps, sessionId) };
+      return {
+        patch: { desired: 'RUNNING', ownerHostId: UNASSIGNED_HOST, now },
+        notify: undefined,
+        after: noHost(deps, sessionId),
+      };
     return {
       patch: { desired: 'RUNNING', ownerHostId: target.hostId, restartRequested: now.toISOString(), now },
       notify: target,

@@ -17,3 +17,10 @@ export interface HostRecord {
 export function isLive(host: Pick<HostRecord, 'expiresAt'>, now: Date): boolean {
   return host.expiresAt > now.getTime() / 1000;
 }
+
+/**
+ * The owner recorded for a session that should run while no host is live:
+ * hosts look it up like the sessions of a dead host (the byOwner index needs
+ * a value to find them) and take them by the same balanced plan.
+ */
+export const UNASSIGNED_HOST = '~unassigned';

@@ -167,7 +167,7 @@ export class DynamoDbSessionRepository implements SessionRepository {
     }
     return this.#update(session.sessionId, {
       UpdateExpression:
-        'SET #status = :status, statusReason = :reason, desired = :stopped, updatedAt = :now REMOVE qr, me, logoutRequested',
+        'SET #status = :status, statusReason = :reason, desired = :stopped, updatedAt = :now REMOVE qr, me, logoutRequested, authPointer',
       ConditionExpression: condition,
       ExpressionAttributeNames: { '#status': 'status' },
       ExpressionAttributeValues: values,

@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import type { Logger } from 'pino';
 import { type HostLoad, type LeaseConfig, PeerTracker, planTakeover } from '#commons/domain/lease.ts';
+import { UNASSIGNED_HOST } from '#commons/hosts/host-record.ts';
 import type { DynamoDbHostRegistry } from '../storage/dynamodb-host-registry.ts';
 import type { DynamoDbSessionOwnership } from '../storage/dynamodb-session-ownership.ts';
 
@@ -63,8 +64,10 @@ export class FailoverWatcher {
     for (const peer of dead) {
       const orphans = await this.deps.ownership.assignedTo(peer.hostId);
       if (orphans.length === 0) {
-        await this.deps.registry.forget(peer.hostId, peer.heartbeatVersion);
-        this.tracker.forget(peer.hostId);
+        if (peer.heartbeatVersion !== undefined) {
+          await this.deps.registry.forget(peer.hostId, peer.heartbeatVersion);
+          this.tracker.forget(peer.hostId);
+        }
         continue;
       }
       const plan = planTakeover(
@@ -72,6 +75,7 @@ export class FailoverWatcher {
         live,
       );
       const mine = orphans.filter((o) => plan.get(o.sessionId) === me.hostId);
+      if (mine.length === 0) continue;
       this.deps.logger.info(
         { deadHost: peer.hostId, orphans: orphans.length, mine: mine.length },
         'taking over sessions of a dead host',

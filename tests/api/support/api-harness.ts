@@ -78,7 +78,8 @@ export async function createApiHarness(label = 'api', options: { log?: Logger } 
   const aws = await createTestAws(label);
   const hostClient = new FakeHostClient();
   const harness = {} as ApiHarness;
-  harness.now = new Date('2026-11-29T12:00:00.000Z');
+  // Real time, not a fixed date: DynamoDB Local's TTL sweeper does delete items whose expiry is in the past.
+  harness.now = new Date(Math.floor(Date.now() / 1000) * 1000);
   const app = createApp({
     version: 'test',
     verifier: createTokenVerifier({
