@@ -9,8 +9,8 @@ export interface HostProcess {
   readonly child: ChildProcess;
   /** Resolves with the exit code (or signal) once the process is gone. */
   readonly exited: Promise<number | string | null>;
-  /** SIGTERM (graceful: sessions are released) and wait. */
-  stop(timeoutMs?: number): Promise<void>;
+  /** SIGTERM hands sessions to peers; SIGINT only closes them. Waits for the exit. */
+  stop(timeoutMs?: number, signal?: 'SIGTERM' | 'SIGINT'): Promise<void>;
 }
 
 export interface HostProcessOptions {
@@ -62,9 +62,9 @@ export async function startHostProcess(options: HostProcessOptions): Promise<Hos
     ...ready,
     child,
     exited,
-    stop: async (timeoutMs = 15_000) => {
+    stop: async (timeoutMs = 15_000, signal = 'SIGTERM') => {
       if (child.exitCode !== null || child.signalCode !== null) return;
-      child.kill('SIGTERM');
+      child.kill(signal);
       const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
       await exited;
       clearTimeout(timer);

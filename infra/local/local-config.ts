@@ -10,6 +10,7 @@ export const LOCAL_ENV = {
   s3Port: 'ZAPFLEET_S3_PORT',
   stateDir: 'ZAPFLEET_STATE_DIR',
   cacheDir: 'ZAPFLEET_CACHE_DIR',
+  hosts: 'ZAPFLEET_HOSTS',
 } as const;
 
 const port = z.coerce.number().int().min(0).max(65535);
@@ -21,6 +22,7 @@ const schema = z.object({
   [LOCAL_ENV.s3Port]: port.default(4569),
   [LOCAL_ENV.stateDir]: z.string().min(1).optional(),
   [LOCAL_ENV.cacheDir]: z.string().min(1).optional(),
+  [LOCAL_ENV.hosts]: z.coerce.number().int().min(0).max(16).default(1),
   AWS_ENDPOINT_URL: z.url().optional(),
 });
 
@@ -33,14 +35,17 @@ export interface LocalConfig {
   readonly stateDir: string;
   readonly cacheDir: string;
   readonly externalEndpoint: string | undefined;
+  /** Session-host processes (`--hosts N` or ZAPFLEET_HOSTS). */
+  readonly hosts: number;
 }
 
 export function projectRoot(): string {
   return resolve(import.meta.dirname, '..', '..');
 }
 
-export function loadLocalConfig(env: NodeJS.ProcessEnv): LocalConfig {
-  const parsed = parseEnv(schema, env);
+export function loadLocalConfig(env: NodeJS.ProcessEnv, argv: readonly string[] = []): LocalConfig {
+  const flag = argv.indexOf('--hosts');
+  const parsed = parseEnv(schema, flag >= 0 ? { ...env, [LOCAL_ENV.hosts]: argv[flag + 1] } : env);
   const root = projectRoot();
   return {
     apiPort: parsed[LOCAL_ENV.apiPort],
@@ -51,5 +56,6 @@ export function loadLocalConfig(env: NodeJS.ProcessEnv): LocalConfig {
     cacheDir:
       parsed[LOCAL_ENV.cacheDir] ?? resolve(root, 'node_modules', '.cache', 'zapfleet', 'dynamodb-local'),
     externalEndpoint: parsed.AWS_ENDPOINT_URL,
+    hosts: parsed[LOCAL_ENV.hosts],
   };
 }

@@ -1,22 +1,52 @@
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
+import { ENV } from '#commons/config/env-names.ts';
 import { composeApi } from '../../functions/api/compose.ts';
 import { createLocalResources, type EmbeddedAws, startEmbeddedAws } from './aws/embedded-aws.ts';
+import { formatHostLog } from './host-logs.ts';
+import { type HostProcess, startHostProcess } from './host-process.ts';
 import type { LocalConfig } from './local-config.ts';
 import { ensureLocalSecrets } from './local-secrets.ts';
+import { startLocalWebSocketApi } from './local-ws-gateway.ts';
+
+/** Where session hosts reach WhatsApp: real WhatsApp by default, the fake in demo mode and tests. */
+export interface WhatsAppTarget {
+  readonly url: string;
+  /** Hex root key of the fake's certificate chain. */
+  readonly caPublicKeyHex: string;
+}
+
+export interface LocalStackOptions {
+  /** Session-host processes to run (0 runs none). */
+  readonly hosts: number;
+  readonly whatsapp?: WhatsAppTarget | undefined;
+  /** Extra environment for the host processes (shorter leases in tests, log level). */
+  readonly hostEnv?: Record<string, string>;
+  /** Receives each host log line; defaults to printing a short human line. */
+  readonly onHostLog?: (hostId: string, line: string) => void;
+}
 
 export interface LocalStack {
   readonly apiUrl: string;
+  readonly wsUrl: string;
   readonly aws: EmbeddedAws;
   readonly env: Record<string, string>;
+  readonly hosts: Map<string, HostProcess>;
+  /** Starts one more host process (`local-host-N`). */
+  addHost(): Promise<HostProcess>;
   stop(): Promise<void>;
 }
 
 /**
- * Runs the whole system on this machine: embedded AWS, the HTTP API. Later
- * parts (WebSocket gateway, session hosts) attach here.
+ * Runs the whole system on this machine: embedded AWS, the HTTP API, the
+ * WebSocket gateway and N session-host processes. Every child process is
+ * tied to this one and stops with it.
  */
-export async function startLocalStack(config: LocalConfig, log: (msg: string) => void): Promise<LocalStack> {
+export async function startLocalStack(
+  config: LocalConfig,
+  log: (msg: string) => void,
+  options: LocalStackOptions = { hosts: 1 },
+): Promise<LocalStack> {
   const aws = await startEmbeddedAws({
     dynamodbPort: config.dynamodbPort,
     s3Port: config.s3Port,
@@ -40,7 +70,39 @@ export async function startLocalStack(config: LocalConfig, log: (msg: string) =>
     });
     stops.push(() => new Promise((resolve) => server.close(() => resolve())));
     const { port } = server.address() as AddressInfo;
-    return { apiUrl: `http://127.0.0.1:${port}`, aws, env, stop };
+
+    const gateway = await startLocalWebSocketApi(config.wsPort, env, log);
+    stops.push(() => gateway.stop());
+
+    const hosts = new Map<string, HostProcess>();
+    stops.push(async () => {
+      // Stopping the whole stack: close sessions without handing them around; they resume next start.
+      await Promise.allSettled([...hosts.values()].map((h) => h.stop(30_000, 'SIGINT')));
+    });
+    const hostEnv: Record<string, string> = {
+      ...env,
+      [ENV.wsManagementEndpoint]: gateway.managementEndpoint,
+      [ENV.hostPort]: '0',
+      ...(options.whatsapp && {
+        [ENV.waWebSocketUrl]: options.whatsapp.url,
+        [ENV.waCertPublicKey]: options.whatsapp.caPublicKeyHex,
+      }),
+      ...options.hostEnv,
+    };
+    const addHost = async (): Promise<HostProcess> => {
+      const hostId = `local-host-${hosts.size + 1}`;
+      const host = await startHostProcess({
+        env: { ...hostEnv, [ENV.hostId]: hostId },
+        onLog: (line) =>
+          options.onHostLog
+            ? options.onHostLog(hostId, line)
+            : console.log(formatHostLog(`[${hostId}]`, line)),
+      });
+      hosts.set(hostId, host);
+      return host;
+    };
+    for (let i = 0; i < options.hosts; i++) await addHost();
+    return { apiUrl: `http://127.0.0.1:${port}`, wsUrl: gateway.url, aws, env, hosts, addHost, stop };
   } catch (err) {
     await stop();
     throw err;

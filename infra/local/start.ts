@@ -9,9 +9,9 @@ import { startLocalStack } from './local-stack.ts';
 const log = (msg: string): void => console.log(`[zapfleet] ${msg}`);
 
 async function main(): Promise<void> {
-  const config = loadLocalConfig(process.env);
-  log(`starting local stack v${VERSION}`);
-  const stack = await startLocalStack(config, log);
+  const config = loadLocalConfig(process.env, process.argv.slice(2));
+  log(`starting local stack v${VERSION} with ${config.hosts} session host(s) against real WhatsApp`);
+  const stack = await startLocalStack(config, log, { hosts: config.hosts });
   let stopping = false;
   const shutdown = async (signal: string): Promise<void> => {
     if (stopping) return;
@@ -32,6 +32,8 @@ async function main(): Promise<void> {
       `  zapfleet ${VERSION} — local stack ready`,
       '',
       `  HTTP API      ${stack.apiUrl}`,
+      `  WebSocket     ${stack.wsUrl}?token=...`,
+      `  hosts         ${[...stack.hosts.entries()].map(([id, h]) => `${id} (:${h.port})`).join(', ') || 'none'}`,
       `  health        ${stack.apiUrl}/v1/health`,
       `  API docs      ${stack.apiUrl}/docs`,
       `  OpenAPI       ${stack.apiUrl}/v1/openapi.json`,
@@ -41,6 +43,7 @@ async function main(): Promise<void> {
       `  Get a token (HS256 secret in ${config.stateDir}/secrets.json, created on first start):`,
       '    TOKEN=$(npm run -s token -- --tenant acme --role ADMIN --ttl 1h)',
       `    curl -s -H "authorization: Bearer $TOKEN" ${stack.apiUrl}/v1/sessions`,
+      '    npm run ws-client -- --session <id> --token $TOKEN     # live events, QR in the terminal',
       '',
       '  Ctrl-C stops everything.',
       '',

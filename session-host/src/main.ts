@@ -94,11 +94,11 @@ const host = new SessionHost({
 const app = createInternalApi(host, metrics, config.internalToken);
 
 let stopping = false;
-async function shutdown(signal: string): Promise<void> {
+async function shutdown(signal: string, handoff: boolean): Promise<void> {
   if (stopping) return;
   stopping = true;
-  logger.info({ signal, sessions: host.load }, 'host stopping');
-  await host.shutdown().catch((err: unknown) => logger.error({ err }, 'host shutdown failed'));
+  logger.info({ signal, sessions: host.load, handoff }, 'host stopping');
+  await host.shutdown({ handoff }).catch((err: unknown) => logger.error({ err }, 'host shutdown failed'));
   await publisher.idle();
   server.close();
   dynamodb.destroy();
@@ -106,10 +106,12 @@ async function shutdown(signal: string): Promise<void> {
   management.destroy();
   process.exit(0);
 }
-process.on('SIGTERM', () => void shutdown('SIGTERM'));
-process.on('SIGINT', () => void shutdown('SIGINT'));
+// SIGTERM (ECS stopping the task): hand sessions to peers. SIGINT (Ctrl-C on a
+// developer's machine): just close them; they resume on the next start.
+process.on('SIGTERM', () => void shutdown('SIGTERM', true));
+process.on('SIGINT', () => void shutdown('SIGINT', false));
 // Started by the local runtime or a test: never outlive the parent.
-process.on('disconnect', () => void shutdown('parent gone'));
+process.on('disconnect', () => void shutdown('parent gone', false));
 
 await host.start();
 logger.info({ hostId: config.hostId, port, sessions: host.load }, 'host ready');

@@ -115,15 +115,16 @@ export class SessionHost {
   /**
    * Graceful exit: stop intake (the record says draining), hand every session
    * to a live peer, then leave the fleet marked gone so peers take at once
-   * whatever could not be handed off in the budget.
+   * whatever could not be handed off in the budget. Without handoff (a local
+   * Ctrl-C) sessions are only closed and stay assigned here for the next start.
    */
-  async shutdown(): Promise<void> {
+  async shutdown(options: { handoff: boolean } = { handoff: true }): Promise<void> {
     this.draining = true;
     for (const t of this.timers) clearInterval(t);
     this.timers = [];
     await this.lease.beat();
     await Promise.allSettled([...this.locks.values()]);
-    if (this.lease.held() && this.sessions.size > 0) {
+    if (options.handoff && this.lease.held() && this.sessions.size > 0) {
       await handOff({
         hostId: this.hostId,
         sessions: this.sessions,

@@ -66,6 +66,8 @@ export class ManagedSession {
   private ending = false;
   private attempt = 0;
   private qrSeq = 0;
+  /** A QR was shown on the current socket: a 408 then means its refs ran out, not a lost connection. */
+  private qrOnSocket = false;
   private reconnectTimer: NodeJS.Timeout | undefined;
   private ops: Promise<unknown> = Promise.resolve();
   private readonly sent = new Set<string>();
@@ -110,6 +112,7 @@ export class ManagedSession {
       generateHighQualityLinkPreview: false,
     });
     this.sock = sock;
+    this.qrOnSocket = false;
     sock.ev.on('creds.update', () => {
       this.deps.auth.saveCreds().catch(() => undefined);
     });
@@ -138,6 +141,7 @@ export class ManagedSession {
 
   private onQr(qr: string): void {
     this.qrSeq += 1;
+    this.qrOnSocket = true;
     // Baileys keeps the first QR 60 s and each refresh 20 s unless told otherwise.
     const lifetimeMs = this.deps.socket.qrTimeoutMs ?? (this.qrSeq === 1 ? 60_000 : 20_000);
     const expiresAt = new Date(Date.now() + lifetimeMs).toISOString();
@@ -172,7 +176,7 @@ export class ManagedSession {
       {
         statusCode,
         attempt: this.attempt,
-        awaitingScan: !this.deps.auth.linked,
+        awaitingScan: this.qrOnSocket && !this.deps.auth.linked,
         random: (this.deps.random ?? Math.random)(),
       },
       this.deps.policy ?? DEFAULT_DISCONNECT_POLICY,
