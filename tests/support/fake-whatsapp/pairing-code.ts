@@ -86,6 +86,8 @@ async function waitForLinkCodeRequest(ctx: FakeContext, pn: string): Promise<Pen
   const find = () => ctx.pairing.all().find((r) => r.linkCode?.pn === pn && !r.linkCode.settle);
   const found = find();
   if (found) return found;
+  if (ctx.pairing.all().length === 0)
+    throw new PairingError(`no client is waiting for a pairing code for ${pn}`);
   try {
     await waitForEvent(ctx.events, 'link-code-requested', (requested) => requested === pn, REQUEST_WAIT_MS);
   } catch {
