@@ -29,6 +29,7 @@ const schema = z.object({
   [ENV.heartbeatIntervalMs]: int(100).default(5_000),
   [ENV.leaseMs]: int(500).default(20_000),
   [ENV.handoffBudgetMs]: int(0).default(100_000),
+  [ENV.qrTimeoutMs]: int(1_000).optional(),
   [ENV.logLevel]: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -48,6 +49,7 @@ export interface HostConfig {
   readonly heartbeatIntervalMs: number;
   readonly leaseMs: number;
   readonly handoffBudgetMs: number;
+  readonly qrTimeoutMs: number | undefined;
   readonly logLevel: string;
   readonly storage: StorageConfig;
 }
@@ -74,6 +76,7 @@ export function loadHostConfig(env: NodeJS.ProcessEnv): HostConfig {
     heartbeatIntervalMs: c[ENV.heartbeatIntervalMs],
     leaseMs: c[ENV.leaseMs],
     handoffBudgetMs: c[ENV.handoffBudgetMs],
+    qrTimeoutMs: c[ENV.qrTimeoutMs],
     logLevel: c[ENV.logLevel],
     storage: loadStorageConfig(env),
   };

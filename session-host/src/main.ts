@@ -81,6 +81,7 @@ const host = new SessionHost({
   socket: {
     waWebSocketUrl: config.waWebSocketUrl,
     version,
+    qrTimeoutMs: config.qrTimeoutMs,
     baileysLogger: createLogger({
       name: 'baileys',
       level: config.logLevel === 'silent' ? 'silent' : 'error',

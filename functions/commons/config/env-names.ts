@@ -43,6 +43,8 @@ export const ENV = {
   heartbeatIntervalMs: 'ZAPFLEET_HEARTBEAT_INTERVAL_MS',
   leaseMs: 'ZAPFLEET_LEASE_MS',
   handoffBudgetMs: 'ZAPFLEET_HANDOFF_BUDGET_MS',
+  /** Lifetime of each QR; unset keeps Baileys' (60 s for the first, 20 s for each refresh). */
+  qrTimeoutMs: 'ZAPFLEET_QR_TIMEOUT_MS',
 } as const;
 
 export type EnvName = (typeof ENV)[keyof typeof ENV];
