@@ -9,6 +9,7 @@ import { resolve } from 'node:path';
 const BENCHES: Record<string, string> = {
   fanout: 'fanout.ts',
   density: 'density.ts',
+  'auth-io': 'auth-io.ts',
   'fake-whatsapp-capacity': 'fake-whatsapp-capacity.ts',
 };
 

@@ -87,6 +87,11 @@ export class ManagedSession {
     return this.deps.fence.epoch;
   }
 
+  /** S3 and pointer writes of this session's auth state so far. */
+  get authStats(): Readonly<S3AuthState['stats']> {
+    return this.deps.auth.stats;
+  }
+
   start(): void {
     this.deps.logger.info({ sessionId: this.sessionId, epoch: this.epoch }, 'session starting');
     this.enqueue(() => this.write({ status: 'STARTING', statusReason: null }));
