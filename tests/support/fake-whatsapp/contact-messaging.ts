@@ -64,6 +64,7 @@ async function deliver(ctx: FakeContext, companion: Companion, delivery: Pending
   }
   const node = await encryptFor(companion, delivery);
   if (offline) node.attrs.offline = '1';
+  companion.unreceipted.set(delivery.id, node);
   connection.send(node);
   const type = Array.isArray(node.content) ? (node.content[0]?.attrs.type ?? '') : '';
   ctx.events.emit('message-delivered', companionJid(companion), delivery.id, type, offline);
@@ -102,11 +103,18 @@ async function encryptFor(companion: Companion, delivery: PendingDelivery): Prom
 
 /** Sends what piled up while the companion was away, flagged offline, before `<ib><offline/>`. */
 export async function deliverOfflineQueue(ctx: FakeContext, companion: Companion): Promise<number> {
+  // First what an earlier connection was sent but never receipted: the same stanza again.
+  const unreceipted = [...companion.unreceipted.values()];
+  for (const node of unreceipted) {
+    await enqueue(ctx, companion, async () => {
+      companion.connection?.send({ ...node, attrs: { ...node.attrs, offline: '1' } });
+    });
+  }
   const queued = companion.offlineQueue.splice(0);
   for (const delivery of queued) {
     await enqueue(ctx, companion, () => deliver(ctx, companion, delivery, true));
   }
-  return queued.length;
+  return queued.length + unreceipted.length;
 }
 
 /** A `<message>` from a Baileys client: each simulated recipient device decrypts its copy; then ack. */
@@ -171,6 +179,14 @@ export function onClientReceipt(ctx: FakeContext, connection: FakeConnection, no
     type: node.attrs.type,
   };
   ctx.receipts.push(receipt);
+  const companion = connection.companion;
+  if (companion) {
+    companion.unreceipted.delete(receipt.id);
+    const list =
+      node.content && Array.isArray(node.content) ? node.content.find((c) => c.tag === 'list') : undefined;
+    const items = list && Array.isArray(list.content) ? list.content : [];
+    for (const item of items) if (item.attrs.id) companion.unreceipted.delete(item.attrs.id);
+  }
   ctx.events.emit('client-receipt', receipt);
   const ack: BinaryNode = { tag: 'ack', attrs: { class: 'receipt', id: receipt.id, from: receipt.to } };
   if (node.attrs.type) ack.attrs.type = node.attrs.type;

@@ -1,5 +1,5 @@
 import { randomInt } from 'node:crypto';
-import type { proto } from '@whiskeysockets/baileys';
+import type { BinaryNode, proto } from '@whiskeysockets/baileys';
 import type { KeyPair } from './cert-authority.ts';
 import type { FakeConnection } from './connection.ts';
 import { type JidAddress, parseUserJid, pnJid } from './jids.ts';
@@ -30,6 +30,12 @@ export interface Companion {
   logins: number;
   connection: FakeConnection | undefined;
   readonly offlineQueue: PendingDelivery[];
+  /**
+   * Messages sent to this device that it has not receipted yet, as encrypted. Like WhatsApp, the
+   * server sends them again on the device's next login (a client that closed before processing a
+   * frame must not lose it); a device that had processed one sees a duplicate it cannot decrypt.
+   */
+  readonly unreceipted: Map<string, BinaryNode>;
   /** Serializes deliveries so a pkmsg always reaches the client before the msgs that follow it. */
   deliveryChain: Promise<void>;
 }
@@ -144,6 +150,7 @@ export class World {
       logins: 0,
       connection: undefined,
       offlineQueue: [],
+      unreceipted: new Map(),
       deliveryChain: Promise.resolve(),
     };
     user.companions.set(device, companion);
