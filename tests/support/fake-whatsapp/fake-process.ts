@@ -28,7 +28,8 @@ export async function startFakeProcess(args: string[] = []): Promise<FakeProcess
     process.execPath,
     ['--import', 'tsx', CLI, '--port', '0', '--control-port', '0', ...args],
     {
-      stdio: ['ignore', 'pipe', 'inherit'],
+      // Our end of stdin closes when this process dies however it dies: the child then exits.
+      stdio: ['pipe', 'pipe', 'inherit'],
     },
   );
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
