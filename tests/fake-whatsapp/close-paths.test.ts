@@ -70,23 +70,6 @@ describe('close paths and the codes Baileys reports', () => {
     expect(fake.linkedDevices()[0]).toMatchObject({ connected: false, removed: false });
   });
 
-  it('reports 408 when pings go unanswered', async () => {
-    const { fake, client, device } = await connected({ keepAliveIntervalMs: 100 });
-    const unanswered = waitForEvent(
-      fake.events,
-      'iq',
-      (_jid, xmlns, _c, answered) => xmlns === 'w:p' && !answered,
-      5_000,
-    );
-
-    fake.stopAnsweringPings(device.jid);
-    await unanswered;
-    const close = await client.waitForClose(15_000);
-
-    expect(close.statusCode).toBe(408);
-    expect(close.message).toBe('Connection was lost');
-  });
-
   it('reports 503 on <failure reason=503/> on a live connection and at login', async () => {
     const { fake, client, device } = await connected();
 
