@@ -11,6 +11,7 @@ const { values } = parseArgs({
     'qr-refs': { type: 'string' },
     'qr-ref-ttl-ms': { type: 'string' },
     'history-sync-on-first-login': { type: 'boolean', default: false },
+    'exit-with-stdin': { type: 'boolean', default: false },
   },
 });
 
@@ -52,8 +53,8 @@ async function stop(): Promise<void> {
 }
 process.on('SIGINT', () => void stop());
 process.on('SIGTERM', () => void stop());
-// Started by another process with a pipe on stdin: never outlive it.
-if (!process.stdin.isTTY) {
+// Started by another process with a pipe on stdin (--exit-with-stdin): never outlive it.
+if (values['exit-with-stdin']) {
   process.stdin.on('end', () => void stop());
   process.stdin.on('error', () => void stop());
   process.stdin.resume();

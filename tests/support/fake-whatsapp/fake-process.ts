@@ -26,7 +26,7 @@ const CLI = fileURLToPath(new URL('./cli.ts', import.meta.url));
 export async function startFakeProcess(args: string[] = []): Promise<FakeProcess> {
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', CLI, '--port', '0', '--control-port', '0', ...args],
+    ['--import', 'tsx', CLI, '--port', '0', '--control-port', '0', '--exit-with-stdin', ...args],
     {
       // Our end of stdin closes when this process dies however it dies: the child then exits.
       stdio: ['pipe', 'pipe', 'inherit'],
