@@ -3,6 +3,7 @@
  * the local API accepts. A short human line goes to stderr; the token alone is
  * the last line of stdout, so `TOKEN=$(npm run -s token -- ...)` works.
  */
+import { realpathSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { SignJWT } from 'jose';
 import { loadAuthConfig } from '#commons/auth/auth-config.ts';
@@ -18,6 +19,32 @@ function fail(message: string): never {
     `token: ${message}\nusage: npm run token -- --tenant T --role ADMIN|MASTER [--ttl 1h] [--subject S]\n`,
   );
   process.exit(2);
+}
+
+export interface LocalTokenRequest {
+  readonly tenant: string;
+  readonly role: string;
+  readonly ttlSeconds: number;
+  readonly subject?: string | undefined;
+}
+
+/** Signs a token the local API started with the same state folder accepts (also used by `npm run demo`). */
+export async function signLocalToken(
+  stateDir: string,
+  request: LocalTokenRequest,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<string> {
+  // The same parse the local API does, so claim names, issuer and audience always match it.
+  const auth = loadAuthConfig({ ...env, ...ensureLocalSecrets(stateDir) });
+  if (auth.mode !== 'secret') throw new Error('local tokens need the HS256 secret, not a JWKS URL');
+  const jwt = new SignJWT({ [auth.tenantClaim]: request.tenant, [auth.roleClaim]: request.role })
+    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+    .setIssuer(auth.issuer ?? '')
+    .setAudience(auth.audience ?? '')
+    .setIssuedAt()
+    .setExpirationTime(`${request.ttlSeconds}s`);
+  if (request.subject) jwt.setSubject(request.subject);
+  return jwt.sign(new TextEncoder().encode(auth.secret));
 }
 
 async function main(): Promise<void> {
@@ -36,19 +63,17 @@ async function main(): Promise<void> {
   // Any role is signed on purpose: a token for an unknown role shows the API answering 403.
   const role = values.role;
   const { stateDir } = loadLocalConfig(process.env);
-  // The same parse the local API does, so claim names, issuer and audience always match it.
-  const auth = loadAuthConfig({ ...process.env, ...ensureLocalSecrets(stateDir) });
-  if (auth.mode !== 'secret') fail('local tokens need the HS256 secret, not a JWKS URL');
-  const jwt = new SignJWT({ [auth.tenantClaim]: tenant, [auth.roleClaim]: role })
-    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
-    .setIssuer(auth.issuer ?? '')
-    .setAudience(auth.audience ?? '')
-    .setIssuedAt()
-    .setExpirationTime(`${seconds}s`);
-  if (values.subject) jwt.setSubject(values.subject);
-  const token = await jwt.sign(new TextEncoder().encode(auth.secret));
+  const token = await signLocalToken(stateDir, {
+    tenant,
+    role,
+    ttlSeconds: seconds,
+    subject: values.subject,
+  });
   process.stderr.write(`token for tenant ${tenant}, role ${role}, valid ${values.ttl}:\n`);
   process.stdout.write(`${token}\n`);
 }
 
-main().catch((err: unknown) => fail(err instanceof Error ? err.message : String(err)));
+// Run only as a script: demo.ts imports signLocalToken from here.
+if (process.argv[1] && realpathSync(process.argv[1]) === import.meta.filename) {
+  main().catch((err: unknown) => fail(err instanceof Error ? err.message : String(err)));
+}

@@ -1,0 +1,64 @@
+/**
+ * `npm run flow -- --url U --token T [--ws-url W] [--scan [--control-url C]
+ * [--phone PN] [--contact PN] [--skip-qr-refresh]]`: runs the complete
+ * session flow against any running stack and prints each step with its
+ * duration. `--scan` links and chats through the demo's fake control API;
+ * without it the QR is drawn here and a human scans it and writes a message.
+ */
+import { parseArgs } from 'node:util';
+import QRCode from 'qrcode';
+import { runCompleteFlow } from './demo-scenario.ts';
+
+function fail(message: string): never {
+  console.error(
+    `flow: ${message}\nusage: npm run flow -- --url http://127.0.0.1:3000 --token T [--ws-url ws://127.0.0.1:3001/local] [--scan [--control-url http://127.0.0.1:3002] [--phone PN] [--contact PN] [--skip-qr-refresh]]`,
+  );
+  process.exit(2);
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      url: { type: 'string', default: process.env.ZAPFLEET_API_URL ?? 'http://127.0.0.1:3000' },
+      'ws-url': { type: 'string', default: process.env.ZAPFLEET_WS_URL ?? 'ws://127.0.0.1:3001/local' },
+      token: { type: 'string' },
+      scan: { type: 'boolean', default: false },
+      'control-url': { type: 'string', default: 'http://127.0.0.1:3002' },
+      phone: { type: 'string', default: '15550000001' },
+      contact: { type: 'string', default: '15550000002' },
+      'skip-qr-refresh': { type: 'boolean', default: false },
+      name: { type: 'string', default: 'flow' },
+    },
+  });
+  const token =
+    values.token ?? process.env.ZAPFLEET_TOKEN ?? fail('--token T (or ZAPFLEET_TOKEN) is required');
+  const started = performance.now();
+  console.log(
+    `flow against ${values.url} (${values.scan ? `scanning via ${values['control-url']}` : 'a human scans'})`,
+  );
+  const result = await runCompleteFlow({
+    apiUrl: values.url.replace(/\/$/, ''),
+    wsUrl: values['ws-url'],
+    token,
+    sessionName: values.name,
+    ...(values.scan && {
+      scan: { controlUrl: values['control-url'], phone: values.phone, contact: values.contact },
+    }),
+    qrRefresh: !values['skip-qr-refresh'],
+    onQr: values.scan
+      ? undefined
+      : async (qr, qrSeq) => {
+          console.log(`  qr #${qrSeq}:`);
+          console.log(await QRCode.toString(qr, { type: 'terminal', small: true }));
+        },
+    onStep: (s) => console.log(`  ✓ ${s.name.padEnd(32)} ${String(s.ms).padStart(6)} ms  ${s.detail}`),
+  });
+  console.log(
+    `flow passed: ${result.steps.length} steps in ${Math.round(performance.now() - started)} ms (session ${result.sessionId})`,
+  );
+}
+
+main().catch((err: unknown) => {
+  console.error(`  ✗ ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
+});
