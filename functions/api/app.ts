@@ -9,7 +9,9 @@ import { requestId } from './http/request-id.ts';
 import { requireJsonBody } from './http/require-json.ts';
 import { docsRoutes } from './routes/docs.ts';
 import { healthRoutes } from './routes/health.ts';
+import { hostRoutes } from './routes/hosts.ts';
 import { sessionActionRoutes } from './routes/session-actions.ts';
+import { sessionEventRoutes } from './routes/session-events.ts';
 import { sessionMessagingRoutes } from './routes/session-messaging.ts';
 import { sessionRoutes } from './routes/sessions.ts';
 import type { UseCaseDependencies } from './use-cases/dependencies.ts';
@@ -49,7 +51,7 @@ export function createApp(deps: ApiDependencies): OpenAPIHono<ApiEnv> {
       },
     }),
   );
-  for (const path of ['/v1/sessions', '/v1/sessions/*']) {
+  for (const path of ['/v1/sessions', '/v1/sessions/*', '/v1/hosts']) {
     app.use(path, authenticate(deps.verifier));
     app.use(path, requireJsonBody());
   }
@@ -59,6 +61,8 @@ export function createApp(deps: ApiDependencies): OpenAPIHono<ApiEnv> {
   app.route('/', sessionRoutes(deps));
   app.route('/', sessionActionRoutes(deps));
   app.route('/', sessionMessagingRoutes(deps));
+  app.route('/', sessionEventRoutes(deps));
+  app.route('/', hostRoutes(deps));
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',

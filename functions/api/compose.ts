@@ -5,6 +5,7 @@ import { loadAuthConfig } from '#commons/auth/auth-config.ts';
 import { createTokenVerifier } from '#commons/auth/token-verifier.ts';
 import { awsClientConfig, s3ClientConfig } from '#commons/aws/client-config.ts';
 import { loadStorageConfig } from '#commons/config/runtime-config.ts';
+import { DynamoDbEventLog } from '#commons/events/dynamodb-event-log.ts';
 import { HttpHostClient } from '#commons/hosts/http-host-client.ts';
 import { createLogger } from '#commons/logging/logger.ts';
 import { DynamoDbHostDirectory } from '#commons/storage/dynamodb-host-directory.ts';
@@ -37,7 +38,15 @@ export function composeApi(env: NodeJS.ProcessEnv): { app: ReturnType<typeof cre
       sessionsTable: storage.tables.sessions,
       sessionNamesTable: storage.tables.sessionNames,
     }),
-    hosts: new DynamoDbHostDirectory({ client: doc, hostsTable: storage.tables.hosts }),
+    hosts: new DynamoDbHostDirectory({
+      client: doc,
+      hostsTable: storage.tables.hosts,
+      sessionsTable: storage.tables.sessions,
+    }),
+    events: new DynamoDbEventLog(doc, {
+      table: storage.tables.events,
+      ttlSeconds: config.eventLogTtlSeconds,
+    }),
     outbox: new DynamoDbSessionOutbox({ client: doc, outboxTable: storage.tables.outbox }),
     authState: new S3SessionAuthState({ client: s3, bucket: storage.authBucket }),
     hostClient: new HttpHostClient({

@@ -84,7 +84,7 @@ describe('the API description', () => {
     expect(result.valid).toBe(true);
   });
 
-  it('documents every session route with its bearer security', async () => {
+  it('documents every route with its bearer security', async () => {
     const doc = (await (await h.request('GET', '/v1/openapi.json')).json()) as {
       paths: Record<string, Record<string, { security?: unknown[] }>>;
     };
@@ -104,6 +104,8 @@ describe('the API description', () => {
         'GET /v1/sessions/{id}/qr',
         'POST /v1/sessions/{id}/pairing-code',
         'POST /v1/sessions/{id}/messages',
+        'GET /v1/sessions/{id}/events',
+        'GET /v1/hosts',
       ].sort(),
     );
     for (const { op } of operations) expect(op.security).toEqual([{ bearerAuth: [] }]);

@@ -45,11 +45,14 @@ interface Route {
   ok: number;
   /** Status for an ADMIN of another tenant. */
   foreign: number;
+  /** Status for an ADMIN of the target's tenant, when not `ok` (routes for MASTER only). */
+  admin?: number;
   /** Whether a successful call reaches the host with the target session. */
   state?: Record<string, unknown>;
 }
 
 const qr = { value: '2@secret-qr-payload', seq: 1, expiresAt: '2099-01-01T00:00:00.000Z' };
+const logged = 'secret-logged-message';
 const ROUTES: Route[] = [
   { name: 'create', method: 'POST', path: () => '/v1/sessions', body: {}, ok: 201, foreign: 201 },
   {
@@ -102,6 +105,15 @@ const ROUTES: Route[] = [
     foreign: 404,
     state: { status: 'CONNECTED' },
   },
+  { name: 'events', method: 'GET', path: (id) => `/v1/sessions/${id}/events`, ok: 200, foreign: 404 },
+  {
+    name: 'events page',
+    method: 'GET',
+    path: (id) => `/v1/sessions/${id}/events?after=0&limit=1`,
+    ok: 200,
+    foreign: 404,
+  },
+  { name: 'hosts', method: 'GET', path: () => '/v1/hosts', ok: 200, foreign: 403, admin: 403 },
 ];
 
 const UNAUTHENTICATED: Caller[] = ['no token', 'bad signature', 'expired', 'alg none', 'wrong issuer'];
@@ -110,6 +122,7 @@ function expected(route: Route, caller: Caller): number {
   if (UNAUTHENTICATED.includes(caller)) return 401;
   if (caller === 'other role') return 403;
   if (caller === 'ADMIN of another tenant') return route.foreign;
+  if (caller === 'ADMIN of the tenant') return route.admin ?? route.ok;
   return route.ok;
 }
 
@@ -123,6 +136,12 @@ describe('security matrix', () => {
     const id = await h.createSession(owner, {});
     expect((await h.request('POST', `/v1/sessions/${id}/start`, { token: owner })).status).toBe(202);
     await h.hostWrites(id, { epoch: 1, status: 'STARTING', ...route.state });
+    await h.events.append({
+      type: 'session:message',
+      tenantId: 'acme',
+      sessionId: id,
+      data: { text: logged },
+    });
     const before = await h.record(id);
     h.hostClient.calls.length = 0;
 
@@ -142,6 +161,7 @@ describe('security matrix', () => {
       expect(h.hostClient.calls).toEqual([]);
       expect(text).not.toContain(id);
       expect(text).not.toContain(qr.value);
+      expect(text).not.toContain(logged);
     }
   });
 });

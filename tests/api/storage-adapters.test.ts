@@ -75,7 +75,11 @@ describe('DynamoDbSessionRepository fencing', () => {
 
 describe('DynamoDbHostDirectory', () => {
   it('lists only hosts whose lease has not expired, whatever TTL deletion did', async () => {
-    const directory = new DynamoDbHostDirectory({ client: aws.doc, hostsTable: aws.tables.hosts });
+    const directory = new DynamoDbHostDirectory({
+      client: aws.doc,
+      hostsTable: aws.tables.hosts,
+      sessionsTable: aws.tables.sessions,
+    });
     const seconds = Math.floor(now.getTime() / 1000);
     const host = (hostId: string, expiresAt: number) => ({
       hostId,

@@ -2,6 +2,7 @@ import type { PickIndex } from '#commons/domain/placement.ts';
 import type { SessionAuthState } from '#commons/domain/session-auth-state.ts';
 import type { SessionOutbox } from '#commons/domain/session-outbox.ts';
 import type { SessionRepository } from '#commons/domain/session-repository.ts';
+import type { EventLog } from '#commons/events/ports.ts';
 import type { HostClient } from '#commons/hosts/host-client.ts';
 import type { HostDirectory } from '#commons/hosts/host-directory.ts';
 import type { Logger } from '#commons/logging/logger.ts';
@@ -13,6 +14,8 @@ export interface UseCaseDependencies {
   readonly hostClient: HostClient;
   readonly outbox: SessionOutbox;
   readonly authState: SessionAuthState;
+  /** Read only: the API replays a session's events, session hosts append them. */
+  readonly events: Pick<EventLog, 'after' | 'lastSeq'>;
   readonly log: Logger;
   readonly clock: () => Date;
   readonly pickIndex?: PickIndex | undefined;

@@ -1,10 +1,13 @@
-import { type DynamoDBDocumentClient, GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import type { HostDirectory } from '../hosts/host-directory.ts';
+import { type DynamoDBDocumentClient, GetCommand, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import type { HostDirectory, RegisteredHost } from '../hosts/host-directory.ts';
 import { type HostRecord, isLive } from '../hosts/host-record.ts';
+import { INDEX } from './tables.ts';
 
 export interface DynamoDbHostDirectoryOptions {
   readonly client: DynamoDBDocumentClient;
   readonly hostsTable: string;
+  /** Sessions are counted per owner on its byOwner index. */
+  readonly sessionsTable: string;
 }
 
 /**
@@ -14,29 +17,21 @@ export interface DynamoDbHostDirectoryOptions {
 export class DynamoDbHostDirectory implements HostDirectory {
   readonly #doc: DynamoDBDocumentClient;
   readonly #table: string;
+  readonly #sessions: string;
 
   constructor(options: DynamoDbHostDirectoryOptions) {
     this.#doc = options.client;
     this.#table = options.hostsTable;
+    this.#sessions = options.sessionsTable;
   }
 
   async listLive(now: Date): Promise<readonly HostRecord[]> {
-    const hosts: HostRecord[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await this.#doc.send(
-        new ScanCommand({
-          TableName: this.#table,
-          FilterExpression: 'expiresAt > :now',
-          ExpressionAttributeValues: { ':now': Math.floor(now.getTime() / 1000) },
-          ConsistentRead: true,
-          ExclusiveStartKey: start,
-        }),
-      );
-      hosts.push(...((page.Items ?? []) as HostRecord[]).filter((h) => isLive(h, now)));
-      start = page.LastEvaluatedKey;
-    } while (start);
-    return hosts;
+    const seconds = Math.floor(now.getTime() / 1000);
+    const hosts = await this.#scan({
+      FilterExpression: 'expiresAt > :now',
+      ExpressionAttributeValues: { ':now': seconds },
+    });
+    return hosts.filter((h) => isLive(h, now));
   }
 
   async getLive(hostId: string, now: Date): Promise<HostRecord | undefined> {
@@ -45,5 +40,51 @@ export class DynamoDbHostDirectory implements HostDirectory {
     );
     const host = Item as HostRecord | undefined;
     return host && isLive(host, now) ? host : undefined;
+  }
+
+  async listAll(): Promise<readonly RegisteredHost[]> {
+    return this.#scan({});
+  }
+
+  async countOwnedSessions(ownerHostId: string): Promise<number> {
+    let count = 0;
+    let start: Record<string, unknown> | undefined;
+    do {
+      // A COUNT query still pages at 1 MB read, so the pages are summed.
+      const page = await this.#doc.send(
+        new QueryCommand({
+          TableName: this.#sessions,
+          IndexName: INDEX.sessionsByOwner,
+          KeyConditionExpression: 'ownerHostId = :owner',
+          ExpressionAttributeValues: { ':owner': ownerHostId },
+          Select: 'COUNT',
+          ExclusiveStartKey: start,
+        }),
+      );
+      count += page.Count ?? 0;
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return count;
+  }
+
+  async #scan(filter: {
+    FilterExpression?: string;
+    ExpressionAttributeValues?: Record<string, unknown>;
+  }): Promise<RegisteredHost[]> {
+    const hosts: RegisteredHost[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.#doc.send(
+        new ScanCommand({
+          TableName: this.#table,
+          ConsistentRead: true,
+          ExclusiveStartKey: start,
+          ...filter,
+        }),
+      );
+      hosts.push(...((page.Items ?? []) as RegisteredHost[]));
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return hosts;
   }
 }

@@ -3,6 +3,8 @@ import { DeleteCommand, GetCommand, PutCommand, ScanCommand, UpdateCommand } fro
 import { SignJWT } from 'jose';
 import { createTokenVerifier } from '#commons/auth/token-verifier.ts';
 import type { SessionRecord } from '#commons/domain/session-record.ts';
+import { DynamoDbEventLog } from '#commons/events/dynamodb-event-log.ts';
+import type { EventLog } from '#commons/events/ports.ts';
 import type { HostRecord } from '#commons/hosts/host-record.ts';
 import { createLogger, type Logger } from '#commons/logging/logger.ts';
 import { DynamoDbHostDirectory } from '#commons/storage/dynamodb-host-directory.ts';
@@ -53,6 +55,8 @@ export interface ApiHarness {
   readonly aws: TestAws;
   readonly app: ReturnType<typeof createApp>;
   readonly hostClient: FakeHostClient;
+  /** The events table the API reads; tests append as a session host would. */
+  readonly events: EventLog;
   /** The clock the app reads; tests move it. */
   now: Date;
   request(
@@ -80,6 +84,11 @@ export async function createApiHarness(label = 'api', options: { log?: Logger } 
   const harness = {} as ApiHarness;
   // Real time, not a fixed date: DynamoDB Local's TTL sweeper does delete items whose expiry is in the past.
   harness.now = new Date(Math.floor(Date.now() / 1000) * 1000);
+  const events = new DynamoDbEventLog(aws.doc, {
+    table: aws.tables.events,
+    ttlSeconds: 86_400,
+    now: () => harness.now.getTime(),
+  });
   const app = createApp({
     version: 'test',
     verifier: createTokenVerifier({
@@ -95,7 +104,12 @@ export async function createApiHarness(label = 'api', options: { log?: Logger } 
       sessionsTable: aws.tables.sessions,
       sessionNamesTable: aws.tables.sessionNames,
     }),
-    hosts: new DynamoDbHostDirectory({ client: aws.doc, hostsTable: aws.tables.hosts }),
+    hosts: new DynamoDbHostDirectory({
+      client: aws.doc,
+      hostsTable: aws.tables.hosts,
+      sessionsTable: aws.tables.sessions,
+    }),
+    events,
     outbox: new DynamoDbSessionOutbox({ client: aws.doc, outboxTable: aws.tables.outbox }),
     authState: new S3SessionAuthState({ client: aws.s3, bucket: aws.bucket }),
     hostClient,
@@ -107,6 +121,7 @@ export async function createApiHarness(label = 'api', options: { log?: Logger } 
     aws,
     app,
     hostClient,
+    events,
     async request(
       method: string,
       path: string,
