@@ -32,6 +32,8 @@ export interface FlowOptions {
   /** Called with every QR (human mode draws it). */
   readonly onQr?: (qr: string, qrSeq: number) => void | Promise<void>;
   readonly onStep?: (step: FlowStep) => void;
+  /** What a human should do next (human mode only). */
+  readonly onPrompt?: (text: string) => void;
   /** How long a human gets to scan or write; default 3 min. */
   readonly humanTimeoutMs?: number;
   /** Default 10 s per step (plus the QR lifetime for the refresh). */
@@ -142,7 +144,7 @@ export async function runCompleteFlow(options: FlowOptions): Promise<FlowResult>
         (device) => `linked ${device.jid}`,
       );
     } else {
-      console.log('  scan the QR above with WhatsApp > Linked devices > Link a device');
+      options.onPrompt?.('scan the QR above with WhatsApp > Linked devices > Link a device');
     }
     const connectedTimeout = control ? stepMs : humanMs;
     const connected = await step(
@@ -172,7 +174,7 @@ export async function runCompleteFlow(options: FlowOptions): Promise<FlowResult>
         (r) => `${contact} → ${phone} id ${r.id}`,
       );
     } else {
-      console.log('  now send a WhatsApp text to the linked number from another phone');
+      options.onPrompt?.('now send a WhatsApp text to the linked number from another phone');
     }
     const incoming = await step(
       'session:message',

@@ -51,6 +51,7 @@ async function main(): Promise<void> {
           console.log(`  qr #${qrSeq}:`);
           console.log(await QRCode.toString(qr, { type: 'terminal', small: true }));
         },
+    onPrompt: (text) => console.log(`  → ${text}`),
     onStep: (s) => console.log(`  ✓ ${s.name.padEnd(32)} ${String(s.ms).padStart(6)} ms  ${s.detail}`),
   });
   console.log(
