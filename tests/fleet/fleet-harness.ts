@@ -1,10 +1,13 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
-import type { EventEnvelope } from '#commons/domain/events.ts';
 import { ENV } from '#commons/config/env-names.ts';
+import type { EventEnvelope } from '#commons/domain/events.ts';
 import { DynamoDbEventLog } from '#commons/events/dynamodb-event-log.ts';
 import { type HostProcess, startHostProcess } from '../../infra/local/host-process.ts';
-import { DynamoDbSessionOwnership, type OwnedSession } from '../../session-host/src/storage/dynamodb-session-ownership.ts';
+import {
+  DynamoDbSessionOwnership,
+  type OwnedSession,
+} from '../../session-host/src/storage/dynamodb-session-ownership.ts';
 import { createTestAws, type TestAws } from '../support/aws.ts';
 import { createFakeWhatsApp, type FakeWhatsApp } from '../support/fake-whatsapp/server.ts';
 

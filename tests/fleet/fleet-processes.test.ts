@@ -30,7 +30,9 @@ async function allConnectedAwayFrom(away: string, timeoutMs: number): Promise<vo
       `every session CONNECTED away from ${away}`,
       async () => {
         const records = await Promise.all([...devices.keys()].map((id) => h.record(id)));
-        last = records.map((r) => `${r?.ownerHostId}/${r?.epoch}/${r?.status}/${r?.statusReason?.code ?? ''}`);
+        last = records.map(
+          (r) => `${r?.ownerHostId}/${r?.epoch}/${r?.status}/${r?.statusReason?.code ?? ''}`,
+        );
         return records.every((r) => r?.ownerHostId !== away && r?.status === 'CONNECTED') ? true : undefined;
       },
       timeoutMs,
@@ -63,10 +65,15 @@ async function messageEvents(): Promise<Map<string, number>> {
 describe('a fleet of real session-host processes', () => {
   it('hands every session to a live peer on SIGTERM while contacts keep sending, each message one event', async () => {
     const sent: string[] = [];
+    const delivered = new Map<string, string[]>();
+    h.fake.events.on('message-delivered', (jid: string, id: string, type: string, offline: boolean) => {
+      delivered.set(id, [...(delivered.get(id) ?? []), `${type}${offline ? '/off' : ''}`]);
+    });
     let sending = true;
     const sender = (async () => {
       for (let round = 0; sending && round < 40; round++) {
-        for (const device of devices.values()) sent.push(await h.fake.sendText(contact.pn, device.pn, `m${round}`));
+        for (const device of devices.values())
+          sent.push(await h.fake.sendText(contact.pn, device.pn, `m${round}`));
         await new Promise((r) => setTimeout(r, 200));
       }
     })();
@@ -76,10 +83,31 @@ describe('a fleet of real session-host processes', () => {
     await allConnectedAwayFrom(stopped.hostId, 30_000);
     sending = false;
     await sender;
-    const counts = await h.until('every sent message as an event', async () => {
-      const c = await messageEvents();
-      return sent.every((id) => c.has(id)) ? c : undefined;
-    });
+    let latest = new Map<string, number>();
+    const counts = await h
+      .until('every sent message as an event', async () => {
+        latest = await messageEvents();
+        return sent.every((id) => latest.has(id)) ? latest : undefined;
+      })
+      .catch((err: Error) => {
+        const missing = sent.filter((id) => !latest.has(id));
+        const queued = h.fake.linkedDevices().map((d) => d.queued);
+        const detail = missing.slice(0, 6).map(
+          (id) =>
+            `${id}:${(delivered.get(id) ?? []).join('+')}:r${h.fake.receipts
+              .filter((r) => r.id === id)
+              .map((r) => r.type ?? 'd')
+              .join('')}`,
+        );
+        const warnings = [...h.hosts.values()].flatMap((host) =>
+          host.logs
+            .filter((l) => (l.level as number) >= 40)
+            .map((l) => `${host.hostId}:${l.msg}:${JSON.stringify(l.err ?? '').slice(0, 120)}`),
+        );
+        throw new Error(
+          `${err.message}: ${missing.length}/${sent.length} missing; queued ${queued.join(',')}; ${detail.join(' ')}; logs: ${warnings.slice(0, 12).join(' | ')}`,
+        );
+      });
     expect(sent.length).toBeGreaterThan(SESSIONS);
     expect(sent.filter((id) => counts.get(id) !== 1)).toEqual([]);
   }, 120_000);
@@ -95,7 +123,9 @@ describe('a fleet of real session-host processes', () => {
     const [firstId, firstDevice] = [...devices.entries()][0] as [string, { pn: string }];
     const waId = await h.fake.sendText(contact.pn, firstDevice.pn, 'right after the failover');
     await h.until('the message after failover as an event', async () =>
-      (await h.eventsOf(firstId)).find((e) => e.data.id === waId && e.data.text === 'right after the failover'),
+      (await h.eventsOf(firstId)).find(
+        (e) => e.data.id === waId && e.data.text === 'right after the failover',
+      ),
     );
     expect(elapsed).toBeGreaterThan(FLEET_TIMING.leaseMs);
   }, 60_000);

@@ -43,6 +43,8 @@ export interface ManagedSessionDeps {
   readonly onEnded: (sessionId: string) => void;
 }
 
+const DRAIN_MS = 300;
+
 /** What Baileys puts in `lastDisconnect.error` (a Boom). */
 interface CloseError {
   readonly output?: { readonly statusCode?: number };
@@ -265,8 +267,9 @@ export class ManagedSession {
       await sock
         .logout()
         .catch((err: unknown) => this.deps.logger.warn({ err, sessionId: this.sessionId }, 'logout failed'));
-    } else {
-      sock?.end(undefined);
+    } else if (sock) {
+      await this.drain(sock);
+      sock.end(undefined);
     }
     if (mode === 'unlink') return;
     this.enqueue(async () => {
@@ -289,6 +292,20 @@ export class ManagedSession {
       }
     });
     await this.settled();
+  }
+
+  /**
+   * Stops reading new frames but keeps the socket open while the ones already
+   * read finish: a message whose keys were committed must also get its receipt
+   * and its event, or it is lost (the next owner cannot decrypt it again).
+   * Frames not read are not receipted, so WhatsApp delivers them again to
+   * whoever logs in next.
+   */
+  private async drain(sock: WASocket): Promise<void> {
+    sock.ws.removeAllListeners('message');
+    await this.deps.auth.flush();
+    await new Promise((r) => setTimeout(r, DRAIN_MS));
+    await this.deps.auth.flush();
   }
 
   private async settled(): Promise<void> {

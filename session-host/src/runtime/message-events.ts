@@ -69,7 +69,7 @@ export function messageEventData(msg: WAMessage, offline: boolean): MessageEvent
   return {
     id: key.id,
     chat,
-    from: key.fromMe ? 'me' : (key.participant ?? chat),
+    from: key.fromMe ? 'me' : key.participant || chat,
     fromMe: Boolean(key.fromMe),
     ...(msg.pushName && { pushName: msg.pushName }),
     timestamp: Number(msg.messageTimestamp ?? 0),
