@@ -307,7 +307,6 @@ export class SessionHost {
         fence,
         onFenced: () => session?.onFenced(),
         onCommitError: (err) => this.failures.authWriteFailed(record, err),
-        mayWrite: () => this.lease.held(),
       });
     } catch (err) {
       await this.failures.authOpenFailed(record, fence, err);
@@ -323,7 +322,6 @@ export class SessionHost {
       logger: this.deps.logger,
       metrics: this.deps.metrics,
       socket: this.deps.socket,
-      leaseHeld: () => this.lease.held(),
       ...(this.deps.policy && { policy: this.deps.policy }),
       onEnded: (id) => {
         if (this.sessions.get(id) === session) this.forget(id);

@@ -92,6 +92,16 @@ describe('a fleet of real session-host processes', () => {
       .catch((err: Error) => {
         const missing = sent.filter((id) => !latest.has(id));
         const queued = h.fake.linkedDevices().map((d) => d.queued);
+        if (process.env.ZAPFLEET_FLEET_DUMP) {
+          const { writeFileSync } = require('node:fs') as typeof import('node:fs');
+          writeFileSync(
+            process.env.ZAPFLEET_FLEET_DUMP,
+            JSON.stringify({
+              missing,
+              hosts: [...h.hosts.values()].map((x) => ({ id: x.hostId, logs: x.logs })),
+            }),
+          );
+        }
         const detail = missing.slice(0, 6).map(
           (id) =>
             `${id}:${(delivered.get(id) ?? []).join('+')}:r${h.fake.receipts

@@ -37,8 +37,6 @@ export interface AuthStateOptions {
   readonly onFenced: () => void;
   /** Called on every failed commit (S3 or DynamoDB down), before the error propagates to Baileys. */
   readonly onCommitError?: (err: unknown) => void;
-  /** False while the host does not hold its lease: commits fail at once instead of racing the next owner. */
-  readonly mayWrite?: () => boolean;
   readonly compactAfterEntries?: number;
   readonly compactAfterBytes?: number;
 }
@@ -133,7 +131,7 @@ export class S3AuthState {
   }
 
   private async write(delta: AuthDelta): Promise<void> {
-    if (this.fenced || this.options.mayWrite?.() === false) {
+    if (this.fenced) {
       throw new FencedError(`session ${this.options.sessionId} is fenced on this host`);
     }
     const { fence } = this.options;

@@ -37,17 +37,23 @@ export interface ManagedSessionDeps {
   readonly socket: SocketSettings;
   readonly policy?: DisconnectPolicyConfig;
   readonly random?: () => number;
-  /** False while the host does not hold its lease: nothing is written or published. */
-  readonly leaseHeld?: () => boolean;
   /** The session ended on its own (stopped, logged out, failed, fenced): the host forgets it. */
   readonly onEnded: (sessionId: string) => void;
 }
 
-const DRAIN_MS = 300;
+const DRAIN_QUIET_MS = 400;
+const DRAIN_MAX_MS = 5_000;
 
 /** What Baileys puts in `lastDisconnect.error` (a Boom). */
 interface CloseError {
   readonly output?: { readonly statusCode?: number };
+}
+
+export class SessionDrainingError extends Error {
+  override readonly name = 'SessionDrainingError';
+  constructor(sessionId: string) {
+    super(`session ${sessionId} is being handed off`);
+  }
 }
 
 export class SessionNotConnectedError extends Error {
@@ -74,6 +80,11 @@ export class ManagedSession {
   private ops: Promise<unknown> = Promise.resolve();
   private readonly sent = new Set<string>();
   private lastStatus: string | undefined;
+  private lastActivityAt = 0;
+  /** Key reads and commits in flight (a commit can outlast the quiet period under load). */
+  private keyOps = 0;
+  /** Set while handing off: no new decrypt may commit keys (WhatsApp redelivers what was not receipted). */
+  private draining = false;
 
   constructor(private readonly deps: ManagedSessionDeps) {}
 
@@ -103,8 +114,33 @@ export class ManagedSession {
   private connect(): void {
     if (this.ending) return;
     const { socket } = this.deps;
+    const state = this.deps.auth.state;
+    const touch = (): void => {
+      this.lastActivityAt = Date.now();
+    };
+    const track = <T>(op: Promise<T>): Promise<T> => {
+      touch();
+      this.keyOps += 1;
+      return op.finally(() => {
+        this.keyOps -= 1;
+        touch();
+      });
+    };
     const sock = makeWASocket({
-      auth: this.deps.auth.state,
+      // Key reads and writes mark Baileys at work on a frame (see drain()).
+      auth: {
+        creds: state.creds,
+        keys: {
+          get: (type, ids) => {
+            if (this.draining) return Promise.reject(new SessionDrainingError(this.sessionId));
+            return track(Promise.resolve(state.keys.get(type, ids)));
+          },
+          set: (data) => {
+            if (this.draining) return Promise.reject(new SessionDrainingError(this.sessionId));
+            return track(Promise.resolve(state.keys.set(data)));
+          },
+        },
+      },
       logger: socket.baileysLogger,
       ...(socket.waWebSocketUrl && { waWebSocketUrl: socket.waWebSocketUrl }),
       ...(socket.version && { version: socket.version }),
@@ -130,6 +166,7 @@ export class ManagedSession {
       if (update.connection === 'close') this.onClose(update.lastDisconnect?.error as CloseError | undefined);
     });
     sock.ev.on('messages.upsert', ({ messages, type }) => {
+      touch();
       for (const msg of messages) {
         if (msg.key.fromMe && msg.key.id && this.sent.has(msg.key.id)) continue;
         const data = messageEventData(msg, type === 'append');
@@ -295,16 +332,22 @@ export class ManagedSession {
   }
 
   /**
-   * Stops reading new frames but keeps the socket open while the ones already
-   * read finish: a message whose keys were committed must also get its receipt
-   * and its event, or it is lost (the next owner cannot decrypt it again).
-   * Frames not read are not receipted, so WhatsApp delivers them again to
-   * whoever logs in next.
+   * Stops reading new frames and refuses key access to any frame Baileys had
+   * queued but not started, while keeping the socket open until the ones
+   * already committed got their receipt and their event: a message whose keys
+   * were committed must not lose its event (the next owner cannot decrypt it
+   * again). What is refused or not read is not receipted, so WhatsApp delivers
+   * it again to whoever logs in next.
    */
   private async drain(sock: WASocket): Promise<void> {
     sock.ws.removeAllListeners('message');
-    await this.deps.auth.flush();
-    await new Promise((r) => setTimeout(r, DRAIN_MS));
+    this.draining = true;
+    // Quiet means no key access and no event for DRAIN_QUIET_MS (commit → receipt → upsert).
+    const deadline = Date.now() + DRAIN_MAX_MS;
+    this.lastActivityAt = Math.max(this.lastActivityAt, Date.now());
+    while (Date.now() < deadline && (this.keyOps > 0 || Date.now() - this.lastActivityAt < DRAIN_QUIET_MS)) {
+      await new Promise((r) => setTimeout(r, 50));
+    }
     await this.deps.auth.flush();
   }
 
@@ -337,7 +380,6 @@ export class ManagedSession {
   }
 
   private async write(patch: StatusPatch, desired?: 'STOPPED'): Promise<void> {
-    if (this.deps.leaseHeld?.() === false) throw new FencedError(`host lease not held for ${this.sessionId}`);
     await this.deps.ownership.writeStatus(this.sessionId, this.deps.fence, patch, desired);
     if (patch.status === this.lastStatus) return;
     this.lastStatus = patch.status;
@@ -348,7 +390,6 @@ export class ManagedSession {
   }
 
   private publish(type: EventType, data: Record<string, unknown>, eventId?: string): void {
-    if (this.deps.leaseHeld?.() === false) return;
     this.deps.publisher
       .publish({
         type,

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { type BinaryNode, decodeBinaryNode, encodeBinaryNode, type proto } from '@whiskeysockets/baileys';
 import type { WebSocket } from 'ws';
+import { redeliverFromClosed } from './contact-messaging.ts';
 import type { FakeContext } from './context.ts';
 import { NoiseServer } from './noise-server.ts';
 import { silenceLibsignalConsole } from './quiet-libsignal.ts';
@@ -139,6 +140,7 @@ export class FakeConnection {
     this.ctx.connections.delete(this);
     this.ctx.pairing.removeConnection(this);
     if (this.companion?.connection === this) this.companion.connection = undefined;
+    else if (this.companion) redeliverFromClosed(this.ctx, this.companion, this);
     this.ctx.events.emit('connection-closed', this);
   }
 }

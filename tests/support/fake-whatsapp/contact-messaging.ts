@@ -64,7 +64,7 @@ async function deliver(ctx: FakeContext, companion: Companion, delivery: Pending
   }
   const node = await encryptFor(companion, delivery);
   if (offline) node.attrs.offline = '1';
-  companion.unreceipted.set(delivery.id, node);
+  companion.unreceipted.set(delivery.id, { node, connection });
   connection.send(node);
   const type = Array.isArray(node.content) ? (node.content[0]?.attrs.type ?? '') : '';
   ctx.events.emit('message-delivered', companionJid(companion), delivery.id, type, offline);
@@ -101,15 +101,34 @@ async function encryptFor(companion: Companion, delivery: PendingDelivery): Prom
   }
 }
 
+/** Sends an unreceipted stanza again on the companion's current connection, flagged offline. */
+function redeliver(
+  ctx: FakeContext,
+  companion: Companion,
+  entry: { node: BinaryNode; connection: FakeConnection },
+): Promise<void> {
+  return enqueue(ctx, companion, async () => {
+    const connection = companion.connection;
+    if (!connection?.isOpen) return;
+    entry.connection = connection;
+    connection.send({ ...entry.node, attrs: { ...entry.node.attrs, offline: '1' } });
+  });
+}
+
+/** A connection closed: what it was sent and never receipted goes to the device's newer connection, if any. */
+export function redeliverFromClosed(ctx: FakeContext, companion: Companion, closed: FakeConnection): void {
+  const current = companion.connection;
+  if (!current?.isOpen || current === closed) return;
+  for (const entry of companion.unreceipted.values()) {
+    if (entry.connection === closed) void redeliver(ctx, companion, entry);
+  }
+}
+
 /** Sends what piled up while the companion was away, flagged offline, before `<ib><offline/>`. */
 export async function deliverOfflineQueue(ctx: FakeContext, companion: Companion): Promise<number> {
   // First what an earlier connection was sent but never receipted: the same stanza again.
   const unreceipted = [...companion.unreceipted.values()];
-  for (const node of unreceipted) {
-    await enqueue(ctx, companion, async () => {
-      companion.connection?.send({ ...node, attrs: { ...node.attrs, offline: '1' } });
-    });
-  }
+  for (const entry of unreceipted) await redeliver(ctx, companion, entry);
   const queued = companion.offlineQueue.splice(0);
   for (const delivery of queued) {
     await enqueue(ctx, companion, () => deliver(ctx, companion, delivery, true));
@@ -180,7 +199,8 @@ export function onClientReceipt(ctx: FakeContext, connection: FakeConnection, no
   };
   ctx.receipts.push(receipt);
   const companion = connection.companion;
-  if (companion) {
+  // A retry receipt asks for the message again: it is not a delivery.
+  if (companion && node.attrs.type !== 'retry') {
     companion.unreceipted.delete(receipt.id);
     const list =
       node.content && Array.isArray(node.content) ? node.content.find((c) => c.tag === 'list') : undefined;

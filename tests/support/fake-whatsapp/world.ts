@@ -35,7 +35,7 @@ export interface Companion {
    * server sends them again on the device's next login (a client that closed before processing a
    * frame must not lose it); a device that had processed one sees a duplicate it cannot decrypt.
    */
-  readonly unreceipted: Map<string, BinaryNode>;
+  readonly unreceipted: Map<string, { node: BinaryNode; connection: FakeConnection }>;
   /** Serializes deliveries so a pkmsg always reaches the client before the msgs that follow it. */
   deliveryChain: Promise<void>;
 }
