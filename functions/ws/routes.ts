@@ -15,16 +15,8 @@ export interface SessionReader {
   get(sessionId: string): Promise<SessionView | undefined>;
 }
 
-export interface WsPrincipal {
-  readonly tenantId: string;
-  readonly role: 'MASTER' | 'ADMIN';
-  readonly subject?: string | undefined;
-}
-
 /** Outcome of checking a `$connect` token: the principal, or the HTTP status that rejects the handshake. */
-export type TokenCheck =
-  | { ok: true; principal: WsPrincipal }
-  | { ok: false; status: 401 | 403; code: string };
+export type TokenCheck = { ok: true; principal: Principal } | { ok: false; status: 401 | 403; code: string };
 
 export interface WebSocketDeps {
   readonly checkToken: (token: string | undefined) => Promise<TokenCheck>;

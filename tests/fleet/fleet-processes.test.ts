@@ -66,7 +66,7 @@ describe('a fleet of real session-host processes', () => {
   it('hands every session to a live peer on SIGTERM while contacts keep sending, each message one event', async () => {
     const sent: string[] = [];
     const delivered = new Map<string, string[]>();
-    h.fake.events.on('message-delivered', (jid: string, id: string, type: string, offline: boolean) => {
+    h.fake.events.on('message-delivered', (_jid: string, id: string, type: string, offline: boolean) => {
       delivered.set(id, [...(delivered.get(id) ?? []), `${type}${offline ? '/off' : ''}`]);
     });
     let sending = true;

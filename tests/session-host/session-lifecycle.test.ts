@@ -1,6 +1,7 @@
 import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { UNASSIGNED_HOST } from '#commons/hosts/host-record.ts';
 import { HostHarness } from './host-harness.ts';
 
 let h: HostHarness;
@@ -17,7 +18,7 @@ async function setDesired(sessionId: string, patch: Record<string, unknown>) {
     new UpdateCommand({
       TableName: h.aws.tables.sessions,
       Key: { sessionId },
-      UpdateExpression: `SET ${names.map((n, i) => `#n${i} = :v${i}`).join(', ')}`,
+      UpdateExpression: `SET ${names.map((_n, i) => `#n${i} = :v${i}`).join(', ')}`,
       ExpressionAttributeNames: Object.fromEntries(names.map((n, i) => [`#n${i}`, n])),
       ExpressionAttributeValues: Object.fromEntries(names.map((n, i) => [`:v${i}`, patch[n]])),
     }),
@@ -47,6 +48,14 @@ describe('a session host with real Baileys, the fake WhatsApp and embedded AWS',
     await session?.sendText(contact.pn, 'hi Alice', '3EB0AABBCCDDEEFF0011');
     const got = await h.fake.waitForMessage(contact.pn, (m) => m.text === 'hi Alice');
     expect(got.id).toBe('3EB0AABBCCDDEEFF0011');
+  });
+
+  it('takes a session started while no host was live (parked on the unassigned owner)', async () => {
+    const sessionId = await h.createSession(UNASSIGNED_HOST);
+    await h.startHost('host-late');
+    const qr = await h.waitForEvent(sessionId, (e) => e.type === 'qr');
+    expect(qr.data.qrSeq).toBe(1);
+    expect((await h.record(sessionId))?.ownerHostId).toBe('host-late');
   });
 
   it('delivers messages queued while offline as events flagged offline', async () => {

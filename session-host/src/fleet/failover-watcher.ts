@@ -49,10 +49,11 @@ export class FailoverWatcher {
     const records = await this.deps.registry.all();
     for (const r of records)
       if (r.hostId !== me.hostId) this.tracker.observe(r.hostId, r.heartbeatVersion, now);
-    const dead = records.filter(
+    const dead: { hostId: string; heartbeatVersion?: number }[] = records.filter(
       (r) => r.hostId !== me.hostId && this.tracker.isDead(r.hostId, now, r.gone === true),
     );
-    if (dead.length === 0) return 0;
+    // Sessions started while no host was live wait on the unassigned owner.
+    dead.push({ hostId: UNASSIGNED_HOST });
     const deadIds = new Set(dead.map((d) => d.hostId));
     const live: HostLoad[] = [
       me,
