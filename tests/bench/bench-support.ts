@@ -1,5 +1,5 @@
-import { resolve } from 'node:path';
-import { type AwsEndpoints, startEmbeddedAws } from '../../infra/local/aws/embedded-aws.ts';
+import type { AwsEndpoints } from '../../infra/local/aws/embedded-aws.ts';
+import { startRunAws } from '../support/run-aws.ts';
 
 export function arg(name: string, fallback: number): number {
   const index = process.argv.indexOf(`--${name}`);
@@ -20,20 +20,7 @@ export function percentile(values: readonly number[], p: number): number {
  * script, so it hands them over through a global the helpers check first.
  */
 export async function withEmbeddedAws(body: () => Promise<void>): Promise<void> {
-  const aws = await startEmbeddedAws({
-    dynamodbPort: 0,
-    s3Port: 0,
-    cacheDir: resolve(
-      import.meta.dirname,
-      '..',
-      '..',
-      'node_modules',
-      '.cache',
-      'zapfleet',
-      'dynamodb-local',
-    ),
-    externalEndpoint: process.env.AWS_ENDPOINT_URL,
-  });
+  const aws = await startRunAws();
   const { stop, ...endpoints } = aws;
   (globalThis as { __zapfleetAws?: AwsEndpoints }).__zapfleetAws = endpoints;
   try {

@@ -1,5 +1,4 @@
-import { randomBytes, randomUUID } from 'node:crypto';
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { randomBytes } from 'node:crypto';
 import { ENV } from '#commons/config/env-names.ts';
 import type { EventEnvelope } from '#commons/domain/events.ts';
 import { DynamoDbEventLog } from '#commons/events/dynamodb-event-log.ts';
@@ -8,6 +7,7 @@ import {
   DynamoDbSessionOwnership,
   type OwnedSession,
 } from '../../session-host/src/storage/dynamodb-session-ownership.ts';
+import { putAssignedSession } from '../support/assigned-session.ts';
 import { createTestAws, type TestAws } from '../support/aws.ts';
 import { createFakeWhatsApp, type FakeWhatsApp } from '../support/fake-whatsapp/server.ts';
 
@@ -70,26 +70,8 @@ export class FleetHarness {
     return host;
   }
 
-  async createSession(hostId: string): Promise<string> {
-    const sessionId = `ses_fleet${randomUUID().replaceAll('-', '').slice(0, 16)}`;
-    const now = new Date().toISOString();
-    await this.aws.doc.send(
-      new PutCommand({
-        TableName: this.aws.tables.sessions,
-        Item: {
-          sessionId,
-          tenantId: 'acme',
-          createdAt: now,
-          updatedAt: now,
-          createdKey: `${now}#${sessionId}`,
-          desired: 'RUNNING',
-          status: 'STOPPED',
-          ownerHostId: hostId,
-          epoch: 0,
-        },
-      }),
-    );
-    return sessionId;
+  createSession(hostId: string): Promise<string> {
+    return putAssignedSession(this.aws, hostId);
   }
 
   record(sessionId: string): Promise<OwnedSession | undefined> {

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import type { S3Client } from '@aws-sdk/client-s3';
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import pino from 'pino';
 import type { EventEnvelope } from '#commons/domain/events.ts';
 import { leaseConfig } from '#commons/domain/lease.ts';
@@ -14,6 +13,7 @@ import {
   DynamoDbSessionOwnership,
   type OwnedSession,
 } from '../../session-host/src/storage/dynamodb-session-ownership.ts';
+import { putAssignedSession } from '../support/assigned-session.ts';
 import { createTestAws, type TestAws } from '../support/aws.ts';
 import { createFakeWhatsApp, type FakeWhatsApp } from '../support/fake-whatsapp/server.ts';
 
@@ -28,7 +28,6 @@ export class HostHarness {
   readonly hosts: RunningHost[] = [];
   readonly ownership: DynamoDbSessionOwnership;
   readonly events: DynamoDbEventLog;
-  private counter = 0;
 
   private constructor(
     readonly aws: TestAws,
@@ -90,26 +89,8 @@ export class HostHarness {
   }
 
   /** A session assigned to `hostId` with desired RUNNING, as the API's start leaves it. */
-  async createSession(hostId = 'host-1', tenantId = 'acme'): Promise<string> {
-    const sessionId = `ses_host${++this.counter}${randomUUID().slice(0, 8)}`;
-    const now = new Date().toISOString();
-    await this.aws.doc.send(
-      new PutCommand({
-        TableName: this.aws.tables.sessions,
-        Item: {
-          sessionId,
-          tenantId,
-          createdAt: now,
-          updatedAt: now,
-          createdKey: `${now}#${sessionId}`,
-          desired: 'RUNNING',
-          status: 'STOPPED',
-          ownerHostId: hostId,
-          epoch: 0,
-        },
-      }),
-    );
-    return sessionId;
+  createSession(hostId = 'host-1', tenantId = 'acme'): Promise<string> {
+    return putAssignedSession(this.aws, hostId, tenantId);
   }
 
   record(sessionId: string): Promise<OwnedSession | undefined> {

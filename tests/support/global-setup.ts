@@ -1,6 +1,6 @@
-import { resolve } from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { type AwsEndpoints, startEmbeddedAws } from '../../infra/local/aws/embedded-aws.ts';
+import type { AwsEndpoints } from '../../infra/local/aws/embedded-aws.ts';
+import { startRunAws } from './run-aws.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -14,21 +14,7 @@ declare module 'vitest' {
  * namespaced tables, so files run in parallel without sharing state.
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
-  const aws = await startEmbeddedAws({
-    dynamodbPort: 0,
-    s3Port: 0,
-    cacheDir: resolve(
-      import.meta.dirname,
-      '..',
-      '..',
-      'node_modules',
-      '.cache',
-      'zapfleet',
-      'dynamodb-local',
-    ),
-    externalEndpoint: process.env.AWS_ENDPOINT_URL,
-    log: (msg) => console.log(`[embedded-aws] ${msg}`),
-  });
+  const aws = await startRunAws((msg) => console.log(`[embedded-aws] ${msg}`));
   const { stop, ...endpoints } = aws;
   project.provide('aws', endpoints);
   return stop;
