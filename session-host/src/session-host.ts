@@ -189,8 +189,12 @@ export class SessionHost {
     try {
       const assigned = await this.deps.ownership.assignedTo(this.hostId);
       const seen = new Set(assigned.map((r) => r.sessionId));
+      // Only what differs from what runs here gets a consistent read and a decision: with
+      // hundreds of sessions, a read per session per round would be the host's main load.
       await Promise.all(
-        assigned.map((record) => this.withLock(record.sessionId, () => this.reconcile(record.sessionId))),
+        assigned
+          .filter((record) => this.needsAttention(record))
+          .map((record) => this.withLock(record.sessionId, () => this.reconcile(record.sessionId))),
       );
       // Running here but no longer assigned here (moved or deleted): check with a consistent read.
       for (const id of this.sessions.keys()) {
@@ -199,6 +203,19 @@ export class SessionHost {
     } catch (err) {
       this.deps.logger.warn({ err, hostId: this.hostId }, 'reconcile failed');
     }
+  }
+
+  private needsAttention(record: OwnedSession): boolean {
+    const local = this.sessions.get(record.sessionId);
+    if (record.logoutRequested) return true;
+    if (record.desired === 'RUNNING') {
+      return (
+        !local ||
+        local.epoch !== record.epoch ||
+        this.restartTokens.get(record.sessionId) !== record.restartRequested
+      );
+    }
+    return local !== undefined || RUNNING_STATUSES.has(record.status);
   }
 
   /** Reconciles one session now (the nudge path). */
