@@ -19,15 +19,17 @@ await withEmbeddedAws(async () => {
   try {
     const first = await h.startHost('bench-a');
     await h.startHost('bench-b');
-    const ids = await Promise.all(Array.from({ length: sessions }, () => h.createSession('bench-a')));
     log(`linking ${sessions} sessions`);
-    let linked = 0;
-    let next = 0;
+    const ids: string[] = [];
+    // Each session is created just before it is linked, so its first QR is still fresh when scanned.
     await Promise.all(
       Array.from({ length: 8 }, async () => {
-        while (next < ids.length) {
-          await h.link(ids[next++] as string);
-          if (++linked % 25 === 0) log(`linked ${linked}/${sessions}`);
+        while (ids.length < sessions) {
+          const id = await h.createSession('bench-a');
+          if (ids.length >= sessions) break;
+          ids.push(id);
+          await h.link(id);
+          if (ids.length % 25 === 0) log(`linked ${ids.length}/${sessions}`);
         }
       }),
     );
@@ -63,7 +65,7 @@ await withEmbeddedAws(async () => {
     clearInterval(sampler);
     console.log(
       JSON.stringify({
-        sessions,
+        sessions: ids.length,
         connectedAfterFailover: failover.length,
         p50Ms: percentile(failover, 50),
         p99Ms: percentile(failover, 99),
