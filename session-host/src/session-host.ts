@@ -160,11 +160,6 @@ export class SessionHost {
     }
   }
 
-  /** True while this host may act for its sessions. */
-  leaseHeld(): boolean {
-    return this.lease.held();
-  }
-
   get ready(): boolean {
     return this.registered && !this.draining && this.lease.held();
   }

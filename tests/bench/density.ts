@@ -10,6 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { ENV } from '#commons/config/env-names.ts';
 import { DynamoDbEventLog } from '#commons/events/dynamodb-event-log.ts';
 import { startHostProcess } from '../../infra/local/host-process.ts';
@@ -52,7 +53,6 @@ await withEmbeddedAws(async () => {
 
     const ownership = new DynamoDbSessionOwnership(aws.doc, aws.tables.sessions);
     const events = new DynamoDbEventLog(aws.doc, { table: aws.tables.events, ttlSeconds: 3600 });
-    const { PutCommand } = await import('@aws-sdk/lib-dynamodb');
     const ids = Array.from({ length: sessions }, (_, i) => `ses_density${String(i).padStart(5, '0')}`);
     const now = new Date().toISOString();
     let next = 0;

@@ -1,3 +1,4 @@
+import { writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FLEET_TIMING, FleetHarness } from './fleet-harness.ts';
@@ -93,7 +94,6 @@ describe('a fleet of real session-host processes', () => {
         const missing = sent.filter((id) => !latest.has(id));
         const queued = h.fake.linkedDevices().map((d) => d.queued);
         if (process.env.ZAPFLEET_FLEET_DUMP) {
-          const { writeFileSync } = require('node:fs') as typeof import('node:fs');
           writeFileSync(
             process.env.ZAPFLEET_FLEET_DUMP,
             JSON.stringify({
