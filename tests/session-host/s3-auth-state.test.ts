@@ -171,6 +171,8 @@ describe('auth state in S3', () => {
     const state = await open(s);
     await state.state.keys.set({ session: { k: { v: 1 } as never } });
     await state.wipe();
+    // A commit racing the wipe (Baileys saving creds during logout) must not leave an object behind.
+    await expect(state.saveCreds()).rejects.toBeInstanceOf(FencedError);
     expect(await ownership.load(s.sessionId)).toBeUndefined();
     const listed = await aws.s3.send(
       new (await import('@aws-sdk/client-s3')).ListObjectsV2Command({ Bucket: aws.bucket, Prefix: s.prefix }),

@@ -113,6 +113,8 @@ export class S3AuthState {
 
   /** Deletes every object of the session and its pointer (logout / delete). */
   async wipe(): Promise<void> {
+    // Refuse commits first: one landing after the listing would leave an object behind the wipe.
+    this.fenced = true;
     await this.flush();
     await this.options.pointers.clear(this.options.sessionId, this.options.fence);
     this.pointer = undefined;
