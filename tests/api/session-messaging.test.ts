@@ -160,6 +160,47 @@ describe('sending messages', () => {
     expect(rows.Items?.[0]?.expiresAt).toBe(Math.floor(h.now.getTime() / 1000) + 86_400);
   });
 
+  it('replays a repeat of the same key and body with the same id', async () => {
+    const id = await runningSession('CONNECTED');
+    const body = { to: '4915123456789', text: 'same', idempotencyKey: 'k-same' };
+    const first = (await (await send(id, body)).json()) as { messageId: string };
+    const again = await send(id, body);
+    expect(again.status).toBe(201);
+    expect(((await again.json()) as { messageId: string }).messageId).toBe(first.messageId);
+    expect(h.hostClient.callsOf('send')).toHaveLength(1);
+  });
+
+  it.each([
+    { name: 'a different text', second: { to: '4915123456789', text: 'other text' } },
+    { name: 'a different recipient', second: { to: '4915000000000', text: 'first text' } },
+  ])('refuses a reused key with $name: 409 IDEMPOTENCY_KEY_REUSED, nothing sent', async ({ second }) => {
+    const id = await runningSession('CONNECTED');
+    const key = `k-reuse-${second.to}-${second.text.length}`;
+    const first = await send(id, { to: '4915123456789', text: 'first text', idempotencyKey: key });
+    expect(first.status).toBe(201);
+    h.hostClient.calls.length = 0;
+    const res = await send(id, { ...second, idempotencyKey: key });
+    expect(res.status).toBe(409);
+    const body = (await res.json()) as { error: { code: string; message: string; requestId: string } };
+    expect(body.error).toMatchObject({ code: 'IDEMPOTENCY_KEY_REUSED', requestId: expect.any(String) });
+    expect(h.hostClient.callsOf('send')).toEqual([]);
+  });
+
+  it('refuses a reused key with a different text after the first attempt failed, sending nothing', async () => {
+    const id = await runningSession('CONNECTED');
+    h.hostClient.onSend = async () => {
+      throw new HostUnreachableError('refused');
+    };
+    const failed = await send(id, { to: '4915123456789', text: 'original', idempotencyKey: 'k-failed' });
+    expect(failed.status).toBe(502);
+    h.hostClient.onSend = async (m) => ({ messageId: m.messageId, status: 'SENT' });
+    h.hostClient.calls.length = 0;
+    const res = await send(id, { to: '4915123456789', text: 'substituted', idempotencyKey: 'k-failed' });
+    expect(res.status).toBe(409);
+    expect((await errorOf(res)).code).toBe('IDEMPOTENCY_KEY_REUSED');
+    expect(h.hostClient.callsOf('send')).toEqual([]);
+  });
+
   it('sends concurrent repeats of one key once', async () => {
     const id = await runningSession('CONNECTED');
     const results = await Promise.all(
@@ -254,5 +295,18 @@ describe('sending messages', () => {
     const id = await runningSession('CONNECTED');
     expect((await send(id, body)).status).toBe(400);
     expect(h.hostClient.callsOf('send')).toEqual([]);
+  });
+});
+
+describe('the send route in OpenAPI', () => {
+  it('documents IDEMPOTENCY_KEY_REUSED among its 409 answers, in the one error format', async () => {
+    const doc = (await (await h.request('GET', '/v1/openapi.json')).json()) as {
+      paths: Record<string, Record<string, { responses: Record<string, Record<string, unknown>> }>>;
+      components: { schemas: { Error: unknown } };
+    };
+    const conflict = doc.paths['/v1/sessions/{id}/messages']?.post?.responses['409'];
+    expect(conflict?.description).toContain('IDEMPOTENCY_KEY_REUSED');
+    expect(JSON.stringify(conflict?.content)).toContain('#/components/schemas/Error');
+    expect(JSON.stringify(doc.components.schemas.Error)).toContain('IDEMPOTENCY_KEY_REUSED');
   });
 });

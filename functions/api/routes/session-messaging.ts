@@ -64,11 +64,11 @@ const send = createRoute({
   },
   responses: {
     201: {
-      description: 'Sent (or sent before under this key)',
+      description: 'Sent (or sent before under this key with the same `to` and `text`)',
       content: { 'application/json': { schema: SentMessageSchema } },
     },
     ...errorResponses([400, 404, 409, 413, 502, 504], {
-      409: 'The session is not connected (SESSION_NOT_CONNECTED)',
+      409: 'The session is not connected (SESSION_NOT_CONNECTED), or the idempotencyKey was already used within 24 h for a different `to` or `text` (IDEMPOTENCY_KEY_REUSED; nothing is sent)',
     }),
   },
 });

@@ -1,10 +1,16 @@
 import type { Principal } from '#commons/auth/principal.ts';
 import { newMessageId } from '#commons/domain/ids.ts';
-import { OUTBOX_RETENTION_SECONDS, type OutboxEntry } from '#commons/domain/session-outbox.ts';
+import {
+  matchesRequest,
+  OUTBOX_RETENTION_SECONDS,
+  type OutboxEntry,
+  requestDigest,
+} from '#commons/domain/session-outbox.ts';
 import type { SessionRecord } from '#commons/domain/session-record.ts';
 import { canSendMessages, isQrCurrent } from '#commons/domain/session-status.ts';
 import {
   HostTimeoutError,
+  IdempotencyKeyReusedError,
   QrNotAvailableError,
   SessionNotConnectedError,
 } from '#commons/errors/app-errors.ts';
@@ -45,11 +51,13 @@ export async function sendMessage(
   const now = deps.clock();
   const messageId = (deps.newMessageId ?? newMessageId)();
   const leaseMs = deps.sendLeaseMs ?? DEFAULT_LEASE_MS;
+  const digest = requestDigest({ to: input.to, text: input.text });
   const reserved = await deps.outbox.reserve(
     {
       sessionId,
       idempotencyKey: input.idempotencyKey ?? messageId,
       messageId,
+      requestDigest: digest,
       tenantId: session.tenantId,
       createdAt: now.toISOString(),
       expiresAt: Math.floor(now.getTime() / 1000) + OUTBOX_RETENTION_SECONDS,
@@ -59,6 +67,12 @@ export async function sendMessage(
   );
   let entry = reserved.entry;
   if (!reserved.created) {
+    // Checked before waiting or sending: a key must never carry another text or recipient under its message id.
+    if (!matchesRequest(entry, digest)) {
+      throw new IdempotencyKeyReusedError(
+        'this idempotency key was already used for a different message; use a new key',
+      );
+    }
     const outcome = await leaseOrResult(deps, entry, leaseMs);
     if (outcome.kind === 'sent')
       return { messageId: outcome.entry.messageId, status: outcome.entry.status ?? 'SENT', replayed: true };

@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+
 /**
  * Idempotent sends: one row per (session, idempotency key) holding the message
  * id the API minted, written before the host is asked to send. A short send
@@ -7,6 +9,11 @@ export interface OutboxEntry {
   readonly sessionId: string;
   readonly idempotencyKey: string;
   readonly messageId: string;
+  /**
+   * SHA-256 (hex) of the request the key was first used for (see requestDigest).
+   * Absent on rows written before digests existed; those are not compared.
+   */
+  readonly requestDigest?: string | undefined;
   readonly tenantId: string;
   readonly createdAt: string;
   /** Epoch seconds; rows are kept 24 h. */
@@ -18,6 +25,27 @@ export interface OutboxEntry {
 }
 
 export const OUTBOX_RETENTION_SECONDS = 24 * 60 * 60;
+
+/** What a send asks for; the digest covers exactly these fields. */
+export interface OutboxRequest {
+  readonly to: string;
+  readonly text: string;
+}
+
+/**
+ * A digest of the canonical form of a send: a version tag and the fields in a
+ * fixed order, JSON-encoded so no separator inside `to` or `text` can make two
+ * different requests collide.
+ */
+export function requestDigest(request: OutboxRequest): string {
+  const canonical = JSON.stringify(['send-v1', request.to, 'text', request.text]);
+  return createHash('sha256').update(canonical, 'utf8').digest('hex');
+}
+
+/** True when a stored row may serve `digest`: same request, or a row written before digests existed. */
+export function matchesRequest(entry: OutboxEntry, digest: string): boolean {
+  return entry.requestDigest === undefined || entry.requestDigest === digest;
+}
 
 export interface SessionOutbox {
   /** Stores `entry` unless a live row with the same key exists; returns whichever row holds the key. */

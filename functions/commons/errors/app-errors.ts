@@ -15,6 +15,7 @@ export type ErrorCode =
   | 'HOST_UNREACHABLE'
   | 'HOST_TIMEOUT'
   | 'PAYLOAD_TOO_LARGE'
+  | 'IDEMPOTENCY_KEY_REUSED'
   | 'INTERNAL';
 
 export interface ErrorOptions {
@@ -95,6 +96,12 @@ export class HostUnreachableError extends AppError {
 export class HostTimeoutError extends AppError {
   override readonly name = 'HostTimeoutError';
   readonly code = 'HOST_TIMEOUT';
+}
+
+/** An idempotency key repeated with another request than the one it was first used for. */
+export class IdempotencyKeyReusedError extends AppError {
+  override readonly name = 'IdempotencyKeyReusedError';
+  readonly code = 'IDEMPOTENCY_KEY_REUSED';
 }
 
 export class PayloadTooLargeError extends AppError {
