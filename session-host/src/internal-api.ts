@@ -1,12 +1,13 @@
 import { timingSafeEqual } from 'node:crypto';
 import { Hono } from 'hono';
 import { z } from 'zod';
+import { RECIPIENT_PATTERN } from '#commons/domain/recipient.ts';
 import { type HostMetrics, renderPrometheus } from './metrics.ts';
-import { SessionNotConnectedError } from './runtime/managed-session.ts';
+import { InvalidRecipientError, SessionNotConnectedError } from './runtime/managed-session.ts';
 import type { SessionHost } from './session-host.ts';
 
 const sendSchema = z.object({
-  to: z.string().min(3).max(64),
+  to: z.string().regex(RECIPIENT_PATTERN),
   text: z.string().min(1).max(65_536),
   messageId: z.string().regex(/^[A-Z0-9]{8,64}$/),
 });
@@ -28,7 +29,13 @@ export function createInternalApi(host: SessionHost, metrics: HostMetrics, inter
   const error = (code: string, message: string) => ({ error: { code, message } });
 
   app.get('/healthz', (c) => c.json({ status: 'ok', hostId: host.hostId }));
-  app.get('/readyz', (c) => (host.ready ? c.json({ status: 'ready' }) : c.json({ status: 'draining' }, 503)));
+  app.get('/readyz', (c) => {
+    if (!host.ready) return c.json({ status: 'draining' }, 503);
+    const events = host.eventBacklog();
+    // Events the log has not taken for a while: the host works, but what it receives is not yet durable.
+    if (events.stalled) return c.json({ status: 'degraded', code: 'EVENT_BACKLOG', events }, 503);
+    return c.json({ status: 'ready', events });
+  });
   app.get('/metrics', (c) =>
     c.text(
       renderPrometheus(metrics, {
@@ -65,6 +72,7 @@ export function createInternalApi(host: SessionHost, metrics: HostMetrics, inter
     } catch (err) {
       if (err instanceof SessionNotConnectedError)
         return c.json(error('SESSION_NOT_CONNECTED', err.message), 409);
+      if (err instanceof InvalidRecipientError) return c.json(error('VALIDATION_FAILED', err.message), 400);
       throw err;
     }
   });

@@ -26,6 +26,12 @@ export interface HostMetrics {
   readonly authWrites: Counter;
   readonly authWriteErrors: Counter;
   readonly publishErrors: Counter;
+  /** Events waiting for the log across every session (a gauge; see EVENT_QUEUE_LIMITS). */
+  readonly eventQueueDepth: Counter;
+  readonly eventQueueOverflows: Counter;
+  readonly eventsDropped: Counter;
+  /** Incoming messages whose receipt stopped waiting without an event (nacked or undecryptable). */
+  readonly receiptGateFallbacks: Counter;
 }
 
 export function createHostMetrics(): HostMetrics {
@@ -36,6 +42,10 @@ export function createHostMetrics(): HostMetrics {
     authWrites: counter(),
     authWriteErrors: counter(),
     publishErrors: counter(),
+    eventQueueDepth: counter(),
+    eventQueueOverflows: counter(),
+    eventsDropped: counter(),
+    receiptGateFallbacks: counter(),
   };
 }
 
@@ -79,6 +89,24 @@ export function renderPrometheus(metrics: HostMetrics, snapshot: MetricsSnapshot
   metric('zapfleet_event_publish_errors_total', 'counter', 'Events that failed to publish.', [
     ['', metrics.publishErrors.value],
   ]);
+  metric('zapfleet_event_queue_depth', 'gauge', 'Events waiting to be appended to the log.', [
+    ['', metrics.eventQueueDepth.value],
+  ]);
+  metric(
+    'zapfleet_event_queue_overflows_total',
+    'counter',
+    'Message events refused because a session queue was full (EVENT_QUEUE_FULL).',
+    [['', metrics.eventQueueOverflows.value]],
+  );
+  metric('zapfleet_events_dropped_total', 'counter', 'Non-message events given up after their retries.', [
+    ['', metrics.eventsDropped.value],
+  ]);
+  metric(
+    'zapfleet_receipt_gate_fallbacks_total',
+    'counter',
+    'Incoming messages whose receipt was released without an event (no upsert in time).',
+    [['', metrics.receiptGateFallbacks.value]],
+  );
   metric('zapfleet_event_loop_lag_ms', 'gauge', 'Event-loop delay (p99 over the last interval).', [
     ['', snapshot.eventLoopLagMs],
   ]);

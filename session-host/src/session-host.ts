@@ -11,6 +11,7 @@ import { FailoverWatcher } from './fleet/failover-watcher.ts';
 import { handOff } from './fleet/handoff.ts';
 import { LeaseKeeper } from './fleet/lease-keeper.ts';
 import type { HostMetrics } from './metrics.ts';
+import { EventQueues } from './runtime/event-queue.ts';
 import { ManagedSession, type SocketSettings } from './runtime/managed-session.ts';
 import { SessionFailures } from './session-failures.ts';
 import type { DynamoDbHostRegistry, HostRegistration } from './storage/dynamodb-host-registry.ts';
@@ -38,6 +39,9 @@ export interface SessionHostDeps {
   readonly policy?: DisconnectPolicyConfig;
 }
 
+const EVENT_DRAIN_ON_SHUTDOWN_MS = 10_000;
+const EVENT_BACKLOG_STALL_MS = 10_000;
+
 const RUNNING_STATUSES = new Set(['STARTING', 'QR', 'CONNECTED', 'DISCONNECTED']);
 
 /**
@@ -55,6 +59,8 @@ export class SessionHost {
   private readonly lease: LeaseKeeper;
   private readonly failover: FailoverWatcher;
   private readonly failures: SessionFailures;
+  /** Every event this host emits goes through here: ordered per session, retried, bounded. */
+  readonly events: EventQueues;
   registered = false;
 
   constructor(private readonly deps: SessionHostDeps) {
@@ -77,7 +83,8 @@ export class SessionHost {
       logger: deps.logger,
       takeoversPerSecond: deps.takeoversPerSecond ?? 20,
     });
-    this.failures = new SessionFailures(deps);
+    this.events = new EventQueues({ publisher: deps.publisher, metrics: deps.metrics, logger: deps.logger });
+    this.failures = new SessionFailures({ ...deps, publisher: this.events });
   }
 
   get hostId(): string {
@@ -139,6 +146,8 @@ export class SessionHost {
       await Promise.allSettled([...this.sessions.values()].map((s) => s.end('release')));
     }
     this.sessions.clear();
+    // Message events whose receipts were held: appended before the host leaves, within a bound.
+    await this.events.idle(EVENT_DRAIN_ON_SHUTDOWN_MS);
     this.lease.stop();
     this.lag.disable();
     await this.deps.registry.deregister(this.deps.host).catch(() => undefined);
@@ -162,6 +171,12 @@ export class SessionHost {
 
   get ready(): boolean {
     return this.registered && !this.draining && this.lease.held();
+  }
+
+  /** Events that wait for the log longer than this make /readyz answer 503 (EVENT_BACKLOG). */
+  eventBacklog(): ReturnType<EventQueues['backlog']> & { readonly stalled: boolean } {
+    const backlog = this.events.backlog();
+    return { ...backlog, stalled: backlog.oldestAgeMs > EVENT_BACKLOG_STALL_MS };
   }
 
   sessionsByStatus(): Record<string, number> {
@@ -330,7 +345,7 @@ export class SessionHost {
       fence,
       auth,
       ownership: this.deps.ownership,
-      publisher: this.deps.publisher,
+      events: this.events,
       logger: this.deps.logger,
       metrics: this.deps.metrics,
       socket: this.deps.socket,

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { S3Client } from '@aws-sdk/client-s3';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import pino from 'pino';
 import type { EventEnvelope } from '#commons/domain/events.ts';
 import { leaseConfig } from '#commons/domain/lease.ts';
@@ -44,14 +45,20 @@ export class HostHarness {
 
   async startHost(
     hostId = 'host-1',
-    options: { s3?: S3Client; qrTimeoutMs?: number } = {},
+    options: {
+      s3?: S3Client;
+      qrTimeoutMs?: number;
+      /** The event path's DynamoDB client (log and subscriptions), e.g. through a toggling proxy. */
+      eventsDoc?: DynamoDBDocumentClient;
+    } = {},
   ): Promise<RunningHost> {
+    const eventsDoc = options.eventsDoc ?? this.aws.doc;
     const logs: Record<string, unknown>[] = [];
     const logger = pino({ level: 'info' }, { write: (line: string) => void logs.push(JSON.parse(line)) });
     const metrics = createHostMetrics();
     const publisher = createFanoutPublisher({
-      log: new DynamoDbEventLog(this.aws.doc, { table: this.aws.tables.events, ttlSeconds: 3600 }),
-      connections: new DynamoDbConnectionStore(this.aws.doc, {
+      log: new DynamoDbEventLog(eventsDoc, { table: this.aws.tables.events, ttlSeconds: 3600 }),
+      connections: new DynamoDbConnectionStore(eventsDoc, {
         connectionsTable: this.aws.tables.connections,
         subscriptionsTable: this.aws.tables.subscriptions,
       }),

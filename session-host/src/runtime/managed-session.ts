@@ -1,4 +1,4 @@
-import { makeWASocket, type WASocket, type WAVersion } from '@whiskeysockets/baileys';
+import { jidEncode, makeWASocket, type WASocket, type WAVersion } from '@whiskeysockets/baileys';
 import type { Logger } from 'pino';
 import {
   DEFAULT_DISCONNECT_POLICY,
@@ -6,13 +6,15 @@ import {
   decideOnDisconnect,
 } from '#commons/domain/disconnect-policy.ts';
 import type { EventType } from '#commons/domain/events.ts';
+import { parseRecipient } from '#commons/domain/recipient.ts';
 import { LOGGED_OUT_BY_REQUEST, type StatusReason } from '#commons/domain/session-status.ts';
-import type { EventPublisher } from '#commons/events/ports.ts';
 import { type Fence, FencedError } from '../auth-state/fence.ts';
 import type { S3AuthState } from '../auth-state/s3-auth-state.ts';
 import type { HostMetrics } from '../metrics.ts';
 import type { DynamoDbSessionOwnership, StatusPatch } from '../storage/dynamodb-session-ownership.ts';
+import type { EventQueues } from './event-queue.ts';
 import { messageEventData, messageEventId, messageStatusData, phoneOf } from './message-events.ts';
+import { GateClosedError, type GatedSocketClient, ReceiptGate } from './receipt-gate.ts';
 
 export interface SocketSettings {
   readonly waWebSocketUrl?: string | undefined;
@@ -31,7 +33,8 @@ export interface ManagedSessionDeps {
   readonly fence: Fence;
   readonly auth: S3AuthState;
   readonly ownership: DynamoDbSessionOwnership;
-  readonly publisher: EventPublisher;
+  /** This session's events, appended in order with bounded retries (message events never dropped). */
+  readonly events: Pick<EventQueues, 'push'>;
   readonly logger: Logger;
   readonly metrics: HostMetrics;
   readonly socket: SocketSettings;
@@ -42,6 +45,8 @@ export interface ManagedSessionDeps {
 }
 
 const DRAIN_QUIET_MS = 400;
+/** A held receipt of a message that never reaches `messages.upsert` (nacked, undecryptable) goes after this. */
+const RECEIPT_FALLBACK_MS = 2_000;
 const DRAIN_MAX_MS = 5_000;
 
 /** What Baileys puts in `lastDisconnect.error` (a Boom). */
@@ -60,6 +65,15 @@ export class SessionNotConnectedError extends Error {
   override readonly name = 'SessionNotConnectedError';
 }
 
+export class InvalidRecipientError extends Error {
+  override readonly name = 'InvalidRecipientError';
+}
+
+const STATE_WRITE_FAILED = {
+  code: 'STATE_WRITE_FAILED',
+  message: 'the session state could not be saved; the host retries on its next reconcile',
+} as const;
+
 /** stop: STOPPED; logout: unlink + wipe; release: close for a handoff or restart; unlink: the record is gone. */
 type EndMode = 'stop' | 'logout' | 'release' | 'unlink';
 
@@ -77,6 +91,8 @@ export class ManagedSession {
   /** A QR was shown on the current socket: a 408 then means its refs ran out, not a lost connection. */
   private qrOnSocket = false;
   private reconnectTimer: NodeJS.Timeout | undefined;
+  /** Holds the current socket's outgoing frames while an incoming message's event is not yet durable. */
+  private gate: ReceiptGate | undefined;
   private ops: Promise<unknown> = Promise.resolve();
   private readonly sent = new Set<string>();
   private lastStatus: string | undefined;
@@ -154,12 +170,19 @@ export class ManagedSession {
       transactionOpts: { maxCommitRetries: 3, delayBetweenTriesMs: 300 },
       generateHighQualityLinkPreview: false,
     });
+    const gate = new ReceiptGate({
+      fallbackMs: RECEIPT_FALLBACK_MS,
+      onFallback: () => this.deps.metrics.receiptGateFallbacks.inc(),
+    });
+    gate.attach(sock.ws as unknown as GatedSocketClient);
     this.sock = sock;
+    this.gate = gate;
     this.qrOnSocket = false;
     sock.ev.on('creds.update', () => {
       this.deps.auth.saveCreds().catch(() => undefined);
     });
     sock.ev.on('connection.update', (update) => {
+      if (update.connection === 'close') gate.close();
       if (sock !== this.sock) return;
       if (update.qr) this.onQr(update.qr);
       if (update.connection === 'open') this.onOpen(sock);
@@ -168,11 +191,21 @@ export class ManagedSession {
     sock.ev.on('messages.upsert', ({ messages, type }) => {
       touch();
       for (const msg of messages) {
-        if (msg.key.fromMe && msg.key.id && this.sent.has(msg.key.id)) continue;
-        const data = messageEventData(msg, type === 'append');
-        if (!data) continue;
+        const id = msg.key.id ?? '';
+        const data =
+          msg.key.fromMe && this.sent.has(id) ? undefined : messageEventData(msg, type === 'append');
+        if (!data) {
+          gate.release(id);
+          continue;
+        }
         this.deps.metrics.messagesIn.inc();
-        this.publish('session:message', data, messageEventId(this.sessionId, msg.key));
+        // The receipt leaves only once the event is in the log (see ReceiptGate).
+        this.deps.events
+          .push(this.newEvent('session:message', data, messageEventId(this.sessionId, msg.key)), true)
+          .then(
+            () => gate.release(id),
+            (err: unknown) => this.messageNotRecorded(sock, err),
+          );
       }
     });
     sock.ev.on('messages.update', (updates) => {
@@ -268,18 +301,35 @@ export class ManagedSession {
     void this.ops.finally(() => this.deps.onEnded(this.sessionId));
   }
 
+  /**
+   * A message event could not be queued (the session's queue is full): close
+   * the socket with its held receipts, so WhatsApp delivers the message again
+   * once the log keeps up, instead of receipting a message with no event.
+   */
+  private messageNotRecorded(sock: WASocket, err: unknown): void {
+    this.deps.logger.error({ err, sessionId: this.sessionId }, 'message event not recorded; closing socket');
+    if (sock === this.sock) sock.ws.close().catch(() => undefined);
+  }
+
   async sendText(to: string, text: string, messageId: string): Promise<{ messageId: string }> {
+    const recipient = parseRecipient(to);
+    if (!recipient) throw new InvalidRecipientError('expected a phone number, a user JID or a group JID');
     const sock = this.sock;
-    if (!sock || !this.connected)
+    const gate = this.gate;
+    if (!sock || !gate || !this.connected)
       throw new SessionNotConnectedError(`session ${this.sessionId} is not connected`);
     if (this.sent.has(messageId)) return { messageId };
-    const jid = to.includes('@') ? to : `${to.replace(/^\+/, '')}@s.whatsapp.net`;
+    const jid = jidEncode(recipient.user, recipient.server);
     this.sent.add(messageId);
     if (this.sent.size > 10_000) this.sent.delete(this.sent.values().next().value as string);
     try {
       await sock.sendMessage(jid, { text }, { messageId });
+      // Held behind a receipt, the frame may still die with the socket: only a flushed frame counts as sent.
+      await gate.whenFlushed();
     } catch (err) {
       this.sent.delete(messageId);
+      if (err instanceof GateClosedError)
+        throw new SessionNotConnectedError('the connection closed before the message left', { cause: err });
       throw err;
     }
     this.deps.metrics.messagesOut.inc();
@@ -345,7 +395,9 @@ export class ManagedSession {
     // Quiet means no key access and no event for DRAIN_QUIET_MS (commit → receipt → upsert).
     const deadline = Date.now() + DRAIN_MAX_MS;
     this.lastActivityAt = Math.max(this.lastActivityAt, Date.now());
-    while (Date.now() < deadline && (this.keyOps > 0 || Date.now() - this.lastActivityAt < DRAIN_QUIET_MS)) {
+    const busy = (): boolean =>
+      this.keyOps > 0 || Boolean(this.gate?.isHolding) || Date.now() - this.lastActivityAt < DRAIN_QUIET_MS;
+    while (Date.now() < deadline && busy()) {
       await new Promise((r) => setTimeout(r, 50));
     }
     await this.deps.auth.flush();
@@ -361,8 +413,9 @@ export class ManagedSession {
       .then(op)
       .catch((err: unknown) => {
         if (err instanceof FencedError) return this.onFenced();
+        // The cause (it can name tables, ARNs, the account) stays in the log; tenants get a stable code.
         this.deps.logger.error({ err, sessionId: this.sessionId }, 'session write failed');
-        this.publish('session:error', { code: 'STATE_WRITE_FAILED', message: (err as Error).message });
+        this.publish('session:error', STATE_WRITE_FAILED);
       });
   }
 
@@ -389,18 +442,18 @@ export class ManagedSession {
     });
   }
 
-  private publish(type: EventType, data: Record<string, unknown>, eventId?: string): void {
-    this.deps.publisher
-      .publish({
-        type,
-        tenantId: this.deps.tenantId,
-        sessionId: this.sessionId,
-        data,
-        ...(eventId && { eventId }),
-      })
-      .catch((err: unknown) => {
-        this.deps.metrics.publishErrors.inc();
-        this.deps.logger.error({ err, sessionId: this.sessionId, type }, 'publish failed');
-      });
+  private newEvent(type: EventType, data: Record<string, unknown>, eventId?: string) {
+    return {
+      type,
+      tenantId: this.deps.tenantId,
+      sessionId: this.sessionId,
+      data,
+      ...(eventId && { eventId }),
+    };
+  }
+
+  /** Queued in order behind earlier events; the queue retries, counts and logs what fails. */
+  private publish(type: EventType, data: Record<string, unknown>): void {
+    this.deps.events.push(this.newEvent(type, data), false).catch(() => undefined);
   }
 }

@@ -1,0 +1,143 @@
+/** The part of Baileys' socket client the gate needs (`sock.ws`): the raw `ws` socket and the frame event. */
+export interface GatedSocketClient {
+  readonly socket: RawSocket | null;
+  on(event: 'frame', listener: (frame: unknown) => void): unknown;
+}
+
+interface RawSocket {
+  send: (data: unknown, ...rest: unknown[]) => void;
+}
+
+type SendCallback = (err?: Error) => void;
+
+export interface ReceiptGateOptions {
+  /** An incoming message that never reaches `messages.upsert` (nacked, undecryptable) stops holding after this. */
+  readonly fallbackMs: number;
+  /** Called when a message stopped holding by the fallback instead of by its event becoming durable. */
+  readonly onFallback: () => void;
+}
+
+export class GateClosedError extends Error {
+  override readonly name = 'GateClosedError';
+}
+
+/**
+ * Baileys sends a message's receipt to WhatsApp before it emits the message
+ * to us (rc14 `handleMessage`: decrypt, `sendReceipt`, then `upsertMessage`),
+ * and WhatsApp never redelivers a receipted message. So while an incoming
+ * message's event is not yet durable, every outgoing frame of the socket is
+ * held, in order, and written once the event is in the log. Frames are held
+ * below Baileys' noise layer (the raw `ws` send), because Baileys captures its
+ * own send functions at construction; their callbacks are answered at once so
+ * Baileys goes on to emit the message, which is what makes the event durable.
+ * If the socket closes first, the held frames are dropped: the receipt never
+ * left, and WhatsApp delivers the message again.
+ */
+export class ReceiptGate {
+  private readonly holding = new Map<string, NodeJS.Timeout>();
+  private held: { data: unknown; rest: unknown[] }[] = [];
+  private send: RawSocket['send'] | undefined;
+  private accepted = 0;
+  private handedOver = 0;
+  private closed = false;
+  private waiters: { upTo: number; resolve: () => void; reject: (err: Error) => void }[] = [];
+
+  constructor(private readonly options: ReceiptGateOptions) {}
+
+  /** Wraps the raw socket's send and watches incoming frames; call right after `makeWASocket`. */
+  attach(client: GatedSocketClient): void {
+    const socket = client.socket;
+    if (!socket) throw new Error('the Baileys socket has no raw WebSocket yet');
+    const send = socket.send.bind(socket);
+    this.send = send;
+    socket.send = (data: unknown, ...rest: unknown[]) => this.onSend(data, rest);
+    client.on('frame', (frame) => {
+      const id = incomingMessageId(frame);
+      if (id) this.hold(id);
+    });
+  }
+
+  /** Frames held right now (a gauge for /metrics). */
+  get heldFrames(): number {
+    return this.held.length;
+  }
+
+  get isHolding(): boolean {
+    return this.holding.size > 0;
+  }
+
+  /** Holds outgoing frames until `release(id)` (or the fallback). */
+  hold(id: string): void {
+    if (this.closed || this.holding.has(id)) return;
+    const timer = setTimeout(() => {
+      this.options.onFallback();
+      this.release(id);
+    }, this.options.fallbackMs);
+    timer.unref();
+    this.holding.set(id, timer);
+  }
+
+  /** The message's event is durable (or it needs none): its receipt may go. */
+  release(id: string): void {
+    const timer = this.holding.get(id);
+    if (!timer) return;
+    clearTimeout(timer);
+    this.holding.delete(id);
+    if (this.holding.size === 0) this.flush();
+  }
+
+  /** Resolves once every frame accepted so far has been handed to the socket; rejects if the socket closed first. */
+  whenFlushed(): Promise<void> {
+    if (this.closed) return Promise.reject(new GateClosedError('the socket closed'));
+    const upTo = this.accepted;
+    if (this.handedOver >= upTo) return Promise.resolve();
+    return new Promise((resolve, reject) => this.waiters.push({ upTo, resolve, reject }));
+  }
+
+  /** The socket is gone: held frames are dropped (their receipts never left), waiters fail. */
+  close(): number {
+    this.closed = true;
+    for (const timer of this.holding.values()) clearTimeout(timer);
+    this.holding.clear();
+    const dropped = this.held.length;
+    this.held = [];
+    for (const waiter of this.waiters.splice(0)) waiter.reject(new GateClosedError('the socket closed'));
+    return dropped;
+  }
+
+  private onSend(data: unknown, rest: unknown[]): void {
+    this.accepted += 1;
+    if (this.closed || (this.holding.size === 0 && this.held.length === 0)) {
+      this.handedOver = this.accepted;
+      this.send?.(data, ...rest);
+      return;
+    }
+    const callback = rest.find((r): r is SendCallback => typeof r === 'function');
+    this.held.push({ data, rest: rest.filter((r) => typeof r !== 'function') });
+    if (callback) queueMicrotask(() => callback());
+  }
+
+  private flush(): void {
+    const frames = this.held;
+    this.held = [];
+    for (const frame of frames) {
+      this.handedOver += 1;
+      this.send?.(frame.data, ...frame.rest, ignoreError);
+    }
+    this.handedOver = this.accepted;
+    const ready = this.waiters.filter((w) => w.upTo <= this.handedOver);
+    this.waiters = this.waiters.filter((w) => w.upTo > this.handedOver);
+    for (const waiter of ready) waiter.resolve();
+  }
+}
+
+/** A write error of a flushed frame surfaces as the socket closing, which Baileys already handles. */
+function ignoreError(): void {}
+
+function incomingMessageId(frame: unknown): string | undefined {
+  if (typeof frame !== 'object' || frame === null || frame instanceof Uint8Array) return undefined;
+  const node = frame as { tag?: unknown; attrs?: Record<string, unknown> };
+  if (node.tag !== 'message') return undefined;
+  const id = node.attrs?.id;
+  return typeof id === 'string' && id.length > 0 ? id : undefined;
+}
