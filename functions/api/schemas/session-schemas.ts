@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+import { RECIPIENT_PATTERN } from '#commons/domain/recipient.ts';
 import {
   metadataSchema,
   PHONE_NUMBER_PATTERN,
@@ -126,15 +127,16 @@ export const QrSchema = z
   .object({ qr: z.string(), seq: z.number().int(), expiresAt: z.string() })
   .openapi('Qr');
 
-/** A phone number, a user JID or a group JID. */
-const RECIPIENT = /^(?:\+?[1-9][0-9]{6,14}|[0-9]{6,20}@s\.whatsapp\.net|[0-9]{6,20}(?:-[0-9]{6,12})?@g\.us)$/;
-
 export const SendMessageBody = z
   .strictObject({
     to: z
       .string()
-      .regex(RECIPIENT, 'expected a phone number or a WhatsApp JID')
-      .openapi({ example: '4915123456789' }),
+      .regex(RECIPIENT_PATTERN, 'expected a phone number, a user JID (@s.whatsapp.net, @lid) or a group JID')
+      .openapi({
+        example: '4915123456789',
+        description:
+          'A phone number in international format, or the `chat` of an event as is (`…@s.whatsapp.net`, `…@lid`, `…@g.us`). Status, broadcast, newsletter and device JIDs are refused.',
+      }),
     text: z.string().min(1).max(4096).openapi({ example: 'Hello from zapfleet' }),
     idempotencyKey: z
       .string()
