@@ -21,7 +21,7 @@ import { loadHostConfig } from './config.ts';
 import { createInternalApi } from './internal-api.ts';
 import { createHostMetrics } from './metrics.ts';
 import { advertisedEndpoint } from './runtime/advertised-endpoint.ts';
-import { silenceLibsignalConsole } from './runtime/quiet-libsignal.ts';
+import { guardStdio, routeConsoleToLogger } from './runtime/console-sink.ts';
 import { resolveWaVersion } from './runtime/wa-version.ts';
 import { SessionHost } from './session-host.ts';
 import { DynamoDbHostRegistry } from './storage/dynamodb-host-registry.ts';
@@ -29,7 +29,10 @@ import { DynamoDbSessionOwnership } from './storage/dynamodb-session-ownership.t
 
 const config = loadHostConfig(process.env);
 const logger = createLogger({ name: 'session-host', level: config.logLevel });
-silenceLibsignalConsole();
+// Our logs go through pino only; the console is a sink (libsignal dumps
+// private keys through it), and raw stdout/stderr refuse key-shaped writes.
+routeConsoleToLogger(logger);
+guardStdio(logger);
 if (config.waCertPublicKey) WA_CERT_DETAILS.PUBLIC_KEY = Buffer.from(config.waCertPublicKey, 'hex');
 
 const { storage } = config;

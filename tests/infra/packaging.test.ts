@@ -6,9 +6,19 @@ import {
   ESM_REQUIRE_BANNER,
   esbuildOptions,
   LAMBDA_ENTRIES,
+  NODE_TARGET,
 } from '../../infra/constructs/lambda-bundle.ts';
 import { REPO_ROOT } from '../../infra/constructs/repo-paths.ts';
 import { HOST_IMAGE_EXCLUDES } from '../../infra/constructs/session-host-service.ts';
+import {
+  HOST_ENTRY,
+  HOST_EXTERNALS,
+  HOST_NODE_TARGET,
+  HOST_OUTFILE,
+  HOST_REQUIRE_BANNER,
+  hostBundleOptions,
+} from '../../session-host/bundle/host-bundle.ts';
+import { parseDockerfile } from '../support/host-image.ts';
 
 const read = (path: string) => readFileSync(join(REPO_ROOT, path), 'utf8');
 
@@ -57,12 +67,54 @@ describe('session-host image', () => {
     expect(final).toMatch(/npm ci --omit=dev/);
   });
 
+  it('bundles the host with the shared definition only: npm run build:host, no esbuild line of its own', () => {
+    const [build] = parseDockerfile(dockerfile);
+    const runs = (build?.instructions ?? []).filter((i) => i.keyword === 'RUN').map((i) => i.args);
+    expect(runs).toEqual([expect.stringMatching(/^npm ci\b/), 'npm run build:host']);
+    const instructions = parseDockerfile(dockerfile).flatMap((stage) => stage.instructions);
+    expect(instructions.filter((i) => /esbuild/.test(i.args))).toEqual([]);
+    const scripts = (JSON.parse(read('package.json')) as { scripts: Record<string, string> }).scripts;
+    expect(scripts['build:host']).toBe('tsx session-host/bundle/build-host.ts');
+  });
+
   it('bundles session-host/src/main.ts to dist/session-host.mjs as ESM for node22 and runs it', () => {
-    expect(dockerfile).toMatch(/npm ci/);
-    expect(dockerfile).toMatch(/esbuild session-host\/src\/main\.ts[\s\S]*--format=esm/);
-    expect(dockerfile).toMatch(/--target=node22/);
-    expect(dockerfile).toMatch(/--outfile=dist\/session-host\.mjs/);
-    expect(dockerfile).toMatch(/^CMD \["node", "dist\/session-host\.mjs"\]$/m);
+    const options = hostBundleOptions('/app');
+    expect(options.entryPoints).toEqual([HOST_ENTRY]);
+    expect(HOST_ENTRY).toBe('session-host/src/main.ts');
+    expect(options.outfile).toBe(HOST_OUTFILE);
+    expect(options.format).toBe('esm');
+    expect(options.bundle).toBe(true);
+    expect(options.platform).toBe('node');
+    expect(options.target).toBe(HOST_NODE_TARGET);
+    expect(dockerfile).toMatch(new RegExp(`^CMD \\["node", "${HOST_OUTFILE.replace('.', '\\.')}"\\]$`, 'm'));
+    expect(dockerfile).toMatch(/^COPY --from=build \/app\/dist\/ dist\/$/m);
+  });
+
+  it('targets the Node major of its base image and of the Lambdas, with the same require banner', () => {
+    expect(HOST_NODE_TARGET).toBe(NODE_TARGET);
+    const major = HOST_NODE_TARGET.replace('node', '');
+    for (const from of dockerfile.match(/^FROM .*$/gm) ?? [])
+      expect(from).toMatch(new RegExp(`^FROM node:${major}-`));
+    expect(HOST_REQUIRE_BANNER).toBe(ESM_REQUIRE_BANNER);
+    expect(hostBundleOptions('/app').banner).toEqual({ js: HOST_REQUIRE_BANNER });
+  });
+
+  it('leaves external only packages that are optional or that the final stage installs (npm ci --omit=dev)', () => {
+    const lock = JSON.parse(read('package-lock.json')) as {
+      packages: Record<string, { dev?: boolean; optional?: boolean; devOptional?: boolean }>;
+    };
+    for (const name of HOST_EXTERNALS) {
+      const entry = lock.packages[`node_modules/${name}`];
+      // Absent or optional: loaded on demand inside a try (Baileys' media helpers, ws' native add-ons).
+      if (!entry || entry.optional || entry.devOptional) continue;
+      expect({ name, dev: entry.dev ?? false }).toEqual({ name, dev: false });
+    }
+  });
+
+  it('builds from what the Docker context holds: the host bundle definition imports nothing from infra/', () => {
+    expect(HOST_IMAGE_EXCLUDES).toContain('infra');
+    for (const file of ['session-host/bundle/host-bundle.ts', 'session-host/bundle/build-host.ts'])
+      expect(read(file)).not.toMatch(/from ['"][./]*infra\//);
   });
 
   it('exposes 8080 and checks /healthz with node fetch', () => {
