@@ -25,7 +25,7 @@ await withEmbeddedAws(async () => {
       await c.waitFor((m) => m.type === 'subscribed');
     }),
   );
-  const connectionIds = await h.connections.subscribers(sessionId);
+  const connectionIds = (await h.connections.subscribers(sessionId)).map((s) => s.connectionId);
 
   // Latency: each client records arrival time per seq.
   const sentAt = new Map<number, number>();

@@ -36,7 +36,9 @@ function connections(ids: string[]): ConnectionStore & { removed: string[] } {
     removeConnection: async (id) => void removed.push(id),
     subscribe: async () => undefined,
     unsubscribe: async () => undefined,
-    subscribers: async () => ids.filter((id) => !removed.includes(id)),
+    subscribers: async () =>
+      ids.filter((id) => !removed.includes(id)).map((connectionId) => ({ connectionId })),
+    takeReplay: async () => ({ allowed: true }),
   };
 }
 

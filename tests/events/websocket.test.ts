@@ -1,5 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SessionView } from '../../functions/ws/routes.ts';
+import {
+  REPLAY_PAGE_EVENTS,
+  REPLAY_SUBSCRIBES_PER_WINDOW,
+  type SessionView,
+} from '../../functions/ws/routes.ts';
 import { connectWs, type TestWsClient } from '../support/ws-test-client.ts';
 import { startWsHarness, type WsHarness } from './ws-harness.ts';
 
@@ -118,12 +122,12 @@ describe('WebSocket events through the local gateway and the real SDK', () => {
     const s = await session('gone');
     const client = await connectWs(h.url('gone:ADMIN'));
     await subscribed(client, s.sessionId);
-    const [connectionId] = await h.connections.subscribers(s.sessionId);
+    const [connectionId] = (await h.connections.subscribers(s.sessionId)).map((x) => x.connectionId);
     // Drop the socket without running $disconnect, as when a client vanishes.
     client.socket.terminate();
     await expect.poll(() => h.gateway.connectionCount()).toBe(0);
     await h.connections.subscribe(s.sessionId, connectionId as string);
-    expect(await h.connections.subscribers(s.sessionId)).toEqual([connectionId]);
+    expect((await h.connections.subscribers(s.sessionId)).map((x) => x.connectionId)).toEqual([connectionId]);
     await h.publisher.publish({ type: 'session:status', tenantId: 'gone', sessionId: s.sessionId, data: {} });
     expect(await h.connections.subscribers(s.sessionId)).toEqual([]);
     expect(await h.connections.getConnection(connectionId as string)).toBeUndefined();
@@ -172,6 +176,76 @@ describe('WebSocket events through the local gateway and the real SDK', () => {
     const seqs = [...first.messages, ...second.messages].filter(isEvent(s.sessionId)).map((m) => m.seq);
     expect(seqs).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
     await second.close();
+  });
+
+  it('replays an event too large for one frame as a reference and still acknowledges the subscribe', async () => {
+    const s = await session('bigreplay');
+    const publish = (data: Record<string, unknown>) =>
+      h.publisher.publish({ type: 'session:message', tenantId: 'bigreplay', sessionId: s.sessionId, data });
+    await publish({ n: 1 });
+    const big = await publish({ text: 'x'.repeat(200 * 1024) });
+    await publish({ n: 3 });
+    const client = await connectWs(h.url('bigreplay:ADMIN'));
+    const ack = await subscribed(client, s.sessionId, 0);
+    expect(ack).toMatchObject({ replayed: 3, lastSeq: 3 });
+    const replayed = client.messages.filter(isEvent(s.sessionId));
+    expect(replayed.map((m) => m.seq)).toEqual([1, 2, 3]);
+    expect(replayed[1]).toMatchObject({ truncated: true, seq: big.seq, eventId: big.eventId, data: {} });
+    expect(replayed[1]?.href).toBe(`/v1/sessions/${s.sessionId}/events?after=${big.seq - 1}&limit=1`);
+    await client.close();
+  });
+
+  it('replays one bounded page per subscribe and says where to continue', async () => {
+    const s = await session('longreplay');
+    const total = REPLAY_PAGE_EVENTS + 5;
+    for (let n = 1; n <= total; n++) {
+      await h.events.append({
+        type: 'session:message',
+        tenantId: 'longreplay',
+        sessionId: s.sessionId,
+        data: { n },
+      });
+    }
+    const client = await connectWs(h.url('longreplay:ADMIN'));
+    const ack = await subscribed(client, s.sessionId, 0);
+    expect(ack).toMatchObject({
+      replayed: REPLAY_PAGE_EVENTS,
+      lastSeq: total,
+      more: true,
+      next: REPLAY_PAGE_EVENTS,
+    });
+    expect(client.messages.filter(isEvent(s.sessionId)).map((m) => m.seq)).toEqual(
+      Array.from({ length: REPLAY_PAGE_EVENTS }, (_, i) => i + 1),
+    );
+    await client.close();
+  }, 60_000);
+
+  it('refuses subscribe-with-replay past the per-connection rate with RATE_LIMITED and a retryAfter', async () => {
+    const s = await session('ratelimit');
+    await h.publisher.publish({
+      type: 'session:message',
+      tenantId: 'ratelimit',
+      sessionId: s.sessionId,
+      data: {},
+    });
+    const client = await connectWs(h.url('ratelimit:ADMIN'));
+    for (let i = 0; i < REPLAY_SUBSCRIBES_PER_WINDOW; i++) {
+      client.send({ action: 'subscribe', sessionId: s.sessionId, after: 0 });
+      await client.waitForCount((m) => m.type === 'subscribed', i + 1);
+    }
+    client.send({ action: 'subscribe', sessionId: s.sessionId, after: 0 });
+    const refusal = await client.waitFor((m) => m.type === 'error');
+    expect(refusal).toMatchObject({ code: 'RATE_LIMITED', sessionId: s.sessionId });
+    expect(refusal.retryAfter).toBeGreaterThan(0);
+    const replays = client.messages.filter(isEvent(s.sessionId)).length;
+    expect(replays).toBe(REPLAY_SUBSCRIBES_PER_WINDOW);
+    // Without replay a subscribe costs no log read: still allowed.
+    client.send({ action: 'subscribe', sessionId: s.sessionId });
+    await client.waitForCount((m) => m.type === 'subscribed', REPLAY_SUBSCRIBES_PER_WINDOW + 1);
+    // The rate is per connection, kept on its record: another connection is not affected.
+    const other = await connectWs(h.url('ratelimit:ADMIN'));
+    await subscribed(other, s.sessionId, 0);
+    await Promise.all([client.close(), other.close()]);
   });
 
   it('appends a redelivered event with the same event id only once', async () => {

@@ -15,13 +15,16 @@ import {
 import { type LocalWebSocketGateway, startWebSocketGateway } from '../../infra/local/ws-gateway/gateway.ts';
 import { createTestAws, type TestAws } from '../support/aws.ts';
 
-/** Tokens in these tests are `tenant:role`; the real verifier is tested with the API. */
+/**
+ * Tokens in these tests are `tenant:role[:exp]` (exp in epoch seconds); the
+ * real verifier is tested with the API.
+ */
 export async function fakeCheckToken(token: string | undefined): Promise<TokenCheck> {
   if (!token) return { ok: false, status: 401, code: 'UNAUTHENTICATED' };
-  const [tenantId, role] = token.split(':');
+  const [tenantId, role, exp] = token.split(':');
   if (!tenantId || !role) return { ok: false, status: 401, code: 'UNAUTHENTICATED' };
   if (role !== 'ADMIN' && role !== 'MASTER') return { ok: false, status: 403, code: 'FORBIDDEN' };
-  return { ok: true, principal: { tenantId, role } };
+  return { ok: true, principal: { tenantId, role }, ...(exp !== undefined && { expiresAt: Number(exp) }) };
 }
 
 export interface WsHarness {
@@ -37,13 +40,19 @@ export interface WsHarness {
 }
 
 export async function startWsHarness(
-  options: { wrapPoster?: (p: ConnectionPoster) => ConnectionPoster } = {},
+  options: {
+    wrapPoster?: (p: ConnectionPoster) => ConnectionPoster;
+    /** One clock for the routes, the connection store and the publisher (token expiry tests move it). */
+    now?: () => number;
+  } = {},
 ) {
   const aws = await createTestAws('ws');
   const logger = pino({ level: 'silent' });
+  const now = options.now ?? Date.now;
   const connections = new DynamoDbConnectionStore(aws.doc, {
     connectionsTable: aws.tables.connections,
     subscriptionsTable: aws.tables.subscriptions,
+    now,
   });
   const events = new DynamoDbEventLog(aws.doc, { table: aws.tables.events, ttlSeconds: 86_400 });
   const sessions = {
@@ -58,8 +67,12 @@ export async function startWsHarness(
     sessions,
     connections,
     events,
-    poster: { post: (id, payload) => (poster as ConnectionPoster).post(id, payload) },
+    poster: {
+      post: (id, payload) => (poster as ConnectionPoster).post(id, payload),
+      close: async (id) => (poster as ConnectionPoster).close?.(id),
+    },
     logger,
+    now,
   });
   const gateway = await startWebSocketGateway({
     port: 0,
@@ -73,7 +86,7 @@ export async function startWsHarness(
   });
   const realPoster = new ApiGatewayConnectionPoster(management);
   poster = options.wrapPoster ? options.wrapPoster(realPoster) : realPoster;
-  const publisher = createFanoutPublisher({ log: events, connections, poster, logger });
+  const publisher = createFanoutPublisher({ log: events, connections, poster, logger, now });
   const harness: WsHarness = {
     aws,
     gateway,

@@ -1,5 +1,6 @@
 import {
   type ApiGatewayManagementApiClient,
+  DeleteConnectionCommand,
   GoneException,
   PayloadTooLargeException,
   PostToConnectionCommand,
@@ -35,6 +36,15 @@ export class ApiGatewayConnectionPoster implements ConnectionPoster {
       if (status === 429 || (err as Error)?.name === 'LimitExceededException') {
         throw new ThrottledError('PostToConnection throttled', { cause: err });
       }
+      throw err;
+    }
+  }
+
+  async close(connectionId: string): Promise<void> {
+    try {
+      await this.client.send(new DeleteConnectionCommand({ ConnectionId: connectionId }));
+    } catch (err) {
+      if (err instanceof GoneException || statusOf(err) === 410) return;
       throw err;
     }
   }

@@ -5,22 +5,38 @@ import {
   GetCommand,
   PutCommand,
   QueryCommand,
+  UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { INDEX } from '../storage/tables.ts';
-import type { ConnectionRecord, ConnectionStore } from './ports.ts';
+import type { ConnectionRecord, ConnectionStore, ReplayAllowance, Subscriber } from './ports.ts';
+
+/** How many subscribe-with-replay a connection may make per window. */
+export interface ReplayRate {
+  readonly perWindow: number;
+  readonly windowSeconds: number;
+}
 
 interface Options {
   readonly connectionsTable: string;
   readonly subscriptionsTable: string;
   /** API Gateway closes a WebSocket after 2 h; records outlive that a little. */
   readonly ttlSeconds?: number;
+  readonly replayRate?: ReplayRate;
   readonly now?: () => number;
+}
+
+/** Ten replays a minute serve a client reconnecting in a loop; more is a client replaying for its own sake. */
+export const DEFAULT_REPLAY_RATE: ReplayRate = { perWindow: 10, windowSeconds: 60 };
+
+function isConditionFailure(err: unknown): boolean {
+  return (err as Error)?.name === 'ConditionalCheckFailedException';
 }
 
 /** Connections and subscriptions in DynamoDB; reads filter on expiry because TTL deletion is lazy. */
 export class DynamoDbConnectionStore implements ConnectionStore {
   private readonly now: () => number;
   private readonly ttlSeconds: number;
+  private readonly replayRate: ReplayRate;
 
   constructor(
     private readonly doc: DynamoDBDocumentClient,
@@ -28,6 +44,7 @@ export class DynamoDbConnectionStore implements ConnectionStore {
   ) {
     this.now = options.now ?? Date.now;
     this.ttlSeconds = options.ttlSeconds ?? 2 * 3600 + 600;
+    this.replayRate = options.replayRate ?? DEFAULT_REPLAY_RATE;
   }
 
   private expiresAt(): number {
@@ -62,6 +79,7 @@ export class DynamoDbConnectionStore implements ConnectionStore {
       role: Item.role as string,
       subject: Item.subject as string | undefined,
       connectedAt: Item.connectedAt as number,
+      tokenExpiresAt: Item.tokenExpiresAt as number | undefined,
     };
   }
 
@@ -96,11 +114,11 @@ export class DynamoDbConnectionStore implements ConnectionStore {
     );
   }
 
-  async subscribe(sessionId: string, connectionId: string): Promise<void> {
+  async subscribe(sessionId: string, connectionId: string, tokenExpiresAt?: number): Promise<void> {
     await this.doc.send(
       new PutCommand({
         TableName: this.options.subscriptionsTable,
-        Item: { sessionId, connectionId, expiresAt: this.expiresAt() },
+        Item: { sessionId, connectionId, expiresAt: this.expiresAt(), tokenExpiresAt },
       }),
     );
   }
@@ -111,8 +129,8 @@ export class DynamoDbConnectionStore implements ConnectionStore {
     );
   }
 
-  async subscribers(sessionId: string): Promise<string[]> {
-    const out: string[] = [];
+  async subscribers(sessionId: string): Promise<Subscriber[]> {
+    const out: Subscriber[] = [];
     let start: Record<string, unknown> | undefined;
     do {
       const page = await this.doc.send(
@@ -121,13 +139,66 @@ export class DynamoDbConnectionStore implements ConnectionStore {
           KeyConditionExpression: 'sessionId = :s',
           FilterExpression: 'expiresAt > :now',
           ExpressionAttributeValues: { ':s': sessionId, ':now': this.nowSeconds() },
-          ProjectionExpression: 'connectionId',
+          ProjectionExpression: 'connectionId, tokenExpiresAt',
           ExclusiveStartKey: start,
         }),
       );
-      for (const item of page.Items ?? []) out.push(item.connectionId as string);
+      for (const item of page.Items ?? []) {
+        out.push({
+          connectionId: item.connectionId as string,
+          tokenExpiresAt: item.tokenExpiresAt as number | undefined,
+        });
+      }
       start = page.LastEvaluatedKey;
     } while (start);
     return out;
+  }
+
+  /**
+   * A fixed window counter on the connection record, moved with conditional
+   * updates so concurrent Lambda instances share it: count up inside the
+   * current window, or open a new one. Two rounds cover another instance
+   * opening the window between our two conditions.
+   */
+  async takeReplay(connectionId: string): Promise<ReplayAllowance> {
+    const { perWindow, windowSeconds } = this.replayRate;
+    const now = this.nowSeconds();
+    const window = now - (now % windowSeconds);
+    const update = async (expression: string, condition: string, values: Record<string, unknown>) => {
+      try {
+        await this.doc.send(
+          new UpdateCommand({
+            TableName: this.options.connectionsTable,
+            Key: { connectionId },
+            UpdateExpression: expression,
+            ConditionExpression: `attribute_exists(connectionId) AND (${condition})`,
+            ExpressionAttributeNames: { '#w': 'replayWindow', '#n': 'replayCount' },
+            ExpressionAttributeValues: values,
+          }),
+        );
+        return true;
+      } catch (err) {
+        if (isConditionFailure(err)) return false;
+        throw err;
+      }
+    };
+    for (let round = 0; round < 2; round++) {
+      if (
+        await update('SET #n = #n + :one', '#w = :w AND #n < :max', {
+          ':one': 1,
+          ':w': window,
+          ':max': perWindow,
+        })
+      )
+        return { allowed: true };
+      if (
+        await update('SET #w = :w, #n = :one', 'attribute_not_exists(#w) OR #w < :w', {
+          ':one': 1,
+          ':w': window,
+        })
+      )
+        return { allowed: true };
+    }
+    return { allowed: false, retryAfter: window + windowSeconds - now };
   }
 }

@@ -5,9 +5,11 @@ import {
   GetCommand,
   QueryCommand,
   TransactWriteCommand,
+  UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { EVENT_VERSION, type EventEnvelope, type NewEvent } from '../domain/events.ts';
-import type { EventLog } from './ports.ts';
+import { EVENT_VERSION, type EventEnvelope, envelopeBytes, type NewEvent } from '../domain/events.ts';
+import { EVENT_LOG_ITEMS } from '../storage/tables.ts';
+import type { EventLog, ReadOptions } from './ports.ts';
 
 export class EventLogConflictError extends Error {
   override readonly name = 'EventLogConflictError';
@@ -22,10 +24,15 @@ interface Options {
 const MAX_ATTEMPTS = 8;
 
 /**
- * Per-session log in the events table (PK sessionId, SK seq). A position is
- * taken with a conditional put, so two writers can never share a seq; an event
- * with a caller-chosen id is appended at most once (a marker item in the same
- * transaction), which makes a redelivered WhatsApp message one event.
+ * Per-session log in the events table (PK sessionId, SK seq). The session's
+ * last seq lives in a counter item (seq 0) that has no expiry: TTL deletes
+ * events, and a counter derived from the newest event would start again at 1
+ * once an idle session's log expired, so resuming clients would drop every
+ * new event. A position is taken by moving the counter from its current value
+ * in the same transaction as the event's put, so two writers never share a
+ * seq and none is skipped; an event with a caller-chosen id is appended at
+ * most once (a marker item in the same transaction), which makes a
+ * redelivered WhatsApp message one event.
  */
 export class DynamoDbEventLog implements EventLog {
   private readonly next = new Map<string, number>();
@@ -53,7 +60,22 @@ export class DynamoDbEventLog implements EventLog {
         data: event.data as Record<string, unknown>,
       };
       const expiresAt = Math.floor(this.now() / 1000) + this.options.ttlSeconds;
+      const previous = seq - 1;
       const items = [
+        {
+          Update: {
+            TableName: this.options.table,
+            Key: counterKey(event.sessionId),
+            UpdateExpression: 'SET #last = :seq, tenantId = :tenant',
+            ConditionExpression: previous === 0 ? 'attribute_not_exists(#last)' : '#last = :previous',
+            ExpressionAttributeNames: { '#last': COUNTER_ATTRIBUTE },
+            ExpressionAttributeValues: {
+              ':seq': seq,
+              ':tenant': event.tenantId,
+              ...(previous !== 0 && { ':previous': previous }),
+            },
+          },
+        },
         {
           Put: {
             TableName: this.options.table,
@@ -61,12 +83,12 @@ export class DynamoDbEventLog implements EventLog {
             ConditionExpression: 'attribute_not_exists(seq)',
           },
         },
-      ];
+      ] as NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>;
       if (event.eventId) {
         items.push({
           Put: {
             TableName: this.options.table,
-            Item: { ...markerKey(event.sessionId, eventId), ref: seq, expiresAt } as never,
+            Item: { ...markerKey(event.sessionId, eventId), ref: seq, expiresAt },
             ConditionExpression: 'attribute_not_exists(seq)',
           },
         });
@@ -77,22 +99,31 @@ export class DynamoDbEventLog implements EventLog {
         return envelope;
       } catch (err) {
         if (!(err instanceof TransactionCanceledException)) throw err;
-        const [seqReason, markerReason] = err.CancellationReasons ?? [];
+        const [counterReason, seqReason, markerReason] = err.CancellationReasons ?? [];
         if (markerReason?.Code === 'ConditionalCheckFailed') {
           const existing = await this.byEventId(event.sessionId, eventId);
           if (existing) return existing;
         }
-        if (seqReason?.Code !== 'ConditionalCheckFailed' && markerReason?.Code !== 'ConditionalCheckFailed')
-          throw err;
-        // Someone else took this position: forget our cursor and read the log's end again.
+        const conflict = [counterReason, seqReason, markerReason].some(
+          (r) => r?.Code === 'ConditionalCheckFailed',
+        );
+        if (!conflict) throw err;
+        // Someone else took this position: forget our cursor and read the counter again.
         this.next.delete(event.sessionId);
       }
     }
     throw new EventLogConflictError(`could not append to the event log of ${event.sessionId}`);
   }
 
-  async after(sessionId: string, after: number, limit: number): Promise<EventEnvelope[]> {
+  async after(
+    sessionId: string,
+    after: number,
+    limit: number,
+    options: ReadOptions = {},
+  ): Promise<EventEnvelope[]> {
     const out: EventEnvelope[] = [];
+    const maxBytes = options.maxBytes ?? Number.POSITIVE_INFINITY;
+    let bytes = 0;
     let start: Record<string, unknown> | undefined;
     const nowSeconds = Math.floor(this.now() / 1000);
     do {
@@ -101,26 +132,75 @@ export class DynamoDbEventLog implements EventLog {
           TableName: this.options.table,
           KeyConditionExpression: 'sessionId = :s AND seq > :after',
           FilterExpression: 'expiresAt > :now',
-          ExpressionAttributeValues: { ':s': sessionId, ':after': after, ':now': nowSeconds },
+          ExpressionAttributeValues: {
+            ':s': sessionId,
+            // Never below the counter item: it is not an event.
+            ':after': Math.max(after, EVENT_LOG_ITEMS.counterSeq),
+            ':now': nowSeconds,
+          },
           Limit: Math.min(limit - out.length, 500),
           ExclusiveStartKey: start,
         }),
       );
-      for (const item of page.Items ?? []) out.push(toEnvelope(item));
+      for (const item of page.Items ?? []) {
+        const envelope = toEnvelope(item);
+        out.push(envelope);
+        bytes += envelopeBytes(envelope);
+      }
       start = page.LastEvaluatedKey;
-    } while (start && out.length < limit);
+    } while (start && out.length < limit && bytes < maxBytes);
     return out;
   }
 
   async lastSeq(sessionId: string): Promise<number> {
+    const { Item } = await this.doc.send(
+      new GetCommand({
+        TableName: this.options.table,
+        Key: counterKey(sessionId),
+        ConsistentRead: true,
+        ProjectionExpression: '#last',
+        ExpressionAttributeNames: { '#last': COUNTER_ATTRIBUTE },
+      }),
+    );
+    const last = Item?.[COUNTER_ATTRIBUTE];
+    if (typeof last === 'number') return last;
+    return this.newestLoggedSeq(sessionId);
+  }
+
+  /**
+   * After a session is deleted its counter expires with the rest of its log
+   * (not at once: a host still draining may append a little longer, and must
+   * keep counting up). Session ids are never reused, so nothing restarts it.
+   */
+  async retire(sessionId: string): Promise<void> {
+    await this.doc
+      .send(
+        new UpdateCommand({
+          TableName: this.options.table,
+          Key: counterKey(sessionId),
+          UpdateExpression: 'SET expiresAt = :exp',
+          ConditionExpression: 'attribute_exists(#last)',
+          ExpressionAttributeNames: { '#last': COUNTER_ATTRIBUTE },
+          ExpressionAttributeValues: { ':exp': Math.floor(this.now() / 1000) + this.options.ttlSeconds },
+        }),
+      )
+      .catch((err: unknown) => {
+        // No counter: the session never logged an event.
+        if ((err as Error)?.name !== 'ConditionalCheckFailedException') throw err;
+      });
+  }
+
+  /** Logs written before the counter existed: their newest event is the best knowledge there is. */
+  private async newestLoggedSeq(sessionId: string): Promise<number> {
     const page = await this.doc.send(
       new QueryCommand({
         TableName: this.options.table,
-        KeyConditionExpression: 'sessionId = :s',
-        ExpressionAttributeValues: { ':s': sessionId },
+        KeyConditionExpression: 'sessionId = :s AND seq > :counter',
+        ExpressionAttributeValues: { ':s': sessionId, ':counter': EVENT_LOG_ITEMS.counterSeq },
         ScanIndexForward: false,
         Limit: 1,
         ProjectionExpression: 'seq',
+        ConsistentRead: true,
       }),
     );
     const seq = page.Items?.[0]?.seq;
@@ -144,8 +224,14 @@ export class DynamoDbEventLog implements EventLog {
   }
 }
 
+const COUNTER_ATTRIBUTE = EVENT_LOG_ITEMS.counterAttribute;
+
+function counterKey(sessionId: string): { sessionId: string; seq: number } {
+  return { sessionId, seq: EVENT_LOG_ITEMS.counterSeq };
+}
+
 function markerKey(sessionId: string, eventId: string): { sessionId: string; seq: number } {
-  return { sessionId: `dedup#${sessionId}#${eventId}`, seq: 0 };
+  return { sessionId: `${EVENT_LOG_ITEMS.markerPrefix}${sessionId}#${eventId}`, seq: 0 };
 }
 
 function toEnvelope(item: Record<string, unknown>): EventEnvelope {

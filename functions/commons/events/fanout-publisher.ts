@@ -1,8 +1,15 @@
 import type { Logger } from 'pino';
-import { type EventEnvelope, type NewEvent, truncatedEnvelope } from '../domain/events.ts';
+import {
+  type ControlMessage,
+  type EventEnvelope,
+  MAX_PUSH_BYTES,
+  type NewEvent,
+  pushPayload,
+  truncatedEnvelope,
+} from '../domain/events.ts';
 import { POST_TO_CONNECTION_FAILED_MESSAGE } from '../observability/metric-names.ts';
 import { ThrottledError } from './api-gateway-poster.ts';
-import type { ConnectionPoster, ConnectionStore, EventLog, EventPublisher } from './ports.ts';
+import type { ConnectionPoster, ConnectionStore, EventLog, EventPublisher, Subscriber } from './ports.ts';
 
 export interface FanoutOptions {
   readonly log: EventLog;
@@ -17,9 +24,20 @@ export interface FanoutOptions {
   readonly baseDelayMs?: number;
   readonly sleep?: (ms: number) => Promise<void>;
   readonly random?: () => number;
+  readonly now?: () => number;
 }
 
-const MAX_PAYLOAD = 128 * 1024 - 1024;
+/** Posted to a connection whose token has expired, just before it is closed. */
+export const TOKEN_EXPIRED_NOTICE: ControlMessage = {
+  type: 'error',
+  code: 'TOKEN_EXPIRED',
+  message: 'token expired: connect again with a new token',
+};
+
+/** True once the connection's token has expired (a connection without a known expiry never does). */
+export function tokenExpired(tokenExpiresAt: number | undefined, nowMs: number): boolean {
+  return tokenExpiresAt !== undefined && tokenExpiresAt * 1000 <= nowMs;
+}
 
 /**
  * Records every event in the session's log, then pushes it to the session's
@@ -28,7 +46,8 @@ const MAX_PAYLOAD = 128 * 1024 - 1024;
  */
 export function createFanoutPublisher(options: FanoutOptions): EventPublisher & { idle(): Promise<void> } {
   const concurrency = options.concurrency ?? 32;
-  const maxBytes = options.maxPayloadBytes ?? MAX_PAYLOAD;
+  const maxBytes = options.maxPayloadBytes ?? MAX_PUSH_BYTES;
+  const now = options.now ?? Date.now;
   const maxAttempts = options.maxAttempts ?? 5;
   const baseDelay = options.baseDelayMs ?? 50;
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
@@ -60,17 +79,43 @@ export function createFanoutPublisher(options: FanoutOptions): EventPublisher & 
     }
   };
 
+  /**
+   * An idle connection sends no action that could be refused, so fan-out is
+   * where its expired token is noticed: tell it why, then close it.
+   */
+  const closeExpired = async (connectionId: string): Promise<void> => {
+    try {
+      await options.poster.post(connectionId, JSON.stringify(TOKEN_EXPIRED_NOTICE));
+      await options.poster.close?.(connectionId);
+    } finally {
+      await options.connections.removeConnection(connectionId);
+    }
+  };
+
+  const deliver = async (subscriber: Subscriber, payload: string, reference: string): Promise<void> => {
+    if (!tokenExpired(subscriber.tokenExpiresAt, now())) {
+      await postWithRetry(subscriber.connectionId, payload, reference);
+      return;
+    }
+    await closeExpired(subscriber.connectionId).catch((err: unknown) => {
+      // Nothing was sent to it; the record is gone or goes with its TTL, and the gateway closes it at 2 h.
+      options.logger.warn(
+        { err, connectionId: subscriber.connectionId },
+        'closing an expired connection failed',
+      );
+    });
+  };
+
   const fanOut = async (envelope: EventEnvelope): Promise<void> => {
     const subscribers = await options.connections.subscribers(envelope.sessionId);
     if (subscribers.length === 0) return;
     const reference = JSON.stringify(truncatedEnvelope(envelope));
-    let payload = JSON.stringify(envelope);
-    if (Buffer.byteLength(payload) > maxBytes) payload = reference;
+    const payload = pushPayload(envelope, maxBytes);
     let next = 0;
     const worker = async (): Promise<void> => {
       while (next < subscribers.length) {
-        const connectionId = subscribers[next++] as string;
-        await postWithRetry(connectionId, payload, reference);
+        const subscriber = subscribers[next++] as Subscriber;
+        await deliver(subscriber, payload, reference);
       }
     };
     await Promise.all(Array.from({ length: Math.min(concurrency, subscribers.length) }, worker));

@@ -47,6 +47,16 @@ export const INDEX = {
   subscriptionsByConnection: 'byConnection',
 } as const;
 
+/** Items of the events table that are not events. */
+export const EVENT_LOG_ITEMS = {
+  /** Sort key of the session's counter item in the session's own partition; events start at 1. */
+  counterSeq: 0,
+  /** The counter item's attribute holding the last seq given out. */
+  counterAttribute: 'lastSeq',
+  /** Partition key prefix of the once-only-per-eventId markers: `dedup#{sessionId}#{eventId}`. */
+  markerPrefix: 'dedup#',
+} as const;
+
 export const TABLES: Readonly<Record<TableId, TableDefinition>> = {
   sessions: {
     id: 'sessions',
@@ -88,6 +98,11 @@ export const TABLES: Readonly<Record<TableId, TableDefinition>> = {
     ],
     ttlAttribute: 'expiresAt',
   },
+  /**
+   * The per-session event log: events at seq ≥ 1 (with expiresAt), the
+   * session's counter at seq 0 (no expiresAt while the session lives), and
+   * once-only markers under their own partition keys; see EVENT_LOG_ITEMS.
+   */
   events: {
     id: 'events',
     envName: ENV.tableEvents,
