@@ -63,6 +63,8 @@ export function createApiClient(apiUrl: string, token: string): ApiClient {
 export interface ControlClient {
   createUser(pn?: string, name?: string): Promise<{ pn: string; name: string }>;
   scan(qr: string, phone: string): Promise<Json>;
+  /** The phone `pn` types a pairing code: resolves once the device is linked. */
+  enterPairingCode(pn: string, code: string): Promise<Json>;
   sendText(from: string, to: string, text: string): Promise<{ id: string }>;
   inbox(pn: string): Promise<{ id: string; from: string; to: string; text: string }[]>;
 }
@@ -78,6 +80,7 @@ export function createControlClient(controlUrl: string): ControlClient {
     createUser: async (pn, name) =>
       (await post('/users', { ...(pn && { pn }), ...(name && { name }) })) as { pn: string; name: string },
     scan: (qr, phone) => post('/scan', { qr, phone }),
+    enterPairingCode: (pn, code) => post('/pairing-code', { pn, code }),
     sendText: async (from, to, text) => (await post('/messages', { from, to, text })) as { id: string },
     async inbox(pn) {
       const res = await fetch(`${controlUrl}/users/${encodeURIComponent(pn)}/inbox`, {

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  type ApiClient,
   createApiClient,
   createControlClient,
   type Json,
@@ -38,6 +39,22 @@ const STEPS = [
 ];
 
 const SECOND_PHONE = '15550000011';
+const PAIRING_PHONE = '15550000012';
+
+async function waitForStatus(
+  api: ApiClient,
+  path: string,
+  status: string,
+  timeoutMs = 20_000,
+): Promise<Json> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const session = (await api.expect(200, 'GET', path)) as Json;
+    if (session.status === status) return session;
+    if (Date.now() > deadline) throw new Error(`${path} never became ${status}: ${JSON.stringify(session)}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
 
 const pick = (data: Json, ...keys: string[]): Json => Object.fromEntries(keys.map((k) => [k, data[k]]));
 
@@ -124,6 +141,33 @@ describe('npm run demo, end to end', () => {
     } finally {
       await stream.close();
     }
+  }, 45_000);
+
+  it('links by pairing code: API → host → Baileys → the phone types the code → CONNECTED', async () => {
+    const { info } = running();
+    const api = createApiClient(info.apiUrl, info.token);
+    const control = createControlClient(info.controlUrl);
+    const phone = await control.createUser(PAIRING_PHONE, 'Pairing Phone');
+    const created = (await api.expect(201, 'POST', '/v1/sessions', { name: 'by-code' })) as { id: string };
+    const path = `/v1/sessions/${created.id}`;
+    await api.expect(202, 'POST', `${path}/start`);
+    await waitForStatus(api, path, 'QR');
+
+    const first = (await api.expect(200, 'POST', `${path}/pairing-code`, { phoneNumber: phone.pn })) as {
+      code: string;
+    };
+    expect(first.code).toMatch(/^[A-Z0-9]{8}$/);
+    // Asking again before the code is typed is a new code, not "already linked".
+    const second = (await api.expect(200, 'POST', `${path}/pairing-code`, { phoneNumber: phone.pn })) as {
+      code: string;
+    };
+    await control.enterPairingCode(phone.pn, second.code);
+    const connected = await waitForStatus(api, path, 'CONNECTED');
+    expect((connected.me as Json).phoneNumber).toBe(phone.pn);
+    // Linked now: a further code is refused.
+    const again = await api.request('POST', `${path}/pairing-code`, { phoneNumber: phone.pn });
+    expect(again.status).toBe(409);
+    await api.expect(204, 'DELETE', path);
   }, 45_000);
 
   it('stops every child process on SIGTERM', async () => {

@@ -86,8 +86,26 @@ export class S3AuthState {
     return new S3AuthState(options, data, pointer);
   }
 
+  /**
+   * A phone completed the link. Not `creds.me`: Baileys' `requestPairingCode`
+   * sets `me` before anyone typed the code. Not `creds.registered` either: rc14
+   * sets it only on the pairing-code path, never after a QR scan. `account`
+   * (the phone's signed device identity) arrives with pair-success on both.
+   */
   get linked(): boolean {
-    return Boolean(this.data.creds.me?.id);
+    return Boolean(this.data.creds.me?.id && this.data.creds.account);
+  }
+
+  /**
+   * A pairing code was asked for but never typed: Baileys would log in with the
+   * `me` it set and fail. Forget it, so the next socket registers and shows a QR.
+   */
+  forgetUnfinishedPairing(): boolean {
+    const creds = this.data.creds as { me?: unknown; pairingCode?: unknown };
+    if (this.linked || creds.me === undefined) return false;
+    delete creds.me;
+    delete creds.pairingCode;
+    return true;
   }
 
   /** What `makeWASocket({ auth })` takes. */

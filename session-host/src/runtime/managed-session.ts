@@ -275,6 +275,7 @@ export class ManagedSession {
         if (statusCode !== 515) await this.write({ status: 'DISCONNECTED', statusReason: decision.reason });
         disconnected(true, { retryInMs: decision.delayMs });
       });
+      if (this.deps.auth.forgetUnfinishedPairing()) void this.deps.auth.saveCreds().catch(() => undefined);
       // Creds written during pairing must be durable before the next login uses them.
       void this.deps.auth.flush().then(() => {
         this.reconnectTimer = setTimeout(() => this.connect(), decision.delayMs);

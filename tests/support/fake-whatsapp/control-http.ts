@@ -42,6 +42,12 @@ const ROUTES: Array<[method: string, pattern: RegExp, route: Route]> = [
   ['POST', /^\/qr\/expire$/, (fake) => ({ expired: fake.expireQrRefs() })],
   [
     'POST',
+    /^\/pairing-code$/,
+    // The phone's owner types the code zapfleet showed; resolves once the device is linked (after 515).
+    (fake, body) => fake.enterPairingCode(str(body, 'pn'), str(body, 'code')),
+  ],
+  [
+    'POST',
     /^\/messages$/,
     async (fake, body) => {
       const addressing = body.addressing === 'lid' ? 'lid' : 'pn';
