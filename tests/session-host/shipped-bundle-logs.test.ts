@@ -153,7 +153,11 @@ describe('the shipped session-host bundle', () => {
     await stopHost();
     const out = stdout.join('');
     const err = stderr.join('');
-    const leaks = (text: string) => KEY_SHAPED.filter(([, pattern]) => pattern.test(text)).map(([n]) => n);
+    // Names and counts only: a failure must not copy the keys into the test output.
+    const leaks = (text: string) =>
+      KEY_SHAPED.map(([name, pattern]) => [name, text.match(new RegExp(pattern, 'g'))?.length ?? 0] as const)
+        .filter(([, count]) => count > 0)
+        .map(([name, count]) => `${name} x${count}`);
     expect({ stdout: leaks(out), stderr: leaks(err) }).toEqual({ stdout: [], stderr: [] });
 
     // The host's own pino logs still flow, so silence is not passing for safety.
