@@ -1,30 +1,60 @@
 import { z } from 'zod';
 import { ENV } from '#commons/config/env-names.ts';
+import { internalTokenSchema } from '#commons/config/internal-token.ts';
 import { parseEnv } from '#commons/config/runtime-config.ts';
+
+/**
+ * Where the internal host credential comes from: the value itself locally, the
+ * Secrets Manager secret in AWS (so it never sits in the Lambda environment).
+ */
+export type InternalTokenSource =
+  | { readonly kind: 'value'; readonly token: string }
+  | { readonly kind: 'secret'; readonly secretArn: string };
 
 /** Settings of the HTTP API beyond storage and auth, parsed once by the composition root. */
 export interface ApiConfig {
-  readonly internalToken: string;
+  readonly internalToken: InternalTokenSource;
   readonly hostRequestTimeoutMs: number;
   readonly logLevel: string;
   readonly eventLogTtlSeconds: number;
+  readonly awsOperationLogDir: string | undefined;
 }
 
-const schema = z.object({
-  [ENV.internalToken]: z.string().min(32, 'the internal host credential needs at least 32 characters'),
-  // Well under API Gateway's 30 s integration timeout, so a dead host never holds the Lambda.
-  [ENV.hostRequestTimeoutMs]: z.coerce.number().int().min(100).max(25_000).default(5_000),
-  // The same setting the session hosts append with; the API only reads the log.
-  [ENV.eventLogTtlSeconds]: z.coerce.number().int().min(60).default(86_400),
-  [ENV.logLevel]: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-});
+const schema = z
+  .object({
+    [ENV.internalToken]: internalTokenSchema.optional(),
+    [ENV.internalTokenSecretArn]: z
+      .string()
+      .regex(/^arn:aws[a-z-]*:secretsmanager:[^:]+:\d{12}:secret:.+$/, 'must be a Secrets Manager secret ARN')
+      .optional(),
+    // Well under API Gateway's 30 s integration timeout, so a dead host never holds the Lambda.
+    [ENV.hostRequestTimeoutMs]: z.coerce.number().int().min(100).max(25_000).default(5_000),
+    // The same setting the session hosts append with; the API only reads the log.
+    [ENV.eventLogTtlSeconds]: z.coerce.number().int().min(60).default(86_400),
+    [ENV.logLevel]: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    [ENV.awsOperationLog]: z.string().min(1).optional(),
+  })
+  .superRefine((env, ctx) => {
+    const given = [env[ENV.internalToken], env[ENV.internalTokenSecretArn]].filter((v) => v !== undefined);
+    if (given.length !== 1) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [ENV.internalToken],
+        message: `set exactly one of ${ENV.internalToken} and ${ENV.internalTokenSecretArn}`,
+      });
+    }
+  });
 
 export function loadApiConfig(env: NodeJS.ProcessEnv): ApiConfig {
   const parsed = parseEnv(schema, env);
+  const token = parsed[ENV.internalToken];
+  const secretArn = parsed[ENV.internalTokenSecretArn];
   return {
-    internalToken: parsed[ENV.internalToken],
+    internalToken:
+      token !== undefined ? { kind: 'value', token } : { kind: 'secret', secretArn: secretArn as string },
     hostRequestTimeoutMs: parsed[ENV.hostRequestTimeoutMs],
     logLevel: parsed[ENV.logLevel],
     eventLogTtlSeconds: parsed[ENV.eventLogTtlSeconds],
+    awsOperationLogDir: parsed[ENV.awsOperationLog],
   };
 }

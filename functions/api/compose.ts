@@ -1,9 +1,11 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { loadAuthConfig } from '#commons/auth/auth-config.ts';
 import { createTokenVerifier } from '#commons/auth/token-verifier.ts';
 import { awsClientConfig, s3ClientConfig } from '#commons/aws/client-config.ts';
+import { recordAwsOperations } from '#commons/aws/operation-log.ts';
 import { loadStorageConfig } from '#commons/config/runtime-config.ts';
 import { DynamoDbEventLog } from '#commons/events/dynamodb-event-log.ts';
 import { HttpHostClient } from '#commons/hosts/http-host-client.ts';
@@ -15,6 +17,7 @@ import { S3SessionAuthState } from '#commons/storage/s3-auth-wipe.ts';
 import { VERSION } from '#commons/version.ts';
 import { loadApiConfig } from './api-config.ts';
 import { createApp } from './app.ts';
+import { createInternalToken, hostClientWithToken } from './internal-token-source.ts';
 
 /**
  * Composition root of the HTTP API: reads configuration once (failing loudly),
@@ -30,6 +33,21 @@ export function composeApi(env: NodeJS.ProcessEnv): { app: ReturnType<typeof cre
   );
   const doc = DynamoDBDocumentClient.from(dynamodb, { marshallOptions: { removeUndefinedValues: true } });
   const s3 = new S3Client(s3ClientConfig({ region: storage.region, endpoint: storage.s3Endpoint }));
+  const opLog = { runtime: 'api', dir: config.awsOperationLogDir } as const;
+  recordAwsOperations(dynamodb, 'dynamodb', opLog);
+  recordAwsOperations(s3, 's3', opLog);
+  const internalToken = createInternalToken(
+    config.internalToken,
+    async (secretArn) => {
+      const secrets = new SecretsManagerClient(awsClientConfig({ region: storage.region }));
+      try {
+        return (await secrets.send(new GetSecretValueCommand({ SecretId: secretArn }))).SecretString;
+      } finally {
+        secrets.destroy();
+      }
+    },
+    (err) => log.error({ err }, 'internal host credential unavailable'),
+  );
   const app = createApp({
     version: VERSION,
     verifier: createTokenVerifier(auth),
@@ -49,10 +67,10 @@ export function composeApi(env: NodeJS.ProcessEnv): { app: ReturnType<typeof cre
     }),
     outbox: new DynamoDbSessionOutbox({ client: doc, outboxTable: storage.tables.outbox }),
     authState: new S3SessionAuthState({ client: s3, bucket: storage.authBucket }),
-    hostClient: new HttpHostClient({
-      internalToken: config.internalToken,
-      timeoutMs: config.hostRequestTimeoutMs,
-    }),
+    hostClient: hostClientWithToken(
+      internalToken,
+      (token) => new HttpHostClient({ internalToken: token, timeoutMs: config.hostRequestTimeoutMs }),
+    ),
     log,
     clock: () => new Date(),
   });

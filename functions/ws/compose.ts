@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { loadAuthConfig } from '#commons/auth/auth-config.ts';
 import { createTokenVerifier } from '#commons/auth/token-verifier.ts';
 import { awsClientConfig, credentialsFrom } from '#commons/aws/client-config.ts';
+import { recordAwsOperations } from '#commons/aws/operation-log.ts';
 import { ENV } from '#commons/config/env-names.ts';
 import { loadStorageConfig, parseEnv } from '#commons/config/runtime-config.ts';
 import { ApiGatewayConnectionPoster } from '#commons/events/api-gateway-poster.ts';
@@ -19,6 +20,7 @@ const schema = z.object({
   [ENV.wsManagementEndpoint]: z.url(),
   [ENV.eventLogTtlSeconds]: z.coerce.number().int().min(60).default(86_400),
   [ENV.logLevel]: z.string().default('info'),
+  [ENV.awsOperationLog]: z.string().min(1).optional(),
 });
 
 /** Composition root of the WebSocket routes; the Lambda entry and the local gateway both use it. */
@@ -29,6 +31,7 @@ export function composeWebSocket(env: NodeJS.ProcessEnv): (event: WsEvent) => Pr
   const dynamodb = new DynamoDBClient(
     awsClientConfig({ region: storage.region, endpoint: storage.dynamodbEndpoint }),
   );
+  recordAwsOperations(dynamodb, 'dynamodb', { runtime: 'ws', dir: config[ENV.awsOperationLog] });
   const doc = DynamoDBDocumentClient.from(dynamodb, { marshallOptions: { removeUndefinedValues: true } });
   const management = new ApiGatewayManagementApiClient({
     ...awsClientConfig({ region: storage.region }),

@@ -7,45 +7,55 @@ import { type IGrantable, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { TableId } from '#commons/storage/tables.ts';
 
-/**
- * Transactions need no action of their own: TransactWriteItems is authorised
- * per item by PutItem/UpdateItem/DeleteItem/ConditionCheckItem.
- */
-export const TABLE_ACTIONS = {
-  read: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:ConditionCheckItem'],
-  /** Only for small tables read whole (the host registry). */
-  scan: ['dynamodb:Scan'],
-  write: [
-    'dynamodb:PutItem',
-    'dynamodb:UpdateItem',
-    'dynamodb:DeleteItem',
-    'dynamodb:BatchWriteItem',
-    'dynamodb:ConditionCheckItem',
-  ],
-  /** Removing records another component wrote (a stale connection after 410 Gone). */
-  delete: ['dynamodb:DeleteItem'],
-} as const;
+/** Actions on a table's items; transactions have no action of their own (IAM checks each item's). */
+export type ItemAction =
+  | 'GetItem'
+  | 'BatchGetItem'
+  | 'Query'
+  | 'Scan'
+  | 'PutItem'
+  | 'UpdateItem'
+  | 'DeleteItem'
+  | 'BatchWriteItem'
+  | 'ConditionCheckItem';
 
-export type TableAccessLevel = keyof typeof TABLE_ACTIONS;
-export type TableGrants = Readonly<Partial<Record<TableId, readonly TableAccessLevel[]>>>;
+/** Only reads address an index. */
+export type IndexAction = 'Query' | 'Scan';
+
+/**
+ * Exactly the DynamoDB actions a principal issues on one table, named as IAM
+ * names them (so review reads like the policy), and on its indexes.
+ */
+export interface TableGrant {
+  readonly items: readonly ItemAction[];
+  readonly indexes?: readonly IndexAction[];
+}
+
+export type TableGrants = Readonly<Partial<Record<TableId, TableGrant>>>;
 
 export interface TableSet {
   readonly tables: Readonly<Record<TableId, ITable>>;
   readonly indexed: ReadonlySet<TableId>;
 }
 
+const dynamodb = (actions: readonly string[]): string[] =>
+  [...new Set(actions)].sort().map((a) => `dynamodb:${a}`);
+
 export function grantTables(grantee: IGrantable, set: TableSet, grants: TableGrants): void {
-  for (const [id, levels] of Object.entries(grants) as [TableId, readonly TableAccessLevel[]][]) {
+  for (const [id, grant] of Object.entries(grants) as [TableId, TableGrant][]) {
     const table = set.tables[id];
-    const actions = [...new Set(levels.flatMap((level) => TABLE_ACTIONS[level]))].sort();
-    const queriesIndexes =
-      set.indexed.has(id) && actions.some((a) => a === 'dynamodb:Query' || a === 'dynamodb:Scan');
-    grantee.grantPrincipal.addToPrincipalPolicy(
-      new PolicyStatement({
-        actions,
-        resources: queriesIndexes ? [table.tableArn, `${table.tableArn}/index/*`] : [table.tableArn],
-      }),
-    );
+    if (grant.items.length > 0) {
+      grantee.grantPrincipal.addToPrincipalPolicy(
+        new PolicyStatement({ actions: dynamodb(grant.items), resources: [table.tableArn] }),
+      );
+    }
+    if (grant.indexes?.length) {
+      if (!set.indexed.has(id))
+        throw new Error(`table ${id} has no index to grant ${grant.indexes.join(', ')} on`);
+      grantee.grantPrincipal.addToPrincipalPolicy(
+        new PolicyStatement({ actions: dynamodb(grant.indexes), resources: [`${table.tableArn}/index/*`] }),
+      );
+    }
   }
 }
 

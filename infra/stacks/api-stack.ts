@@ -1,5 +1,6 @@
-import { Annotations, Duration, SecretValue, Stack, type StackProps } from 'aws-cdk-lib';
+import { Annotations, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import { type ISecurityGroup, type IVpc, SubnetType } from 'aws-cdk-lib/aws-ec2';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
@@ -53,14 +54,21 @@ export class ApiStack extends Stack {
       environment: {
         ...common,
         [ENV.hostRequestTimeoutMs]: String(config.hostRequestTimeoutMs),
-        // Resolved by CloudFormation at deploy time: the value never appears in the template.
-        [ENV.internalToken]: SecretValue.secretsManager(props.internalToken.secretArn).unsafeUnwrap(),
+        // The ARN only: the Lambda reads the value at cold start, so it is in no environment or console.
+        [ENV.internalTokenSecretArn]: props.internalToken.secretArn,
       },
       vpc: props.vpc,
       vpcSubnets: { subnetType: SubnetType.PRIVATE_WITH_EGRESS },
       securityGroups: [props.hostClientSecurityGroup],
     });
     grantTables(this.apiFunction.function, props.tables, API_TABLE_GRANTS);
+    // GetSecretValue only (grantRead would add DescribeSecret, which the runtime never calls).
+    this.apiFunction.function.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['secretsmanager:GetSecretValue'],
+        resources: [props.internalToken.secretArn],
+      }),
+    );
     grantBucketPrefix(this.apiFunction.function, props.authBucket, AUTH_PREFIX, API_AUTH_ACCESS);
     this.httpApi = new LambdaHttpApi(this, 'Http', {
       handler: this.apiFunction.function,

@@ -1,38 +1,44 @@
 /**
  * Who may touch what — the one place to read (and review) every data grant.
- * Tests restate these sets independently, so a widened grant fails them.
+ * Each action is one the runtime's code issues; tests/after-suite/aws-grants.test.ts
+ * holds them against the requests the test suite records from each runtime,
+ * both ways: a request without a grant fails it, and so does a grant no request used.
  */
 import type { AuthObjectAccess, TableGrants } from '../constructs/access.ts';
 
 /** The part of `auth/{tenant}/{session}/` common to every session. */
 export const AUTH_PREFIX = 'auth/';
 
-/** HTTP API Lambda: session CRUD, name claims, placement (reads the host registry), outbox, event-log replay. */
+/** HTTP API Lambda: session CRUD (transactions with the name claim), placement, outbox, event-log replay. */
 export const API_TABLE_GRANTS: TableGrants = {
-  sessions: ['read', 'write'],
-  sessionNames: ['read', 'write'],
-  hosts: ['read', 'scan'],
-  outbox: ['read', 'write'],
-  events: ['read'],
+  sessions: { items: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'], indexes: ['Query'] },
+  sessionNames: { items: ['PutItem', 'DeleteItem'] },
+  hosts: { items: ['GetItem', 'Scan'] },
+  outbox: { items: ['GetItem', 'PutItem', 'UpdateItem'] },
+  events: { items: ['GetItem', 'Query'] },
 };
 /** DELETE of a session wipes its auth state (list + delete). */
 export const API_AUTH_ACCESS: readonly AuthObjectAccess[] = ['delete'];
 
 /** WebSocket Lambda: its connections and subscriptions; sessions and events for the late subscriber's snapshot. */
 export const WS_TABLE_GRANTS: TableGrants = {
-  connections: ['read', 'write'],
-  subscriptions: ['read', 'write'],
-  sessions: ['read'],
-  events: ['read'],
+  connections: { items: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'] },
+  subscriptions: { items: ['PutItem', 'DeleteItem', 'BatchWriteItem'], indexes: ['Query'] },
+  sessions: { items: ['GetItem'] },
+  events: { items: ['GetItem', 'Query'] },
 };
 
-/** Session host: leases, heartbeats, events and outbox; fan-out reads subscribers and removes a connection after 410. */
+/**
+ * Session host: fenced updates of the sessions it owns (never creates or
+ * deletes one), its registry entry, the event log, and fan-out: reads
+ * subscribers, and removes a connection after 410 (the connection with
+ * DeleteItem, its subscriptions with BatchWriteItem).
+ */
 export const HOST_TABLE_GRANTS: TableGrants = {
-  sessions: ['read', 'write'],
-  hosts: ['read', 'write', 'scan'],
-  events: ['read', 'write'],
-  outbox: ['read', 'write'],
-  subscriptions: ['read', 'delete'],
-  connections: ['read', 'delete'],
+  sessions: { items: ['GetItem', 'UpdateItem'], indexes: ['Query'] },
+  hosts: { items: ['PutItem', 'UpdateItem', 'DeleteItem', 'Scan'] },
+  events: { items: ['GetItem', 'Query', 'PutItem', 'UpdateItem'] },
+  subscriptions: { items: ['Query', 'BatchWriteItem'], indexes: ['Query'] },
+  connections: { items: ['DeleteItem'] },
 };
 export const HOST_AUTH_ACCESS: readonly AuthObjectAccess[] = ['get', 'put', 'delete'];

@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
 import { z } from 'zod';
 import { ENV } from '#commons/config/env-names.ts';
+import { internalTokenSchema } from '#commons/config/internal-token.ts';
 import { loadStorageConfig, parseEnv, type StorageConfig } from '#commons/config/runtime-config.ts';
 
 const int = (min: number) => z.coerce.number().int().min(min);
@@ -13,7 +14,7 @@ const schema = z.object({
   [ENV.hostPort]: int(0).max(65535).default(8080),
   [ENV.hostEndpoint]: z.url().optional(),
   [ENV.hostCapacity]: int(1).default(500),
-  [ENV.internalToken]: z.string().min(16),
+  [ENV.internalToken]: internalTokenSchema,
   [ENV.wsManagementEndpoint]: z.url(),
   [ENV.eventLogTtlSeconds]: int(60).default(86_400),
   [ENV.waWebSocketUrl]: z.url().optional(),
@@ -31,6 +32,7 @@ const schema = z.object({
   [ENV.handoffBudgetMs]: int(0).default(100_000),
   [ENV.qrTimeoutMs]: int(1_000).optional(),
   [ENV.logLevel]: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  [ENV.awsOperationLog]: z.string().min(1).optional(),
 });
 
 export interface HostConfig {
@@ -52,6 +54,8 @@ export interface HostConfig {
   readonly qrTimeoutMs: number | undefined;
   readonly logLevel: string;
   readonly storage: StorageConfig;
+  /** Set by the test run only: where to record the DynamoDB/S3 requests this host issues. */
+  readonly awsOperationLogDir: string | undefined;
 }
 
 export function loadHostConfig(env: NodeJS.ProcessEnv): HostConfig {
@@ -79,5 +83,6 @@ export function loadHostConfig(env: NodeJS.ProcessEnv): HostConfig {
     qrTimeoutMs: c[ENV.qrTimeoutMs],
     logLevel: c[ENV.logLevel],
     storage: loadStorageConfig(env),
+    awsOperationLogDir: c[ENV.awsOperationLog],
   };
 }

@@ -10,6 +10,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { serve } from '@hono/node-server';
 import { WA_CERT_DETAILS } from '@whiskeysockets/baileys';
 import { awsClientConfig, s3ClientConfig } from '#commons/aws/client-config.ts';
+import { recordAwsOperations } from '#commons/aws/operation-log.ts';
 import { leaseConfig } from '#commons/domain/lease.ts';
 import { ApiGatewayConnectionPoster } from '#commons/events/api-gateway-poster.ts';
 import { DynamoDbConnectionStore } from '#commons/events/dynamodb-connection-store.ts';
@@ -39,8 +40,10 @@ const { storage } = config;
 const dynamodb = new DynamoDBClient(
   awsClientConfig({ region: storage.region, endpoint: storage.dynamodbEndpoint }),
 );
-const doc = DynamoDBDocumentClient.from(dynamodb, { marshallOptions: { removeUndefinedValues: true } });
 const s3 = new S3Client(s3ClientConfig({ region: storage.region, endpoint: storage.s3Endpoint }));
+recordAwsOperations(dynamodb, 'dynamodb', { runtime: 'host', dir: config.awsOperationLogDir });
+recordAwsOperations(s3, 's3', { runtime: 'host', dir: config.awsOperationLogDir });
+const doc = DynamoDBDocumentClient.from(dynamodb, { marshallOptions: { removeUndefinedValues: true } });
 const management = new ApiGatewayManagementApiClient({
   ...awsClientConfig({ region: storage.region }),
   endpoint: config.wsManagementEndpoint,

@@ -110,20 +110,44 @@ describe('control-plane Lambdas', () => {
     }
   });
 
-  it('HTTP Lambda gets exactly the storage, auth, timeout and internal-token variables', () => {
+  it('HTTP Lambda gets exactly the storage, auth, timeout and internal-token secret variables', () => {
     const env = fn('apiFunction').Environment.Variables as Record<string, unknown>;
     expect(Object.keys(env).sort()).toEqual(
-      [...STORAGE_ENV, ...AUTH_ENV, ENV.logLevel, ENV.hostRequestTimeoutMs, ENV.internalToken].sort(),
+      [
+        ...STORAGE_ENV,
+        ...AUTH_ENV,
+        ENV.logLevel,
+        ENV.hostRequestTimeoutMs,
+        ENV.internalTokenSecretArn,
+      ].sort(),
     );
     expect(env[ENV.jwksUrl]).toBe('https://idp.example.com/.well-known/jwks.json');
     expect(env[ENV.jwtIssuer]).toBe('https://idp.example.com/');
     expect(env[ENV.hostRequestTimeoutMs]).toBe('5000');
     expect(resolve(env[TABLES.sessions.envName])).toBe('<table:sessions>');
     expect(resolve(env[ENV.authBucket])).toBe('<bucket:auth>');
-    // A dynamic reference CloudFormation resolves at deploy time; the value is never in the template.
-    expect(resolve(env[ENV.internalToken])).toBe(
-      '{{resolve:secretsmanager:<secret:internalToken>:SecretString:::}}',
-    );
+    // The ARN, read at cold start: the value is in neither the template nor the deployed configuration.
+    expect(resolve(env[ENV.internalTokenSecretArn])).toBe('<secret:internalToken>');
+  });
+
+  it('no Lambda environment holds a secret value or a reference CloudFormation resolves to one', () => {
+    const offenders: string[] = [];
+    for (const template of [z.data, z.network, z.api, z.fleet, z.observability]) {
+      for (const [id, f] of Object.entries(template.findResources('AWS::Lambda::Function'))) {
+        const env = (f.Properties.Environment?.Variables ?? {}) as Record<string, unknown>;
+        for (const [name, value] of Object.entries(env)) {
+          const text = JSON.stringify(value);
+          if (
+            name === ENV.internalToken ||
+            name === ENV.jwtSecret ||
+            /resolve:secretsmanager|resolve:ssm-secure/.test(text)
+          ) {
+            offenders.push(`${id}.${name}`);
+          }
+        }
+      }
+    }
+    expect(offenders).toEqual([]);
   });
 
   it('WebSocket Lambda gets the storage and auth variables and the stage callback URL, and no internal token', () => {

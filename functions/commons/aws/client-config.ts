@@ -8,6 +8,38 @@ export interface AwsEndpointConfig {
   readonly endpoint?: string | undefined;
 }
 
+/** Longest wait for a TCP (and TLS) connection to an AWS endpoint. */
+export const AWS_CONNECTION_TIMEOUT_MS = 3_000;
+/**
+ * Longest wait from sending a request to its response headers, and longest
+ * silence while a body streams. Each attempt has it; the SDK retries a timeout
+ * like any transient error, up to `AWS_MAX_ATTEMPTS`.
+ */
+export const AWS_REQUEST_TIMEOUT_MS = 10_000;
+export const AWS_MAX_ATTEMPTS = 3;
+
+export interface AwsTimeouts {
+  readonly connectionTimeoutMs: number;
+  readonly requestTimeoutMs: number;
+}
+
+export const AWS_TIMEOUTS: AwsTimeouts = {
+  connectionTimeoutMs: AWS_CONNECTION_TIMEOUT_MS,
+  requestTimeoutMs: AWS_REQUEST_TIMEOUT_MS,
+};
+
+/** The `requestHandler` shorthand every v3 client accepts: options of its NodeHttpHandler. */
+export interface AwsRequestHandlerOptions {
+  connectionTimeout: number;
+  requestTimeout: number;
+  /**
+   * @smithy/node-http-handler 4.14 only logs a warning when `requestTimeout`
+   * passes unless this is set; the idle-socket timeout covers a stalled body.
+   */
+  throwOnRequestTimeout: true;
+  socketTimeout: number;
+}
+
 export interface AwsClientConfig {
   region: string;
   endpoint?: string;
@@ -15,6 +47,7 @@ export interface AwsClientConfig {
   requestChecksumCalculation: 'WHEN_REQUIRED';
   responseChecksumValidation: 'WHEN_REQUIRED';
   maxAttempts: number;
+  requestHandler: AwsRequestHandlerOptions;
 }
 
 /**
@@ -22,12 +55,21 @@ export interface AwsClientConfig {
  * which s3rver 3.7.1 stores verbatim inside the object (silent corruption);
  * WHEN_REQUIRED is correct against AWS as well.
  */
-export function awsClientConfig(config: AwsEndpointConfig): AwsClientConfig {
+export function awsClientConfig(
+  config: AwsEndpointConfig,
+  timeouts: AwsTimeouts = AWS_TIMEOUTS,
+): AwsClientConfig {
   const base: AwsClientConfig = {
     region: config.region,
     requestChecksumCalculation: 'WHEN_REQUIRED',
     responseChecksumValidation: 'WHEN_REQUIRED',
-    maxAttempts: 3,
+    maxAttempts: AWS_MAX_ATTEMPTS,
+    requestHandler: {
+      connectionTimeout: timeouts.connectionTimeoutMs,
+      requestTimeout: timeouts.requestTimeoutMs,
+      throwOnRequestTimeout: true,
+      socketTimeout: timeouts.requestTimeoutMs,
+    },
   };
   if (!config.endpoint) return base;
   // Emulators accept any key; s3rver wants the id S3RVER. LocalStack accepts it too.
@@ -38,8 +80,11 @@ export function awsClientConfig(config: AwsEndpointConfig): AwsClientConfig {
   };
 }
 
-export function s3ClientConfig(config: AwsEndpointConfig): AwsClientConfig & { forcePathStyle: boolean } {
-  return { ...awsClientConfig(config), forcePathStyle: Boolean(config.endpoint) };
+export function s3ClientConfig(
+  config: AwsEndpointConfig,
+  timeouts: AwsTimeouts = AWS_TIMEOUTS,
+): AwsClientConfig & { forcePathStyle: boolean } {
+  return { ...awsClientConfig(config, timeouts), forcePathStyle: Boolean(config.endpoint) };
 }
 
 /**

@@ -26,6 +26,8 @@ export const ENV = {
   roleClaim: 'ZAPFLEET_ROLE_CLAIM',
   // Control plane -> session host internal endpoint credential (never a tenant JWT).
   internalToken: 'ZAPFLEET_INTERNAL_TOKEN',
+  /** In AWS the API gets the secret's ARN instead of its value, and reads it at cold start. */
+  internalTokenSecretArn: 'ZAPFLEET_INTERNAL_TOKEN_SECRET_ARN',
   hostRequestTimeoutMs: 'ZAPFLEET_HOST_REQUEST_TIMEOUT_MS',
   // API Gateway WebSocket management endpoint (PostToConnection).
   wsManagementEndpoint: 'ZAPFLEET_WS_MANAGEMENT_ENDPOINT',
@@ -45,6 +47,8 @@ export const ENV = {
   handoffBudgetMs: 'ZAPFLEET_HANDOFF_BUDGET_MS',
   /** Lifetime of each QR; unset keeps Baileys' (60 s for the first, 20 s for each refresh). */
   qrTimeoutMs: 'ZAPFLEET_QR_TIMEOUT_MS',
+  /** Directory where runtimes record their DynamoDB/S3 requests (set by the test run only). */
+  awsOperationLog: 'ZAPFLEET_AWS_OP_LOG',
 } as const;
 
 export type EnvName = (typeof ENV)[keyof typeof ENV];

@@ -1,0 +1,98 @@
+import type { IConstruct } from 'constructs';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { AWS_RUNTIMES, type AwsRuntime, type OperationRecord } from '#commons/aws/operation-log.ts';
+import {
+  createResolver,
+  type ResolvedStatement,
+  type SynthesizedZapfleet,
+  statementsOfRole,
+  synthZapfleet,
+} from '../infra/fixture.ts';
+import {
+  describeNeed,
+  isGranted,
+  type Need,
+  needOf,
+  readOperationLog,
+  unusedGrants,
+} from '../infra/grant-check.ts';
+
+/**
+ * Runs after every other test file (vitest.config.ts: its own project, a
+ * higher `sequence.groupOrder`). Every DynamoDB/S3 request a runtime's
+ * composition root issued during the run must be granted to that runtime's
+ * role in the synthesized template, and every data grant must have been used.
+ * Run alone (`npx vitest run tests/after-suite`) it has nothing to read and fails.
+ */
+
+/**
+ * Granted on purpose although the suite never issues them, each with its reason.
+ * Anything else granted and unused fails: trim the grant in infra/stacks/grants.ts.
+ */
+const KEPT_UNUSED: Readonly<Record<AwsRuntime, Readonly<Record<string, string>>>> = {
+  api: {},
+  ws: {},
+  host: {},
+};
+
+let z: SynthesizedZapfleet;
+let records: OperationRecord[];
+let statements: Record<AwsRuntime, ResolvedStatement[]>;
+
+const roleOf = (construct: IConstruct & { role?: IConstruct | undefined }): string => {
+  if (!construct.role) throw new Error('construct has no role');
+  return z.logicalId(construct.role);
+};
+
+const needsOf = (runtime: AwsRuntime): Need[] => {
+  const byLine = new Map<string, Need>();
+  for (const r of records.filter((r) => r.runtime === runtime)) {
+    const need = needOf(r);
+    byLine.set(describeNeed(need), need);
+  }
+  return [...byLine.values()];
+};
+
+beforeAll(() => {
+  records = readOperationLog(inject('awsOperationLog'));
+  z = synthZapfleet();
+  const resolve = createResolver(z);
+  statements = {
+    api: statementsOfRole(z.api, roleOf(z.stacks.api.apiFunction.function), resolve),
+    ws: statementsOfRole(z.api, roleOf(z.stacks.api.wsFunction.function), resolve),
+    host: statementsOfRole(z.fleet, z.logicalId(z.stacks.fleet.hosts.taskRole), resolve),
+  };
+});
+
+describe('IAM grants against the AWS requests the test suite made', () => {
+  it('recorded requests from every runtime (an empty log means recording is broken, not that all is granted)', () => {
+    const seen = new Set(records.map((r) => r.runtime));
+    expect(
+      AWS_RUNTIMES.filter((r) => !seen.has(r)),
+      `runtimes without a recorded request in ${inject('awsOperationLog')}; run the whole suite (npm test)`,
+    ).toEqual([]);
+  });
+
+  it.each(AWS_RUNTIMES)('%s: every request it made is granted to its role', (runtime) => {
+    const denied = needsOf(runtime)
+      .filter((need) => !isGranted(statements[runtime], need))
+      .map(describeNeed)
+      .sort();
+    expect(denied, `${runtime} made requests its role is not granted (infra/stacks/grants.ts)`).toEqual([]);
+  });
+
+  it.each(AWS_RUNTIMES)('%s: every data grant of its role was used, or is kept with a reason', (runtime) => {
+    const unused = unusedGrants(statements[runtime], needsOf(runtime)).filter(
+      (grant) => !(grant in KEPT_UNUSED[runtime]),
+    );
+    expect(
+      unused,
+      `${runtime} is granted actions the suite never used: trim them or keep them with a reason`,
+    ).toEqual([]);
+  });
+
+  it.each(AWS_RUNTIMES)('%s: every grant kept unused is still granted', (runtime) => {
+    const granted = new Set(unusedGrants(statements[runtime], []));
+    expect(Object.keys(KEPT_UNUSED[runtime]).filter((g) => !granted.has(g))).toEqual([]);
+  });
+});
