@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type EventEnvelope, truncatedEnvelope } from '#commons/domain/events.ts';
+import { EVENT_PAGE_MAX_BYTES, type EventEnvelope, truncatedEnvelope } from '#commons/domain/events.ts';
 import { type ApiHarness, createApiHarness, signToken } from './support/api-harness.ts';
 
 interface EventPage {
@@ -138,6 +138,40 @@ describe('GET /v1/sessions/{id}/events', () => {
     expect(body.error.code).toBe('VALIDATION_FAILED');
     expect(body.error.details.location).toBe('query');
   });
+
+  it('caps a page by bytes as well as by count, and the rest follows from next with no gap', async () => {
+    const heavy = await h.createSession(owner, { name: 'heavy' });
+    // Near DynamoDB's 400 KB item limit: 15 of them are more than one page's bytes.
+    const count = 15;
+    for (let n = 1; n <= count; n++) {
+      await h.events.append({
+        type: 'session:message',
+        tenantId: 'acme',
+        sessionId: heavy,
+        data: { n, text: 'x'.repeat(350_000) },
+      });
+    }
+    const seqs: number[] = [];
+    let pages = 0;
+    let after: number | undefined = 0;
+    while (after !== undefined) {
+      const res = await h.request('GET', `/v1/sessions/${heavy}/events?after=${after}&limit=1000`, {
+        token: owner,
+      });
+      const body = await res.text();
+      expect(res.status).toBe(200);
+      expect(Buffer.byteLength(body)).toBeLessThanOrEqual(EVENT_PAGE_MAX_BYTES + 1024);
+      const page = JSON.parse(body) as EventPage;
+      expect(page.events.length).toBeGreaterThan(0);
+      expect(page.lastSeq).toBe(count);
+      seqs.push(...page.events.map((e) => e.seq));
+      pages++;
+      after = page.next;
+      if (after !== undefined) expect(after).toBe(page.events.at(-1)?.seq);
+    }
+    expect(pages).toBeGreaterThan(1);
+    expect(seqs).toEqual(Array.from({ length: count }, (_, i) => i + 1));
+  }, 60_000);
 
   it('accepts the largest page', async () => {
     const { status, page } = await read(`/v1/sessions/${busy}/events?limit=1000`);

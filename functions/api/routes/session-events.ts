@@ -12,7 +12,7 @@ const read = createRoute({
   tags: ['Events'],
   summary: 'Read a session’s event log, oldest first',
   description:
-    'Replay after a WebSocket reconnect (after = the last seq seen), and the target of a truncated event’s href.',
+    'Replay after a WebSocket reconnect (after = the last seq seen, or `next` of a `subscribed` message with `more`), and the target of a truncated event’s href. A page holds at most `limit` events and at most 4 MB of them; follow `next` for the rest.',
   security: bearerSecurity,
   request: { params: SessionIdParams, query: EventsQuery },
   responses: {

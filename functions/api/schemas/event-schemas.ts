@@ -1,6 +1,7 @@
 import { z } from '@hono/zod-openapi';
-import { EVENT_TYPES, EVENT_VERSION } from '#commons/domain/events.ts';
+import { EVENT_PAGE_MAX_BYTES, EVENT_TYPES, EVENT_VERSION } from '#commons/domain/events.ts';
 
+/** Events per page at most; a page also stops at EVENT_PAGE_MAX_BYTES (4 MB). */
 export const MAX_EVENT_PAGE = 1000;
 export const DEFAULT_EVENT_PAGE = 100;
 
@@ -63,6 +64,8 @@ export const EventPageSchema = z
       .number()
       .int()
       .optional()
-      .openapi({ description: 'Present when more events exist: pass it as `after` for the next page.' }),
+      .openapi({
+        description: `Present when more events exist: pass it as \`after\` for the next page. A page ends at \`limit\` events or about ${EVENT_PAGE_MAX_BYTES / (1024 * 1024)} MB of events, whichever comes first (never empty while events remain).`,
+      }),
   })
   .openapi('EventPage');
