@@ -19,6 +19,40 @@ function counter(): Counter {
   };
 }
 
+/** The last samples of a duration, for percentiles in benchmarks; Prometheus gets count and sum. */
+export interface Samples {
+  observe(ms: number): void;
+  readonly count: number;
+  readonly sum: number;
+  percentile(p: number): number;
+}
+
+const SAMPLES_KEPT = 4096;
+
+function samples(): Samples {
+  const kept: number[] = [];
+  let count = 0;
+  let sum = 0;
+  return {
+    observe(ms) {
+      count += 1;
+      sum += ms;
+      kept.push(ms);
+      if (kept.length > SAMPLES_KEPT) kept.shift();
+    },
+    get count() {
+      return count;
+    },
+    get sum() {
+      return sum;
+    },
+    percentile(p) {
+      const sorted = [...kept].sort((a, b) => a - b);
+      return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
+    },
+  };
+}
+
 export interface HostMetrics {
   readonly messagesIn: Counter;
   readonly messagesOut: Counter;
@@ -32,6 +66,8 @@ export interface HostMetrics {
   readonly eventsDropped: Counter;
   /** Incoming messages whose receipt stopped waiting without an event (nacked or undecryptable). */
   readonly receiptGateFallbacks: Counter;
+  /** From an incoming message's frame to its event being durable: the receipt waits this long. */
+  readonly receiptHoldMs: Samples;
 }
 
 export function createHostMetrics(): HostMetrics {
@@ -46,6 +82,7 @@ export function createHostMetrics(): HostMetrics {
     eventQueueOverflows: counter(),
     eventsDropped: counter(),
     receiptGateFallbacks: counter(),
+    receiptHoldMs: samples(),
   };
 }
 
@@ -107,6 +144,12 @@ export function renderPrometheus(metrics: HostMetrics, snapshot: MetricsSnapshot
     'Incoming messages whose receipt was released without an event (no upsert in time).',
     [['', metrics.receiptGateFallbacks.value]],
   );
+  metric('zapfleet_receipt_hold_ms_sum', 'counter', 'Time receipts waited for their events (ms).', [
+    ['', Math.round(metrics.receiptHoldMs.sum)],
+  ]);
+  metric('zapfleet_receipt_hold_count', 'counter', 'Receipts that waited for their events.', [
+    ['', metrics.receiptHoldMs.count],
+  ]);
   metric('zapfleet_event_loop_lag_ms', 'gauge', 'Event-loop delay (p99 over the last interval).', [
     ['', snapshot.eventLoopLagMs],
   ]);

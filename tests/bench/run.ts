@@ -10,6 +10,7 @@ const BENCHES: Record<string, string> = {
   fanout: 'fanout.ts',
   density: 'density.ts',
   'auth-io': 'auth-io.ts',
+  'receipt-window': 'receipt-window.ts',
   failover: 'failover.ts',
   'fake-whatsapp-capacity': 'fake-whatsapp-capacity.ts',
 };

@@ -173,6 +173,7 @@ export class ManagedSession {
     const gate = new ReceiptGate({
       fallbackMs: RECEIPT_FALLBACK_MS,
       onFallback: () => this.deps.metrics.receiptGateFallbacks.inc(),
+      onReleased: (ms) => this.deps.metrics.receiptHoldMs.observe(ms),
     });
     gate.attach(sock.ws as unknown as GatedSocketClient);
     this.sock = sock;

@@ -15,6 +15,8 @@ export interface ReceiptGateOptions {
   readonly fallbackMs: number;
   /** Called when a message stopped holding by the fallback instead of by its event becoming durable. */
   readonly onFallback: () => void;
+  /** How long a message held the socket's frames (ms), once released. */
+  readonly onReleased?: (heldMs: number) => void;
 }
 
 export class GateClosedError extends Error {
@@ -34,7 +36,7 @@ export class GateClosedError extends Error {
  * left, and WhatsApp delivers the message again.
  */
 export class ReceiptGate {
-  private readonly holding = new Map<string, NodeJS.Timeout>();
+  private readonly holding = new Map<string, { timer: NodeJS.Timeout; since: number }>();
   private held: { data: unknown; rest: unknown[] }[] = [];
   private send: RawSocket['send'] | undefined;
   private accepted = 0;
@@ -74,15 +76,16 @@ export class ReceiptGate {
       this.release(id);
     }, this.options.fallbackMs);
     timer.unref();
-    this.holding.set(id, timer);
+    this.holding.set(id, { timer, since: performance.now() });
   }
 
   /** The message's event is durable (or it needs none): its receipt may go. */
   release(id: string): void {
-    const timer = this.holding.get(id);
-    if (!timer) return;
-    clearTimeout(timer);
+    const held = this.holding.get(id);
+    if (!held) return;
+    clearTimeout(held.timer);
     this.holding.delete(id);
+    this.options.onReleased?.(performance.now() - held.since);
     if (this.holding.size === 0) this.flush();
   }
 
@@ -97,7 +100,7 @@ export class ReceiptGate {
   /** The socket is gone: held frames are dropped (their receipts never left), waiters fail. */
   close(): number {
     this.closed = true;
-    for (const timer of this.holding.values()) clearTimeout(timer);
+    for (const held of this.holding.values()) clearTimeout(held.timer);
     this.holding.clear();
     const dropped = this.held.length;
     this.held = [];
