@@ -98,6 +98,15 @@ export function createInternalApi(host: SessionHost, metrics: HostMetrics, inter
     return c.json({ accepted: true }, 202);
   });
 
+  /**
+   * The API fenced the session for deletion: answer only once it is closed here
+   * and no auth-state write of it is in flight, so the API's wipe is final.
+   */
+  app.post('/internal/sessions/:id/quiesce', async (c) => {
+    await host.quiesce(c.req.param('id'));
+    return c.json({ quiesced: true }, 200);
+  });
+
   /** Stop is a desired-state change in DynamoDB; this only makes the host act on it now. */
   app.post('/internal/sessions/:id/stop', (c) => {
     void host.reconcileSession(c.req.param('id'));

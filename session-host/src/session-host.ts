@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import type { DisconnectPolicyConfig } from '#commons/domain/disconnect-policy.ts';
 import type { LeaseConfig } from '#commons/domain/lease.ts';
 import type { EventPublisher } from '#commons/events/ports.ts';
+import { DELETING_OWNER } from '#commons/hosts/host-record.ts';
 import { sessionsOwnedMetric } from '#commons/observability/metric-names.ts';
 import { AUTH_BUCKET } from '#commons/storage/tables.ts';
 import { S3AuthState } from './auth-state/s3-auth-state.ts';
@@ -53,6 +54,8 @@ export class SessionHost {
   private readonly sessions = new Map<string, ManagedSession>();
   private readonly restartTokens = new Map<string, string | undefined>();
   private readonly locks = new Map<string, Promise<void>>();
+  /** Auth states that may still write, per session: kept past a session's end until their last commit settled. */
+  private readonly writers = new Map<string, Set<S3AuthState>>();
   private readonly lag = monitorEventLoopDelay({ resolution: 20 });
   private timers: NodeJS.Timeout[] = [];
   private draining = false;
@@ -228,6 +231,19 @@ export class SessionHost {
     return local !== undefined || RUNNING_STATUSES.has(record.status);
   }
 
+  /**
+   * The session was fenced for deletion: close it (the reconcile sees the
+   * deleting owner), refuse every further commit, and resolve once no auth
+   * write of it is in flight, so nothing lands after the API's wipe.
+   */
+  async quiesce(sessionId: string): Promise<void> {
+    await this.reconcileSession(sessionId);
+    const writers = [...(this.writers.get(sessionId) ?? [])];
+    for (const auth of writers) auth.fence();
+    await Promise.all(writers.map((auth) => auth.flush()));
+    this.writers.delete(sessionId);
+  }
+
   /** Reconciles one session now (the nudge path). */
   reconcileSession(sessionId: string): Promise<void> {
     return this.withLock(sessionId, () => this.reconcile(sessionId));
@@ -249,9 +265,10 @@ export class SessionHost {
     if (this.draining || !this.lease.held()) return;
     const record = await this.deps.ownership.get(sessionId);
     let local = this.sessions.get(sessionId);
-    if (!record) {
-      // Deleted: unlink the device; the API removed the record and the auth state.
+    if (!record || record.ownerHostId === DELETING_OWNER) {
+      // Being deleted (or gone): unlink the device and write nothing more; the API wipes the auth state.
       if (local) await local.end('unlink');
+      for (const auth of this.writers.get(sessionId) ?? []) auth.fence();
       this.forget(sessionId);
       return;
     }
@@ -300,6 +317,14 @@ export class SessionHost {
   private forget(sessionId: string): void {
     this.sessions.delete(sessionId);
     this.restartTokens.delete(sessionId);
+    const writers = this.writers.get(sessionId);
+    for (const auth of writers ?? []) {
+      // An ended session queues no new commits; its last one may still be in flight.
+      void auth.flush().then(() => {
+        writers?.delete(auth);
+        if (writers?.size === 0 && this.writers.get(sessionId) === writers) this.writers.delete(sessionId);
+      });
+    }
   }
 
   private prefix(record: OwnedSession): string {
@@ -339,6 +364,9 @@ export class SessionHost {
       await this.failures.authOpenFailed(record, fence, err);
       return;
     }
+    const writers = this.writers.get(sessionId) ?? new Set<S3AuthState>();
+    writers.add(auth);
+    this.writers.set(sessionId, writers);
     session = new ManagedSession({
       sessionId,
       tenantId,

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sessionRecordSchema } from '#commons/domain/session-record.ts';
+import { HostTimeoutError } from '#commons/errors/app-errors.ts';
 import { type ApiHarness, createApiHarness, signToken } from './support/api-harness.ts';
 
 let h: ApiHarness;
@@ -205,16 +206,70 @@ describe('deleting a session', () => {
     expect((await h.request('GET', `/v1/sessions/${id}`, { token: acme })).status).toBe(404);
   });
 
-  it('nudges the live owner so it stops the session', async () => {
+  it('fences the record before asking the live owner to quiesce, and wipes only after it confirmed', async () => {
     const host = await h.putHost({ hostId: 'host-del' });
     const id = await h.createSession(acme);
     expect((await h.request('POST', `/v1/sessions/${id}/start`, { token: acme })).status).toBe(202);
+    await h.hostWrites(id, { epoch: 3, status: 'CONNECTED' });
+    await h.putAuthObject('acme', id, 'journal/3-1-abc.json');
+    h.hostClient.calls.length = 0;
+    const seenAtQuiesce: { record?: Record<string, unknown>; objects?: string[] } = {};
+    h.hostClient.onQuiesce = async () => {
+      seenAtQuiesce.record = (await h.record(id)) as Record<string, unknown> | undefined;
+      seenAtQuiesce.objects = await h.authObjects('acme', id);
+    };
+    expect((await h.request('DELETE', `/v1/sessions/${id}`, { token: acme })).status).toBe(204);
+    expect(h.hostClient.callsOf('quiesce')).toEqual([
+      { kind: 'quiesce', endpoint: host.endpoint, sessionId: id },
+    ]);
+    // At the host's turn, its fence (owner + epoch) no longer holds, and nothing was wiped yet.
+    expect(seenAtQuiesce.record).toMatchObject({ ownerHostId: '~deleting', epoch: 4, desired: 'STOPPED' });
+    expect(seenAtQuiesce.objects).toHaveLength(1);
+    expect(await h.authObjects('acme', id)).toEqual([]);
+    h.hostClient.onQuiesce = async () => undefined;
+    await h.removeHost('host-del');
+  });
+
+  it('keeps the fenced record and the auth state when the owner cannot confirm; a repeated DELETE finishes', async () => {
+    await h.putHost({ hostId: 'host-slow' });
+    const id = await h.createSession(acme, { name: 'to-delete' });
+    expect((await h.request('POST', `/v1/sessions/${id}/start`, { token: acme })).status).toBe(202);
+    await h.putAuthObject('acme', id, 'journal/1-1-abc.json');
+    h.hostClient.onQuiesce = async () => {
+      throw new HostTimeoutError('slow');
+    };
+    const failed = await h.request('DELETE', `/v1/sessions/${id}`, { token: acme });
+    expect(failed.status).toBe(504);
+    expect(await h.record(id)).toMatchObject({ ownerHostId: '~deleting' });
+    expect(await h.authObjects('acme', id)).toHaveLength(1);
+    // A session being deleted is gone for everything but DELETE: it cannot be started again.
+    expect((await h.request('GET', `/v1/sessions/${id}`, { token: acme })).status).toBe(404);
+    expect((await h.request('POST', `/v1/sessions/${id}/start`, { token: acme })).status).toBe(404);
+
+    h.hostClient.onQuiesce = async () => undefined;
     h.hostClient.calls.length = 0;
     expect((await h.request('DELETE', `/v1/sessions/${id}`, { token: acme })).status).toBe(204);
-    expect(h.hostClient.callsOf('nudge')).toEqual([
-      { kind: 'nudge', endpoint: host.endpoint, sessionId: id },
+    // The former owner is remembered across repeats, though the record now names the deleting owner.
+    expect(h.hostClient.callsOf('quiesce').map((c) => c.endpoint)).toEqual([
+      'http://host-slow.internal:8080',
     ]);
-    await h.removeHost('host-del');
+    expect(await h.record(id)).toBeUndefined();
+    expect(await h.authObjects('acme', id)).toEqual([]);
+    // The name is free again.
+    expect(
+      (await h.request('POST', '/v1/sessions', { token: acme, body: { name: 'to-delete' } })).status,
+    ).toBe(201);
+    await h.removeHost('host-slow');
+  });
+
+  it('wipes without asking when the owner’s lease expired (it fenced itself before that)', async () => {
+    const id = await h.createSession(acme);
+    await h.hostWrites(id, { ownerHostId: 'host-gone', desired: 'RUNNING', epoch: 2 });
+    await h.putAuthObject('acme', id, 'journal/2-1-abc.json');
+    h.hostClient.calls.length = 0;
+    expect((await h.request('DELETE', `/v1/sessions/${id}`, { token: acme })).status).toBe(204);
+    expect(h.hostClient.callsOf('quiesce')).toEqual([]);
+    expect(await h.authObjects('acme', id)).toEqual([]);
   });
 
   it('answers 404 when deleting twice', async () => {

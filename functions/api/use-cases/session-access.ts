@@ -1,17 +1,23 @@
 import { canAccessTenant, type Principal } from '#commons/auth/principal.ts';
 import type { SessionRecord } from '#commons/domain/session-record.ts';
 import { ForbiddenError, SessionNotFoundError } from '#commons/errors/app-errors.ts';
-import type { HostRecord } from '#commons/hosts/host-record.ts';
+import { DELETING_OWNER, type HostRecord } from '#commons/hosts/host-record.ts';
 import type { UseCaseDependencies } from './dependencies.ts';
 
-/** The session if the principal may see it; another tenant's session is reported as missing. */
+/**
+ * The session if the principal may see it; another tenant's session is
+ * reported as missing, and so is one being deleted (only a repeated DELETE
+ * still finds it, to finish the job).
+ */
 export async function loadVisibleSession(
   deps: UseCaseDependencies,
   principal: Principal,
   sessionId: string,
+  options: { readonly includeDeleting?: boolean } = {},
 ): Promise<SessionRecord> {
   const session = await deps.sessions.get(sessionId);
   if (!session || !canAccessTenant(principal, session.tenantId)) throw new SessionNotFoundError();
+  if (session.ownerHostId === DELETING_OWNER && !options.includeDeleting) throw new SessionNotFoundError();
   return session;
 }
 

@@ -8,9 +8,10 @@ import {
 } from '#commons/domain/session-record.ts';
 import type { SessionCursor, SessionPage } from '#commons/domain/session-repository.ts';
 import type { SessionStatus } from '#commons/domain/session-status.ts';
-import { InternalError } from '#commons/errors/app-errors.ts';
+import { InternalError, SessionNotFoundError } from '#commons/errors/app-errors.ts';
+import { UNASSIGNED_HOST } from '#commons/hosts/host-record.ts';
 import type { UseCaseDependencies } from './dependencies.ts';
-import { actingTenant, liveOwner, loadVisibleSession, nudge } from './session-access.ts';
+import { actingTenant, loadVisibleSession } from './session-access.ts';
 
 export interface CreateSessionInput {
   readonly tenantId?: string | undefined;
@@ -58,19 +59,47 @@ export async function getSession(
   return loadVisibleSession(deps, principal, sessionId);
 }
 
+/** Read–fence rounds before a conflicting writer is reported as an internal error. */
+const MAX_FENCE_ROUNDS = 3;
+
 /**
- * Wipes the auth state first (so a failure leaves a record to retry the
- * delete on), then removes the record and its name, then tells the owner,
- * which finds the record gone and stops.
+ * Fence, quiesce, wipe, remove — in that order, so no auth object (each
+ * journal entry carries the full creds) outlives the session:
+ * 1. the record moves to the deleting owner with epoch + 1, so every fenced
+ *    write of the former owner (status, auth pointer) fails from now on;
+ * 2. a live former owner is told and answers only once it closed the session
+ *    and no S3 PUT of it is in flight (a PUT precedes its fenced pointer write,
+ *    so one can still land after step 1);
+ * 3. every object version and delete marker under the prefix is removed;
+ * 4. the record goes last: a failure anywhere leaves the fenced record, and
+ *    repeating DELETE finishes the job.
  */
 export async function deleteSession(
   deps: UseCaseDependencies,
   principal: Principal,
   sessionId: string,
 ): Promise<void> {
-  const session = await loadVisibleSession(deps, principal, sessionId);
-  const owner = await liveOwner(deps, session, deps.clock());
-  await deps.authState.wipe(session.tenantId, session.sessionId);
-  await deps.sessions.delete(session);
-  await nudge(deps, owner, session.sessionId);
+  const fenced = await fenceForDelete(deps, principal, sessionId);
+  const former = fenced.formerOwner;
+  if (former !== undefined && former !== UNASSIGNED_HOST) {
+    // A former owner whose lease expired fenced itself before that (see README, "Deleting a session").
+    const host = await deps.hosts.getLive(former, deps.clock());
+    if (host) await deps.hostClient.quiesce(host.endpoint, sessionId);
+  }
+  await deps.authState.wipe(fenced.record.tenantId, sessionId);
+  await deps.sessions.delete(fenced.record);
+}
+
+async function fenceForDelete(
+  deps: UseCaseDependencies,
+  principal: Principal,
+  sessionId: string,
+): Promise<{ record: SessionRecord; formerOwner?: string | undefined }> {
+  for (let round = 0; round < MAX_FENCE_ROUNDS; round++) {
+    const session = await loadVisibleSession(deps, principal, sessionId, { includeDeleting: true });
+    const result = await deps.sessions.markDeleting(session, deps.clock());
+    if (result.ok) return result;
+    if (result.reason === 'not-found') throw new SessionNotFoundError();
+  }
+  throw new InternalError('session record kept changing while being fenced for deletion');
 }

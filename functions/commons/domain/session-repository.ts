@@ -18,7 +18,14 @@ export interface SessionRepository {
    * fenced on owner and epoch so a host that claimed meanwhile wins.
    */
   markLoggedOut(session: SessionRecord, now: Date): Promise<UpdateResult>;
-  /** Removes the record and its name claim together. */
+  /**
+   * Fences the session for deletion: owner DELETING_OWNER, epoch + 1, desired
+   * STOPPED, conditioned on the epoch `session` was read at. Returns the host
+   * that owned it before the first such write (kept across repeats), or
+   * `conflict` when the record changed since it was read.
+   */
+  markDeleting(session: SessionRecord, now: Date): Promise<MarkDeletingResult>;
+  /** Removes a record fenced by markDeleting, and its name claim, together; SessionNotFoundError otherwise. */
   delete(session: SessionRecord): Promise<void>;
 }
 
@@ -46,6 +53,10 @@ export interface ControlPatch {
   readonly logoutRequested?: boolean | undefined;
   readonly now: Date;
 }
+
+export type MarkDeletingResult =
+  | { readonly ok: true; readonly record: SessionRecord; readonly formerOwner?: string | undefined }
+  | { readonly ok: false; readonly reason: 'not-found' | 'conflict' };
 
 export type UpdateResult =
   | { readonly ok: true; readonly record: SessionRecord }

@@ -8,6 +8,12 @@ export interface HostClient {
   requestPairingCode(endpoint: string, sessionId: string, phoneNumber: string): Promise<{ code: string }>;
   /** Asks the host to reconcile the session now. */
   nudge(endpoint: string, sessionId: string): Promise<void>;
+  /**
+   * Tells the host a session was fenced for deletion and resolves once the
+   * host closed it and no auth-state write of it is still in flight there.
+   * HostUnreachableError or HostTimeoutError otherwise (the caller retries).
+   */
+  quiesce(endpoint: string, sessionId: string): Promise<void>;
 }
 
 export interface HostMessage {

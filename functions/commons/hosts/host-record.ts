@@ -24,3 +24,11 @@ export function isLive(host: Pick<HostRecord, 'expiresAt'>, now: Date): boolean 
  * a value to find them) and take them by the same balanced plan.
  */
 export const UNASSIGNED_HOST = '~unassigned';
+
+/**
+ * The owner of a session being deleted. Moving a session here (with epoch + 1)
+ * fences every write of its former owner; no host takes sessions from it, and
+ * the record itself goes only once the auth state is wiped, so a failed
+ * DELETE is finished by repeating it.
+ */
+export const DELETING_OWNER = '~deleting';

@@ -58,6 +58,17 @@ export class HttpHostClient implements HostClient {
     );
   }
 
+  async quiesce(endpoint: string, sessionId: string): Promise<void> {
+    try {
+      await this.#post(endpoint, `/internal/sessions/${encodeURIComponent(sessionId)}/quiesce`, {});
+    } catch (err) {
+      // A host without the route (older version mid-deploy) has not confirmed anything: retry later.
+      if (err instanceof SessionNotConnectedError)
+        throw new HostUnreachableError('session host could not confirm it stopped writing', { cause: err });
+      throw err;
+    }
+  }
+
   async #post(
     endpoint: string,
     path: string,

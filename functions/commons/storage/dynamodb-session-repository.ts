@@ -9,6 +9,7 @@ import {
 import { type SessionRecord, tenantNameKey } from '../domain/session-record.ts';
 import type {
   ControlPatch,
+  MarkDeletingResult,
   SessionCursor,
   SessionListQuery,
   SessionPage,
@@ -17,6 +18,7 @@ import type {
 } from '../domain/session-repository.ts';
 import { LOGGED_OUT_BY_REQUEST } from '../domain/session-status.ts';
 import { SessionNameTakenError, SessionNotFoundError } from '../errors/app-errors.ts';
+import { DELETING_OWNER } from '../hosts/host-record.ts';
 import { INDEX } from './tables.ts';
 
 export interface DynamoDbSessionRepositoryOptions {
@@ -140,6 +142,7 @@ export class DynamoDbSessionRepository implements SessionRepository {
     }
     let condition = 'attribute_exists(sessionId) AND ';
     if (expectedOwner === undefined) condition += 'attribute_not_exists(ownerHostId)';
+    else if (expectedOwner === DELETING_OWNER) return { ok: false, reason: 'not-found' };
     else {
       condition += 'ownerHostId = :expectedOwner';
       values[':expectedOwner'] = expectedOwner;
@@ -174,12 +177,44 @@ export class DynamoDbSessionRepository implements SessionRepository {
     });
   }
 
+  async markDeleting(session: SessionRecord, now: Date): Promise<MarkDeletingResult> {
+    const stored = session as SessionRecord & { deletingFrom?: string };
+    const formerOwner = session.ownerHostId === DELETING_OWNER ? stored.deletingFrom : session.ownerHostId;
+    const values: Record<string, unknown> = {
+      ':deleting': DELETING_OWNER,
+      ':one': 1,
+      ':stopped': 'STOPPED',
+      ':now': now.toISOString(),
+      ':seen': session.epoch,
+    };
+    const set = [
+      'ownerHostId = :deleting',
+      'epoch = epoch + :one',
+      'desired = :stopped',
+      'updatedAt = :now',
+      'deletingSince = if_not_exists(deletingSince, :now)',
+    ];
+    if (formerOwner !== undefined) {
+      set.push('deletingFrom = if_not_exists(deletingFrom, :former)');
+      values[':former'] = formerOwner;
+    }
+    const result = await this.#update(session.sessionId, {
+      UpdateExpression: `SET ${set.join(', ')} REMOVE qr, restartRequested, logoutRequested`,
+      ConditionExpression: 'attribute_exists(sessionId) AND epoch = :seen',
+      ExpressionAttributeValues: values,
+    });
+    if (!result.ok) return result;
+    const deletingFrom = (result.record as SessionRecord & { deletingFrom?: string }).deletingFrom;
+    return { ok: true, record: result.record, formerOwner: deletingFrom };
+  }
+
   async delete(session: SessionRecord): Promise<void> {
     const deleteSession = {
       Delete: {
         TableName: this.#sessions,
         Key: { sessionId: session.sessionId },
-        ConditionExpression: 'attribute_exists(sessionId)',
+        ConditionExpression: 'ownerHostId = :deleting',
+        ExpressionAttributeValues: { ':deleting': DELETING_OWNER },
       },
     };
     const items =

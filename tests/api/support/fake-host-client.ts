@@ -1,7 +1,7 @@
 import type { HostClient, HostMessage, HostSendResult } from '#commons/hosts/host-client.ts';
 
 export interface HostCall {
-  readonly kind: 'send' | 'pairing' | 'nudge';
+  readonly kind: 'send' | 'pairing' | 'nudge' | 'quiesce';
   readonly endpoint: string;
   readonly sessionId: string;
   readonly message?: HostMessage;
@@ -18,6 +18,7 @@ export class FakeHostClient implements HostClient {
   });
   onPairing: (phoneNumber: string) => Promise<{ code: string }> = async () => ({ code: 'ABCD-EFGH' });
   onNudge: () => Promise<void> = async () => undefined;
+  onQuiesce: () => Promise<void> = async () => undefined;
 
   async sendMessage(endpoint: string, sessionId: string, message: HostMessage): Promise<HostSendResult> {
     this.calls.push({ kind: 'send', endpoint, sessionId, message });
@@ -36,6 +37,11 @@ export class FakeHostClient implements HostClient {
   async nudge(endpoint: string, sessionId: string): Promise<void> {
     this.calls.push({ kind: 'nudge', endpoint, sessionId });
     return this.onNudge();
+  }
+
+  async quiesce(endpoint: string, sessionId: string): Promise<void> {
+    this.calls.push({ kind: 'quiesce', endpoint, sessionId });
+    return this.onQuiesce();
   }
 
   callsOf(kind: HostCall['kind']): HostCall[] {
