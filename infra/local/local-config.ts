@@ -1,6 +1,11 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { ENV } from '#commons/config/env-names.ts';
 import { parseEnv } from '#commons/config/runtime-config.ts';
+import { TENANT_ID_PATTERN } from '#commons/domain/session-record.ts';
+
+/** The local stack's operator tenant: `npm run token -- --role MASTER` signs for it when no --tenant is given. */
+export const LOCAL_OPERATOR_TENANT = 'ops';
 
 /** Settings of the local runtime only (`npm start`); the cloud never reads these. */
 export const LOCAL_ENV = {
@@ -24,6 +29,7 @@ const schema = z.object({
   [LOCAL_ENV.cacheDir]: z.string().min(1).optional(),
   [LOCAL_ENV.hosts]: z.coerce.number().int().min(0).max(16).default(1),
   AWS_ENDPOINT_URL: z.url().optional(),
+  [ENV.operatorTenant]: z.string().regex(TENANT_ID_PATTERN).default(LOCAL_OPERATOR_TENANT),
 });
 
 export interface LocalConfig {
@@ -37,6 +43,8 @@ export interface LocalConfig {
   readonly externalEndpoint: string | undefined;
   /** Session-host processes (`--hosts N` or ZAPFLEET_HOSTS). */
   readonly hosts: number;
+  /** The only tenant whose MASTER tokens the local API and WebSocket honour. */
+  readonly operatorTenant: string;
 }
 
 export function projectRoot(): string {
@@ -57,5 +65,6 @@ export function loadLocalConfig(env: NodeJS.ProcessEnv, argv: readonly string[] 
       parsed[LOCAL_ENV.cacheDir] ?? resolve(root, 'node_modules', '.cache', 'zapfleet', 'dynamodb-local'),
     externalEndpoint: parsed.AWS_ENDPOINT_URL,
     hosts: parsed[LOCAL_ENV.hosts],
+    operatorTenant: parsed[ENV.operatorTenant],
   };
 }

@@ -61,7 +61,11 @@ export async function startLocalStack(
   try {
     const resources = await createLocalResources(aws, 'zapfleet');
     // Secrets come from the git-ignored state folder, created on the first start.
-    const env = { ...resources.env, ...ensureLocalSecrets(config.stateDir) };
+    const env = {
+      ...resources.env,
+      ...ensureLocalSecrets(config.stateDir),
+      [ENV.operatorTenant]: config.operatorTenant,
+    };
     const { app } = composeApi({ ...process.env, ...env });
     const server = serve({ fetch: app.fetch, port: config.apiPort, hostname: '127.0.0.1' });
     await new Promise<void>((resolve, reject) => {

@@ -1,7 +1,9 @@
 /**
  * `npm run token -- --tenant T --role ADMIN [--ttl 1h] [--subject S]`: a token
- * the local API accepts. A short human line goes to stderr; the token alone is
- * the last line of stdout, so `TOKEN=$(npm run -s token -- ...)` works.
+ * the local API accepts (`--role MASTER` without --tenant signs for the local
+ * operator tenant, the only one whose MASTER tokens are honoured). A short
+ * human line goes to stderr; the token alone is the last line of stdout, so
+ * `TOKEN=$(npm run -s token -- ...)` works.
  */
 import { realpathSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -16,7 +18,7 @@ const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400 };
 
 function fail(message: string): never {
   process.stderr.write(
-    `token: ${message}\nusage: npm run token -- --tenant T --role ADMIN|MASTER [--ttl 1h] [--subject S]\n`,
+    `token: ${message}\nusage: npm run token -- --tenant T --role ADMIN|MASTER [--ttl 1h] [--subject S] (MASTER: --tenant defaults to the operator tenant)\n`,
   );
   process.exit(2);
 }
@@ -56,13 +58,14 @@ async function main(): Promise<void> {
       subject: { type: 'string' },
     },
   });
-  const tenant = values.tenant ?? fail('--tenant is required');
+  const { stateDir, operatorTenant } = loadLocalConfig(process.env);
+  // MASTER is honoured only for the operator tenant, so that is the natural default for it.
+  const tenant = values.tenant ?? (values.role === 'MASTER' ? operatorTenant : fail('--tenant is required'));
   if (!TENANT_ID_PATTERN.test(tenant)) fail('--tenant must be 1–64 of A-Z a-z 0-9 _ -');
   const ttl = TTL.exec(values.ttl) ?? fail('--ttl must look like 30s, 15m, 1h or 7d');
   const seconds = Number(ttl[1]) * (UNIT_SECONDS[ttl[2] ?? 's'] ?? 1);
   // Any role is signed on purpose: a token for an unknown role shows the API answering 403.
   const role = values.role;
-  const { stateDir } = loadLocalConfig(process.env);
   const token = await signLocalToken(stateDir, {
     tenant,
     role,

@@ -110,5 +110,6 @@ function authEnvironment(config: DeploymentConfig): Record<string, string> {
     [ENV.jwtAudience]: config.jwtAudience,
     [ENV.tenantClaim]: config.tenantClaim,
     [ENV.roleClaim]: config.roleClaim,
+    ...(config.operatorTenant ? { [ENV.operatorTenant]: config.operatorTenant } : {}),
   };
 }

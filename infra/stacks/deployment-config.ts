@@ -4,6 +4,7 @@
  * Stacks receive the parsed result; nothing below app.ts reads context.
  */
 import { z } from 'zod';
+import { TENANT_ID_PATTERN } from '#commons/domain/session-record.ts';
 
 const optionalText = z.string().trim().min(1).optional();
 const count = (min: number, fallback: number) => z.coerce.number().int().min(min).default(fallback);
@@ -30,6 +31,8 @@ export const deploymentConfigSchema = z
     tenantClaim: z.string().trim().min(1).default('tenant'),
     /** Claim that names the role (MASTER or ADMIN). */
     roleClaim: z.string().trim().min(1).default('role'),
+    /** The one tenant whose MASTER tokens are honoured (operators). Unset: every MASTER token is refused. */
+    operatorTenant: z.string().regex(TENANT_ID_PATTERN, 'expected a tenant id').optional(),
     /** NAT gateways: one per AZ (2) survives an AZ outage; 1 halves the fixed cost for a test stage. */
     natGateways: count(1, 2),
     /** Fargate task size of a session host. */

@@ -1,5 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ApiHarness, createApiHarness, signToken, unsignedToken } from './support/api-harness.ts';
+import {
+  type ApiHarness,
+  createApiHarness,
+  OPERATOR_TENANT,
+  signToken,
+  unsignedToken,
+} from './support/api-harness.ts';
 
 /**
  * Every route × every kind of caller, with the status each must get. The
@@ -21,6 +27,8 @@ type Caller =
   | 'wrong issuer'
   | 'other role'
   | 'MASTER'
+  | 'MASTER of a non-operator tenant'
+  | 'MASTER claim of the target tenant'
   | 'ADMIN of the tenant'
   | 'ADMIN of another tenant';
 
@@ -31,7 +39,9 @@ const CALLERS: Record<Caller, () => Promise<string | undefined>> = {
   'alg none': async () => unsignedToken('acme', 'MASTER'),
   'wrong issuer': () => signToken({ tenant: 'acme', issuer: 'https://evil.example' }),
   'other role': () => signToken({ tenant: 'acme', role: 'VIEWER' }),
-  MASTER: () => signToken({ tenant: 'ops', role: 'MASTER' }),
+  MASTER: () => signToken({ tenant: OPERATOR_TENANT, role: 'MASTER' }),
+  'MASTER of a non-operator tenant': () => signToken({ tenant: 'globex', role: 'MASTER' }),
+  'MASTER claim of the target tenant': () => signToken({ tenant: 'acme', role: 'MASTER' }),
   'ADMIN of the tenant': () => signToken({ tenant: 'acme', role: 'ADMIN' }),
   'ADMIN of another tenant': () => signToken({ tenant: 'globex', role: 'ADMIN' }),
 };
@@ -121,6 +131,9 @@ const UNAUTHENTICATED: Caller[] = ['no token', 'bad signature', 'expired', 'alg 
 function expected(route: Route, caller: Caller): number {
   if (UNAUTHENTICATED.includes(caller)) return 401;
   if (caller === 'other role') return 403;
+  // MASTER is honoured only for the operator tenant, whatever else the token claims.
+  if (caller === 'MASTER of a non-operator tenant' || caller === 'MASTER claim of the target tenant')
+    return 403;
   if (caller === 'ADMIN of another tenant') return route.foreign;
   if (caller === 'ADMIN of the tenant') return route.admin ?? route.ok;
   return route.ok;

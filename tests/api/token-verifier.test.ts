@@ -15,6 +15,7 @@ const verifier = createTokenVerifier(
     ZAPFLEET_JWT_SECRET: TEST_SECRET,
     ZAPFLEET_JWT_ISSUER: TEST_ISSUER,
     ZAPFLEET_JWT_AUDIENCE: TEST_AUDIENCE,
+    ZAPFLEET_OPERATOR_TENANT: 'ops',
   }),
 );
 
@@ -28,7 +29,7 @@ describe('verifying HS256 tokens', () => {
   });
 
   it('takes the strongest known role from a list claim', async () => {
-    const token = await signToken({ tenant: 'acme', role: ['viewer', 'MASTER'] });
+    const token = await signToken({ tenant: 'ops', role: ['viewer', 'MASTER'] });
     expect((await verifier.verify(token)).role).toBe('MASTER');
   });
 
@@ -103,6 +104,7 @@ describe('verifying tokens against a JWKS URL', () => {
         ZAPFLEET_JWKS_URL: jwksUrl,
         ZAPFLEET_JWT_ISSUER: 'https://idp',
         ZAPFLEET_JWT_AUDIENCE: 'zapfleet',
+        ZAPFLEET_OPERATOR_TENANT: 'ops',
       }),
     );
   const rs256 = (claims: Record<string, unknown>, issuer = 'https://idp') =>
@@ -114,8 +116,8 @@ describe('verifying tokens against a JWKS URL', () => {
       .sign(privateKey);
 
   it('accepts a token signed by a key of the set', async () => {
-    expect(await cloud().verify(await rs256({ tenant: 'acme', role: 'MASTER' }))).toMatchObject({
-      tenantId: 'acme',
+    expect(await cloud().verify(await rs256({ tenant: 'ops', role: 'MASTER' }))).toMatchObject({
+      tenantId: 'ops',
       role: 'MASTER',
     });
   });

@@ -1,13 +1,24 @@
 import { z } from 'zod';
 import { ENV } from '../config/env-names.ts';
 import { parseEnv } from '../config/runtime-config.ts';
+import { TENANT_ID_PATTERN } from '../domain/session-record.ts';
 
 /**
  * How tenant tokens are verified. Exactly one mode:
  * - `secret`: HS256 with a shared secret (local runtime); issuer/audience checked when set.
  * - `jwks`: asymmetric keys from a JWKS URL (cloud); issuer and audience required.
  */
-export type AuthConfig =
+export type AuthConfig = VerificationConfig & {
+  /**
+   * The one tenant whose MASTER tokens are honoured. A MASTER claim from any
+   * other tenant is refused: whoever can mint a token for a tenant (its own IdP
+   * customisation, a compromised tenant admin) must not reach every tenant.
+   * Unset: no MASTER token is honoured (fail closed).
+   */
+  readonly operatorTenant?: string | undefined;
+};
+
+type VerificationConfig =
   | {
       readonly mode: 'secret';
       readonly secret: string;
@@ -35,6 +46,7 @@ const schema = z
     [ENV.jwtAudience]: optionalText,
     [ENV.tenantClaim]: z.string().trim().min(1).default('tenant'),
     [ENV.roleClaim]: z.string().trim().min(1).default('role'),
+    [ENV.operatorTenant]: z.string().regex(TENANT_ID_PATTERN, 'expected a tenant id').optional(),
   })
   .superRefine((env, ctx) => {
     const hasSecret = env[ENV.jwtSecret] !== undefined;
@@ -52,7 +64,11 @@ const schema = z
 
 export function loadAuthConfig(env: NodeJS.ProcessEnv): AuthConfig {
   const parsed = parseEnv(schema, env);
-  const claims = { tenantClaim: parsed[ENV.tenantClaim], roleClaim: parsed[ENV.roleClaim] };
+  const claims = {
+    tenantClaim: parsed[ENV.tenantClaim],
+    roleClaim: parsed[ENV.roleClaim],
+    operatorTenant: parsed[ENV.operatorTenant],
+  };
   const jwksUrl = parsed[ENV.jwksUrl];
   if (jwksUrl !== undefined) {
     return {

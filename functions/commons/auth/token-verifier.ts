@@ -41,7 +41,11 @@ export function createTokenVerifier(config: AuthConfig): TokenVerifier {
       } catch (cause) {
         throw new UnauthenticatedError(describe(cause), { cause });
       }
-      return principalOf(payload, config.tenantClaim, config.roleClaim);
+      const principal = principalOf(payload, config.tenantClaim, config.roleClaim);
+      if (principal.role === 'MASTER' && principal.tenantId !== config.operatorTenant) {
+        throw new ForbiddenError('a MASTER token is honoured only for the operator tenant');
+      }
+      return principal;
     },
   };
 }

@@ -24,6 +24,8 @@ export const ENV = {
   jwtAudience: 'ZAPFLEET_JWT_AUDIENCE',
   tenantClaim: 'ZAPFLEET_TENANT_CLAIM',
   roleClaim: 'ZAPFLEET_ROLE_CLAIM',
+  /** The only tenant whose MASTER tokens are honoured; unset: no MASTER token is. */
+  operatorTenant: 'ZAPFLEET_OPERATOR_TENANT',
   // Control plane -> session host internal endpoint credential (never a tenant JWT).
   internalToken: 'ZAPFLEET_INTERNAL_TOKEN',
   /** In AWS the API gets the secret's ARN instead of its value, and reads it at cold start. */

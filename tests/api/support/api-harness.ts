@@ -19,6 +19,8 @@ import { FakeHostClient } from './fake-host-client.ts';
 export const TEST_SECRET = 'test-secret-test-secret-test-secret-0123456789';
 export const TEST_ISSUER = 'zapfleet-test';
 export const TEST_AUDIENCE = 'zapfleet-api';
+/** The tenant whose MASTER tokens the test API honours. */
+export const OPERATOR_TENANT = 'ops';
 
 export interface TokenOptions {
   tenant?: string;
@@ -98,6 +100,7 @@ export async function createApiHarness(label = 'api', options: { log?: Logger } 
       audience: TEST_AUDIENCE,
       tenantClaim: 'tenant',
       roleClaim: 'role',
+      operatorTenant: OPERATOR_TENANT,
     }),
     sessions: new DynamoDbSessionRepository({
       client: aws.doc,
