@@ -3,6 +3,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'n
 import { join } from 'node:path';
 import { z } from 'zod';
 import { ENV } from '#commons/config/env-names.ts';
+import { INTERNAL_TOKEN_MIN_LENGTH, internalTokenSchema } from '#commons/config/internal-token.ts';
 
 /** Issuer and audience of local tokens: the local API checks both, as the cloud one does. */
 export const LOCAL_JWT_ISSUER = 'zapfleet-local';
@@ -10,7 +11,7 @@ export const LOCAL_JWT_AUDIENCE = 'zapfleet-api';
 
 const secretsSchema = z.object({
   jwtSecret: z.string().min(32),
-  internalToken: z.string().min(32),
+  internalToken: internalTokenSchema,
 });
 
 export type LocalSecrets = z.infer<typeof secretsSchema>;
@@ -34,7 +35,8 @@ export function loadOrCreateLocalSecrets(stateDir: string): LocalSecrets {
   mkdirSync(stateDir, { recursive: true, mode: 0o700 });
   const secrets: LocalSecrets = {
     jwtSecret: randomBytes(32).toString('base64url'),
-    internalToken: randomBytes(32).toString('base64url'),
+    // base64url: 4 characters per 3 bytes, so this is at least the minimum length.
+    internalToken: randomBytes(Math.ceil((INTERNAL_TOKEN_MIN_LENGTH * 3) / 4)).toString('base64url'),
   };
   writeFileSync(file, `${JSON.stringify(secrets, null, 2)}\n`, { mode: 0o600, flag: 'wx' });
   chmodSync(file, 0o600);
