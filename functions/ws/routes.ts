@@ -14,6 +14,7 @@ import type { SessionRecord } from '#commons/domain/session-record.ts';
 import { DEFAULT_REPLAY_RATE } from '#commons/events/dynamodb-connection-store.ts';
 import { TOKEN_EXPIRED_NOTICE, tokenExpired } from '#commons/events/fanout-publisher.ts';
 import type { ConnectionPoster, ConnectionRecord, ConnectionStore, EventLog } from '#commons/events/ports.ts';
+import { REPLAY_RATE_LIMITED_MESSAGE } from '#commons/observability/metric-names.ts';
 
 export type SessionView = Pick<
   SessionRecord,
@@ -40,8 +41,6 @@ export const REPLAY_PAGE_EVENTS = 200;
 /** Subscribes with `after` a connection may make per window (kept on its record, across Lambda instances). */
 export const REPLAY_SUBSCRIBES_PER_WINDOW = DEFAULT_REPLAY_RATE.perWindow;
 export const REPLAY_WINDOW_SECONDS = DEFAULT_REPLAY_RATE.windowSeconds;
-/** Logged (warn) on every refused replay; a metric filter can count it. */
-export const REPLAY_RATE_LIMITED_MESSAGE = 'subscribe replay rate limited';
 
 export interface WebSocketDeps {
   readonly checkToken: (token: string | undefined) => Promise<TokenCheck>;

@@ -78,4 +78,17 @@ describe('the WebSocket Lambda composition with the real token verifier', () => 
     expect(await other.waitFor((m) => m.type === 'error')).toMatchObject({ code: 'SESSION_NOT_FOUND' });
     await Promise.all([own.close(), other.close()]);
   });
+
+  it('keeps the token’s exp from $connect and refuses the first action after it with TOKEN_EXPIRED', async () => {
+    // The verifier allows 5 s of clock skew at $connect; the connection itself ends at exp exactly.
+    const exp = Math.floor(Date.now() / 1000) + 2;
+    const client = await connectWs(url(await signToken({ tenant: 'acme', expiresIn: exp })));
+    client.send({ action: 'ping' });
+    await client.waitFor((m) => m.type === 'pong');
+    await expect.poll(() => Date.now() >= exp * 1000, { timeout: 5_000, interval: 100 }).toBe(true);
+    client.send({ action: 'ping' });
+    expect(await client.waitFor((m) => m.type === 'error')).toMatchObject({ code: 'TOKEN_EXPIRED' });
+    expect(await client.closed).toMatchObject({ code: 1000 });
+    expect(client.messages.filter((m) => m.type === 'pong')).toHaveLength(1);
+  });
 });

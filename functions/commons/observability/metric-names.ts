@@ -14,6 +14,9 @@ export const HOST_METRICS = {
 /** pino writes `msg`; the metric filter counts lines carrying exactly this message. */
 export const POST_TO_CONNECTION_FAILED_MESSAGE = 'post to connection failed';
 
+/** The WebSocket Lambda logs (warn) a subscribe-with-replay refused as RATE_LIMITED with exactly this message. */
+export const REPLAY_RATE_LIMITED_MESSAGE = 'subscribe replay rate limited';
+
 /** Fields of a CloudWatch embedded-metric-format record for the sessions a host owns. */
 export function sessionsOwnedMetric(count: number, now: number): Record<string, unknown> {
   return {
