@@ -10,10 +10,13 @@ import { Construct } from 'constructs';
 
 export interface AuthBucketProps {
   /**
-   * How long a superseded version of an auth-state object is kept. Versions
-   * let an operator recover a session whose state a bug overwrote; every key
-   * commit supersedes an object, so they must not pile up.
-   * @default Duration.days(7)
+   * How long a noncurrent version of an auth-state object is kept. Auth
+   * objects are immutable (epoch and version in the key), so a version becomes
+   * noncurrent only when its object is deleted — compaction, logout, DELETE —
+   * and each one holds a session's full creds: keep them as briefly as S3
+   * allows. DELETE also removes versions itself; this bounds what a failed or
+   * concurrent wipe leaves.
+   * @default Duration.days(1)
    */
   readonly noncurrentVersionExpiration?: Duration;
   /** @default RemovalPolicy.RETAIN — losing it logs every linked phone out. */
@@ -36,7 +39,7 @@ export class AuthBucket extends Construct {
       lifecycleRules: [
         {
           id: 'expire-superseded-versions',
-          noncurrentVersionExpiration: props.noncurrentVersionExpiration ?? Duration.days(7),
+          noncurrentVersionExpiration: props.noncurrentVersionExpiration ?? Duration.days(1),
           expiredObjectDeleteMarker: true,
           abortIncompleteMultipartUploadAfter: Duration.days(1),
         },

@@ -89,7 +89,7 @@ describe('auth-state bucket', () => {
     expect(rules).toHaveLength(1);
     expect(rules[0]).toMatchObject({
       Status: 'Enabled',
-      NoncurrentVersionExpiration: { NoncurrentDays: 7 },
+      NoncurrentVersionExpiration: { NoncurrentDays: 1 },
       ExpiredObjectDeleteMarker: true,
       AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 },
     });
