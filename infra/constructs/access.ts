@@ -59,12 +59,14 @@ export function grantTables(grantee: IGrantable, set: TableSet, grants: TableGra
   }
 }
 
-export type AuthObjectAccess = 'get' | 'put' | 'delete';
+/** `deleteVersions`: a wipe of a versioned bucket removes every version and delete marker too. */
+export type AuthObjectAccess = 'get' | 'put' | 'delete' | 'deleteVersions';
 
 const OBJECT_ACTIONS: Record<AuthObjectAccess, string> = {
   get: 's3:GetObject',
   put: 's3:PutObject',
   delete: 's3:DeleteObject',
+  deleteVersions: 's3:DeleteObjectVersion',
 };
 
 /** Object actions under `prefix*` and ListBucket restricted to that prefix. */
@@ -76,7 +78,9 @@ export function grantBucketPrefix(
 ): void {
   grantee.grantPrincipal.addToPrincipalPolicy(
     new PolicyStatement({
-      actions: ['s3:ListBucket'],
+      actions: access.includes('deleteVersions')
+        ? ['s3:ListBucket', 's3:ListBucketVersions']
+        : ['s3:ListBucket'],
       resources: [bucket.bucketArn],
       conditions: { StringLike: { 's3:prefix': [`${prefix}*`] } },
     }),

@@ -15,10 +15,10 @@ export const API_TABLE_GRANTS: TableGrants = {
   sessionNames: { items: ['PutItem', 'DeleteItem'] },
   hosts: { items: ['GetItem', 'Scan'] },
   outbox: { items: ['GetItem', 'PutItem', 'UpdateItem'] },
-  events: { items: ['GetItem', 'Query'] },
+  events: { items: ['GetItem', 'Query', 'UpdateItem'] },
 };
-/** DELETE of a session wipes its auth state (list + delete). */
-export const API_AUTH_ACCESS: readonly AuthObjectAccess[] = ['delete'];
+/** DELETE of a session wipes its auth state: every object version and delete marker (list + delete). */
+export const API_AUTH_ACCESS: readonly AuthObjectAccess[] = ['delete', 'deleteVersions'];
 
 /** WebSocket Lambda: its connections and subscriptions; sessions and events for the late subscriber's snapshot. */
 export const WS_TABLE_GRANTS: TableGrants = {

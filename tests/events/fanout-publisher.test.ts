@@ -9,6 +9,7 @@ import type { ConnectionPoster, ConnectionStore, EventLog, PostResult } from '#c
 function memoryLog(): EventLog {
   const events: EventEnvelope[] = [];
   return {
+    retire: async () => undefined,
     append: async (e: NewEvent) => {
       const envelope: EventEnvelope = {
         v: 1,

@@ -14,8 +14,8 @@ export interface UseCaseDependencies {
   readonly hostClient: HostClient;
   readonly outbox: SessionOutbox;
   readonly authState: SessionAuthState;
-  /** Read only: the API replays a session's events, session hosts append them. */
-  readonly events: Pick<EventLog, 'after' | 'lastSeq'>;
+  /** The API replays a session's events (hosts append them) and retires a deleted session's counter. */
+  readonly events: Pick<EventLog, 'after' | 'lastSeq' | 'retire'>;
   readonly log: Logger;
   readonly clock: () => Date;
   readonly pickIndex?: PickIndex | undefined;

@@ -12,6 +12,8 @@ export interface EventLog {
   after(sessionId: string, after: number, limit: number, options?: ReadOptions): Promise<EventEnvelope[]>;
   /** The highest seq ever given out for the session (0: none), whatever TTL has deleted. */
   lastSeq(sessionId: string): Promise<number>;
+  /** The session is gone: its seq counter expires with the log instead of staying forever. */
+  retire(sessionId: string): Promise<void>;
 }
 
 export interface ReadOptions {
