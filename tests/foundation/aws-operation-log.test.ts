@@ -72,6 +72,24 @@ describe('the IAM access of one SDK request', () => {
       [{ action: 'ListBucket', resource: 'b', prefix: 'auth/' }],
     ],
     ['ListObjectsV2', { Bucket: 'b' }, [{ action: 'ListBucket', resource: 'b', prefix: '' }]],
+    [
+      'ListObjectVersions',
+      { Bucket: 'b', Prefix: 'auth/t/s/' },
+      [{ action: 'ListBucketVersions', resource: 'b', prefix: 'auth/' }],
+    ],
+    [
+      'DeleteObjects',
+      { Bucket: 'b', Delete: { Objects: [{ Key: 'auth/1', VersionId: 'v1' }, { Key: 'auth/2' }] } },
+      [
+        { action: 'DeleteObjectVersion', resource: 'b/auth/' },
+        { action: 'DeleteObject', resource: 'b/auth/' },
+      ],
+    ],
+    [
+      'DeleteObject',
+      { Bucket: 'b', Key: 'auth/1', VersionId: 'v' },
+      [{ action: 'DeleteObjectVersion', resource: 'b/auth/' }],
+    ],
   ])('s3 %s', (operation, input, expected) => {
     expect(operationAccess('s3', operation, input)).toEqual(expected);
   });

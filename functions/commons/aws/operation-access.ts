@@ -66,14 +66,25 @@ const OBJECT_WRITES = new Set([
 function s3Access(operation: string, input: Input): OperationAccess[] {
   const bucket = typeof input.Bucket === 'string' ? input.Bucket : '*';
   const object = (key: unknown): string => `${bucket}/${keyPrefix(String(key ?? ''))}`;
+  const prefix = keyPrefix(String(input.Prefix ?? ''));
   if (operation === 'ListObjectsV2' || operation === 'ListObjects') {
-    return [{ action: 'ListBucket', resource: bucket, prefix: keyPrefix(String(input.Prefix ?? '')) }];
+    return [{ action: 'ListBucket', resource: bucket, prefix }];
   }
+  // IAM names the version listing after the bucket, not the operation.
+  if (operation === 'ListObjectVersions') return [{ action: 'ListBucketVersions', resource: bucket, prefix }];
+  // Removing or reading a specific version (or delete marker) is its own action.
+  const versioned = (action: string, versionId: unknown): string =>
+    versionId === undefined ? action : `${action}Version`;
   if (operation === 'DeleteObjects') {
-    const objects = ((input.Delete as { Objects?: { Key?: string }[] } | undefined)?.Objects ?? []).map((o) =>
-      object(o.Key),
+    const objects = (input.Delete as { Objects?: { Key?: string; VersionId?: string }[] } | undefined)
+      ?.Objects;
+    const lines = (objects ?? []).map((o) =>
+      JSON.stringify({ action: versioned('DeleteObject', o.VersionId), resource: object(o.Key) }),
     );
-    return [...new Set(objects)].map((resource) => ({ action: 'DeleteObject', resource }));
+    return [...new Set(lines)].map((line) => JSON.parse(line) as OperationAccess);
+  }
+  if (operation === 'DeleteObject') {
+    return [{ action: versioned('DeleteObject', input.VersionId), resource: object(input.Key) }];
   }
   if (operation === 'CopyObject') {
     const source = String(input.CopySource ?? '');
@@ -85,7 +96,9 @@ function s3Access(operation: string, input: Input): OperationAccess[] {
       { action: 'PutObject', resource: object(input.Key) },
     ];
   }
-  if (OBJECT_READS.has(operation)) return [{ action: 'GetObject', resource: object(input.Key) }];
+  if (OBJECT_READS.has(operation)) {
+    return [{ action: versioned('GetObject', input.VersionId), resource: object(input.Key) }];
+  }
   if (OBJECT_WRITES.has(operation)) return [{ action: 'PutObject', resource: object(input.Key) }];
   if ('Key' in input) return [{ action: operation, resource: object(input.Key) }];
   return [{ action: operation, resource: bucket }];
