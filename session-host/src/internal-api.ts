@@ -1,8 +1,11 @@
-import { timingSafeEqual } from 'node:crypto';
-import { Hono } from 'hono';
+import { zValidator } from '@hono/zod-validator';
+import { type Context, Hono, type MiddlewareHandler } from 'hono';
+import { bearerAuth } from 'hono/bearer-auth';
+import { HTTPException } from 'hono/http-exception';
+import { requestId } from 'hono/request-id';
 import { z } from 'zod';
 import { RECIPIENT_PATTERN } from '#commons/domain/recipient.ts';
-import { type HostMetrics, renderPrometheus } from './metrics.ts';
+import { type HostMetrics, PROMETHEUS_CONTENT_TYPE, renderPrometheus } from './metrics.ts';
 import { InvalidRecipientError, SessionNotConnectedError } from './runtime/managed-session.ts';
 import type { SessionHost } from './session-host.ts';
 
@@ -14,10 +17,41 @@ const sendSchema = z.object({
 const pairingSchema = z.object({ phoneNumber: z.string().regex(/^[1-9][0-9]{6,14}$/) });
 const nudgeSchema = z.object({ sessionId: z.string().min(1).max(128) });
 
-function sameSecret(given: string, expected: string): boolean {
-  const a = Buffer.from(given);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
+const error = (code: string, message: string) => ({ error: { code, message } });
+
+/**
+ * Every refusal is 401 UNAUTHENTICATED with one body: bearer-auth answers a
+ * malformed header with 400 by default, which would tell a caller more than
+ * the old endpoint did.
+ */
+function internalCredential(token: string): MiddlewareHandler {
+  const refuse = (c: Context) => c.json(error('UNAUTHENTICATED', 'internal credential required'), 401);
+  return bearerAuth({
+    token,
+    noAuthenticationHeader: { message: refuse },
+    invalidAuthenticationHeader: { message: refuse },
+    invalidToken: { message: refuse },
+  });
+}
+
+/**
+ * A JSON body checked by `schema`; anything else (wrong shape, no JSON
+ * content type, or a body that is not JSON at all) is 400 VALIDATION_FAILED
+ * saying what was expected.
+ */
+function jsonBody<T extends z.ZodType>(schema: T, expected: string) {
+  const invalid = (c: Context) => c.json(error('VALIDATION_FAILED', `expected ${expected}`), 400);
+  const validate = zValidator('json', schema, (result, c) => (result.success ? undefined : invalid(c)));
+  // The validator throws a bare HTTPException 400 on malformed JSON, before the hook runs.
+  const middleware: MiddlewareHandler = async (c, next) => {
+    try {
+      return await validate(c, next);
+    } catch (err) {
+      if (err instanceof HTTPException && err.status === 400) return invalid(c);
+      throw err;
+    }
+  };
+  return middleware as typeof validate;
 }
 
 /**
@@ -26,7 +60,7 @@ function sameSecret(given: string, expected: string): boolean {
  */
 export function createInternalApi(host: SessionHost, metrics: HostMetrics, internalToken: string): Hono {
   const app = new Hono();
-  const error = (code: string, message: string) => ({ error: { code, message } });
+  app.use(requestId());
 
   app.get('/healthz', (c) => c.json({ status: 'ok', hostId: host.hostId }));
   app.get('/readyz', (c) => {
@@ -36,33 +70,18 @@ export function createInternalApi(host: SessionHost, metrics: HostMetrics, inter
     if (events.stalled) return c.json({ status: 'degraded', code: 'EVENT_BACKLOG', events }, 503);
     return c.json({ status: 'ready', events });
   });
-  app.get('/metrics', (c) =>
-    c.text(
-      renderPrometheus(metrics, {
-        sessionsByStatus: host.sessionsByStatus(),
-        eventLoopLagMs: host.eventLoopLagMs(),
-      }),
-      200,
-      { 'content-type': 'text/plain; version=0.0.4' },
-    ),
-  );
-
-  app.use('/internal/*', async (c, next) => {
-    const header = c.req.header('authorization') ?? '';
-    const token = header.startsWith('Bearer ') ? header.slice(7) : '';
-    if (!token || !sameSecret(token, internalToken))
-      return c.json(error('UNAUTHENTICATED', 'internal credential required'), 401);
-    await next();
+  app.get('/metrics', async (c) => {
+    const text = await renderPrometheus(metrics, {
+      sessionsByStatus: host.sessionsByStatus(),
+      eventLoopLagMs: host.eventLoopLagMs(),
+    });
+    return c.text(text, 200, { 'content-type': PROMETHEUS_CONTENT_TYPE });
   });
 
-  const body = async <T extends z.ZodType>(c: { req: { json(): Promise<unknown> } }, schema: T) => {
-    const parsed = schema.safeParse(await c.req.json().catch(() => undefined));
-    return parsed.success ? parsed.data : undefined;
-  };
+  app.use('/internal/*', internalCredential(internalToken));
 
-  app.post('/internal/sessions/:id/messages', async (c) => {
-    const input = await body(c, sendSchema);
-    if (!input) return c.json(error('VALIDATION_FAILED', 'expected {to, text, messageId}'), 400);
+  app.post('/internal/sessions/:id/messages', jsonBody(sendSchema, '{to, text, messageId}'), async (c) => {
+    const input = c.req.valid('json');
     const session = host.session(c.req.param('id'));
     if (!session?.isConnected)
       return c.json(error('SESSION_NOT_CONNECTED', 'session is not connected here'), 409);
@@ -77,9 +96,8 @@ export function createInternalApi(host: SessionHost, metrics: HostMetrics, inter
     }
   });
 
-  app.post('/internal/sessions/:id/pairing-code', async (c) => {
-    const input = await body(c, pairingSchema);
-    if (!input) return c.json(error('VALIDATION_FAILED', 'expected {phoneNumber}'), 400);
+  app.post('/internal/sessions/:id/pairing-code', jsonBody(pairingSchema, '{phoneNumber}'), async (c) => {
+    const input = c.req.valid('json');
     const session = host.session(c.req.param('id'));
     if (!session) return c.json(error('SESSION_NOT_CONNECTED', 'session is not running here'), 409);
     try {
@@ -91,9 +109,8 @@ export function createInternalApi(host: SessionHost, metrics: HostMetrics, inter
     }
   });
 
-  app.post('/internal/nudge', async (c) => {
-    const input = await body(c, nudgeSchema);
-    if (!input) return c.json(error('VALIDATION_FAILED', 'expected {sessionId}'), 400);
+  app.post('/internal/nudge', jsonBody(nudgeSchema, '{sessionId}'), (c) => {
+    const input = c.req.valid('json');
     void host.reconcileSession(input.sessionId);
     return c.json({ accepted: true }, 202);
   });
@@ -114,6 +131,8 @@ export function createInternalApi(host: SessionHost, metrics: HostMetrics, inter
   });
 
   app.notFound((c) => c.json(error('NOT_FOUND', 'no such route'), 404));
-  app.onError((_err, c) => c.json(error('INTERNAL', 'internal error'), 500));
+  app.onError((err, c) =>
+    err instanceof HTTPException ? err.getResponse() : c.json(error('INTERNAL', 'internal error'), 500),
+  );
   return app;
 }

@@ -1,25 +1,17 @@
 /**
- * The host's Prometheus metrics, kept as plain counters and gauges: the
- * exposition format is a few lines, not worth a dependency.
+ * The host's Prometheus metrics through prom-client: one registry per host
+ * (tests run several hosts in one process), plus the process's default
+ * metrics (event-loop lag, memory, GC) registered once per process.
  */
+import { collectDefaultMetrics, Gauge, Histogram, Counter as PromCounter, Registry } from 'prom-client';
+
+/** A counter (or, for the queue depth, a gauge) the host code bumps; `value` reads it back synchronously. */
 export interface Counter {
   inc(by?: number): void;
   readonly value: number;
 }
 
-function counter(): Counter {
-  let value = 0;
-  return {
-    inc: (by = 1) => {
-      value += by;
-    },
-    get value() {
-      return value;
-    },
-  };
-}
-
-/** The last samples of a duration, for percentiles in benchmarks; Prometheus gets count and sum. */
+/** A duration: a Prometheus histogram, and the last samples kept for percentiles in benchmarks. */
 export interface Samples {
   observe(ms: number): void;
   readonly count: number;
@@ -27,14 +19,69 @@ export interface Samples {
   percentile(p: number): number;
 }
 
-const SAMPLES_KEPT = 4096;
+export interface HostMetrics {
+  readonly messagesIn: Counter;
+  readonly messagesOut: Counter;
+  readonly reconnects: Counter;
+  readonly authWrites: Counter;
+  readonly authWriteErrors: Counter;
+  readonly publishErrors: Counter;
+  /** Events waiting for the log across every session (a gauge; see EVENT_QUEUE_LIMITS). */
+  readonly eventQueueDepth: Counter;
+  readonly eventQueueOverflows: Counter;
+  readonly eventsDropped: Counter;
+  /** Incoming messages whose receipt stopped waiting without an event (nacked or undecryptable). */
+  readonly receiptGateFallbacks: Counter;
+  /** From an incoming message's frame to its event being durable: the receipt waits this long. */
+  readonly receiptHoldMs: Samples;
+  /** The host's own registry; rendered by renderPrometheus with the process defaults. */
+  readonly registry: Registry;
+}
 
-function samples(): Samples {
+export interface MetricsSnapshot {
+  readonly sessionsByStatus: Record<string, number>;
+  readonly eventLoopLagMs: number;
+}
+
+const SAMPLES_KEPT = 4096;
+const RECEIPT_HOLD_BUCKETS_MS = [5, 10, 25, 50, 100, 250, 500, 1_000, 2_500, 5_000, 10_000, 30_000];
+
+function counter(registry: Registry, name: string, help: string): Counter {
+  const prom = new PromCounter({ name, help, registers: [registry] });
+  let value = 0;
+  return {
+    inc: (by = 1) => {
+      value += by;
+      prom.inc(by);
+    },
+    get value() {
+      return value;
+    },
+  };
+}
+
+function gauge(registry: Registry, name: string, help: string): Counter {
+  const prom = new Gauge({ name, help, registers: [registry] });
+  let value = 0;
+  return {
+    inc: (by = 1) => {
+      value += by;
+      prom.inc(by);
+    },
+    get value() {
+      return value;
+    },
+  };
+}
+
+function samples(registry: Registry, name: string, help: string): Samples {
+  const histogram = new Histogram({ name, help, buckets: RECEIPT_HOLD_BUCKETS_MS, registers: [registry] });
   const kept: number[] = [];
   let count = 0;
   let sum = 0;
   return {
     observe(ms) {
+      histogram.observe(ms);
       count += 1;
       sum += ms;
       kept.push(ms);
@@ -53,105 +100,90 @@ function samples(): Samples {
   };
 }
 
-export interface HostMetrics {
-  readonly messagesIn: Counter;
-  readonly messagesOut: Counter;
-  readonly reconnects: Counter;
-  readonly authWrites: Counter;
-  readonly authWriteErrors: Counter;
-  readonly publishErrors: Counter;
-  /** Events waiting for the log across every session (a gauge; see EVENT_QUEUE_LIMITS). */
-  readonly eventQueueDepth: Counter;
-  readonly eventQueueOverflows: Counter;
-  readonly eventsDropped: Counter;
-  /** Incoming messages whose receipt stopped waiting without an event (nacked or undecryptable). */
-  readonly receiptGateFallbacks: Counter;
-  /** From an incoming message's frame to its event being durable: the receipt waits this long. */
-  readonly receiptHoldMs: Samples;
-}
-
 export function createHostMetrics(): HostMetrics {
+  const registry = new Registry();
+  snapshotGauges(registry);
   return {
-    messagesIn: counter(),
-    messagesOut: counter(),
-    reconnects: counter(),
-    authWrites: counter(),
-    authWriteErrors: counter(),
-    publishErrors: counter(),
-    eventQueueDepth: counter(),
-    eventQueueOverflows: counter(),
-    eventsDropped: counter(),
-    receiptGateFallbacks: counter(),
-    receiptHoldMs: samples(),
+    registry,
+    messagesIn: counter(registry, 'zapfleet_messages_in_total', 'Messages received from WhatsApp.'),
+    messagesOut: counter(registry, 'zapfleet_messages_out_total', 'Messages sent to WhatsApp.'),
+    reconnects: counter(registry, 'zapfleet_reconnects_total', 'Reconnects by the disconnect policy.'),
+    authWrites: counter(registry, 'zapfleet_auth_state_writes_total', 'Durable auth-state commits.'),
+    authWriteErrors: counter(
+      registry,
+      'zapfleet_auth_state_write_errors_total',
+      'Failed auth-state commits.',
+    ),
+    publishErrors: counter(registry, 'zapfleet_event_publish_errors_total', 'Events that failed to publish.'),
+    eventQueueDepth: gauge(
+      registry,
+      'zapfleet_event_queue_depth',
+      'Events waiting to be appended to the log.',
+    ),
+    eventQueueOverflows: counter(
+      registry,
+      'zapfleet_event_queue_overflows_total',
+      'Message events refused because a session queue was full (EVENT_QUEUE_FULL).',
+    ),
+    eventsDropped: counter(
+      registry,
+      'zapfleet_events_dropped_total',
+      'Non-message events given up after their retries.',
+    ),
+    receiptGateFallbacks: counter(
+      registry,
+      'zapfleet_receipt_gate_fallbacks_total',
+      'Incoming messages whose receipt was released without an event (no upsert in time).',
+    ),
+    receiptHoldMs: samples(
+      registry,
+      'zapfleet_receipt_hold_ms',
+      'Time receipts waited for their events (ms).',
+    ),
   };
 }
 
-export interface MetricsSnapshot {
-  readonly sessionsByStatus: Record<string, number>;
-  readonly eventLoopLagMs: number;
+/**
+ * Default metrics watch the process (one event-loop monitor, one GC observer):
+ * registered once per process, not per host, so hosts sharing a test process
+ * do not each start their own observers.
+ */
+let processRegistry: Registry | undefined;
+function processMetrics(): Registry {
+  if (!processRegistry) {
+    processRegistry = new Registry();
+    collectDefaultMetrics({ register: processRegistry });
+  }
+  return processRegistry;
 }
 
-export function renderPrometheus(metrics: HostMetrics, snapshot: MetricsSnapshot): string {
-  const lines: string[] = [];
-  const metric = (
-    name: string,
-    type: 'counter' | 'gauge',
-    help: string,
-    samples: [string, number][],
-  ): void => {
-    lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`);
-    for (const [labels, value] of samples) lines.push(`${name}${labels} ${value}`);
-  };
-  metric(
-    'zapfleet_sessions',
-    'gauge',
-    'Sessions on this host by status.',
-    Object.entries(snapshot.sessionsByStatus).map(([status, n]) => [`{status="${status}"}`, n]),
-  );
-  metric('zapfleet_messages_in_total', 'counter', 'Messages received from WhatsApp.', [
-    ['', metrics.messagesIn.value],
-  ]);
-  metric('zapfleet_messages_out_total', 'counter', 'Messages sent to WhatsApp.', [
-    ['', metrics.messagesOut.value],
-  ]);
-  metric('zapfleet_reconnects_total', 'counter', 'Reconnects by the disconnect policy.', [
-    ['', metrics.reconnects.value],
-  ]);
-  metric('zapfleet_auth_state_writes_total', 'counter', 'Durable auth-state commits.', [
-    ['', metrics.authWrites.value],
-  ]);
-  metric('zapfleet_auth_state_write_errors_total', 'counter', 'Failed auth-state commits.', [
-    ['', metrics.authWriteErrors.value],
-  ]);
-  metric('zapfleet_event_publish_errors_total', 'counter', 'Events that failed to publish.', [
-    ['', metrics.publishErrors.value],
-  ]);
-  metric('zapfleet_event_queue_depth', 'gauge', 'Events waiting to be appended to the log.', [
-    ['', metrics.eventQueueDepth.value],
-  ]);
-  metric(
-    'zapfleet_event_queue_overflows_total',
-    'counter',
-    'Message events refused because a session queue was full (EVENT_QUEUE_FULL).',
-    [['', metrics.eventQueueOverflows.value]],
-  );
-  metric('zapfleet_events_dropped_total', 'counter', 'Non-message events given up after their retries.', [
-    ['', metrics.eventsDropped.value],
-  ]);
-  metric(
-    'zapfleet_receipt_gate_fallbacks_total',
-    'counter',
-    'Incoming messages whose receipt was released without an event (no upsert in time).',
-    [['', metrics.receiptGateFallbacks.value]],
-  );
-  metric('zapfleet_receipt_hold_ms_sum', 'counter', 'Time receipts waited for their events (ms).', [
-    ['', Math.round(metrics.receiptHoldMs.sum)],
-  ]);
-  metric('zapfleet_receipt_hold_count', 'counter', 'Receipts that waited for their events.', [
-    ['', metrics.receiptHoldMs.count],
-  ]);
-  metric('zapfleet_event_loop_lag_ms', 'gauge', 'Event-loop delay (p99 over the last interval).', [
-    ['', snapshot.eventLoopLagMs],
-  ]);
-  return `${lines.join('\n')}\n`;
+/** Gauges read at scrape time from the host, set on the host's registry just before it renders. */
+function snapshotGauges(registry: Registry): { sessions: Gauge<'status'>; lag: Gauge } {
+  const sessions =
+    (registry.getSingleMetric('zapfleet_sessions') as Gauge<'status'> | undefined) ??
+    new Gauge({
+      name: 'zapfleet_sessions',
+      help: 'Sessions on this host by status.',
+      labelNames: ['status'],
+      registers: [registry],
+    });
+  const lag =
+    (registry.getSingleMetric('zapfleet_event_loop_lag_ms') as Gauge | undefined) ??
+    new Gauge({
+      name: 'zapfleet_event_loop_lag_ms',
+      help: 'Event-loop delay (p99 over the last interval).',
+      registers: [registry],
+    });
+  return { sessions, lag };
+}
+
+export const PROMETHEUS_CONTENT_TYPE = Registry.PROMETHEUS_CONTENT_TYPE;
+
+export async function renderPrometheus(metrics: HostMetrics, snapshot: MetricsSnapshot): Promise<string> {
+  const { sessions, lag } = snapshotGauges(metrics.registry);
+  sessions.reset();
+  for (const [status, n] of Object.entries(snapshot.sessionsByStatus)) sessions.set({ status }, n);
+  lag.set(snapshot.eventLoopLagMs);
+  const [host, process] = await Promise.all([metrics.registry.metrics(), processMetrics().metrics()]);
+  return `${host}\n${process}`;
 }

@@ -29,9 +29,29 @@ const call = (path: string, body?: unknown, token: string | null = TOKEN) =>
 describe('the host’s internal endpoint', () => {
   it('refuses commands without the internal credential, or with a wrong one', async () => {
     const body = { to: contactPn, text: 'x', messageId: '3EB0000000000000AAAA' };
-    expect((await call(`/internal/sessions/${sessionId}/messages`, body, null)).status).toBe(401);
-    expect((await call(`/internal/sessions/${sessionId}/messages`, body, 'wrong')).status).toBe(401);
+    for (const token of [null, 'wrong', `${TOKEN}x`]) {
+      const res = await call(`/internal/sessions/${sessionId}/messages`, body, token);
+      expect(res.status).toBe(401);
+      expect(await res.json()).toEqual({
+        error: { code: 'UNAUTHENTICATED', message: 'internal credential required' },
+      });
+    }
+    const basic = await app.request(`/internal/nudge`, {
+      method: 'POST',
+      headers: { authorization: `Basic ${TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ sessionId }),
+    });
+    expect(basic.status).toBe(401);
     expect(h.fake.inbox(contactPn)).toEqual([]);
+  });
+
+  it('tags every response with a request id, keeping a well-formed one the caller sent', async () => {
+    const fresh = await call('/healthz', undefined, null);
+    expect(fresh.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+    const given = await app.request('/healthz', { headers: { 'x-request-id': 'api-req-123' } });
+    expect(given.headers.get('x-request-id')).toBe('api-req-123');
+    const refused = await call('/internal/nudge', {}, null);
+    expect(refused.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
   });
 
   it('sends a message on a connected session and returns the WhatsApp message id', async () => {
@@ -77,15 +97,30 @@ describe('the host’s internal endpoint', () => {
       body: typeof body === 'string' ? body : JSON.stringify(body),
     });
     expect(res.status).toBe(400);
+    expect(await res.json()).toEqual({
+      error: { code: 'VALIDATION_FAILED', message: 'expected {to, text, messageId}' },
+    });
+  });
+
+  it.each([
+    ['/internal/nudge', { sessionId: '' }, 'expected {sessionId}'],
+    [`/internal/sessions/ses_x/pairing-code`, { phoneNumber: '0123' }, 'expected {phoneNumber}'],
+  ])('rejects a malformed %s body with 400 VALIDATION_FAILED', async (path, body, message) => {
+    const res = await call(path, body);
+    expect(res.status).toBe(400);
+    expect(await res.json()).toEqual({ error: { code: 'VALIDATION_FAILED', message } });
   });
 
   it('accepts a nudge and serves health, readiness and Prometheus metrics', async () => {
     expect((await call('/internal/nudge', { sessionId })).status).toBe(202);
     expect((await call('/healthz', undefined, null)).status).toBe(200);
     expect((await call('/readyz', undefined, null)).status).toBe(200);
-    const metrics = await (await call('/metrics', undefined, null)).text();
+    const scrape = await call('/metrics', undefined, null);
+    expect(scrape.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
+    const metrics = await scrape.text();
     expect(metrics).toMatch(/^zapfleet_sessions\{status="CONNECTED"\} 1$/m);
     expect(metrics).toMatch(/^zapfleet_messages_out_total [1-9]\d*$/m);
     expect(metrics).toMatch(/^zapfleet_event_loop_lag_ms \d/m);
+    expect(metrics).toMatch(/^nodejs_eventloop_lag_p99_seconds \d/m);
   });
 });
