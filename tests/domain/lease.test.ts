@@ -1,7 +1,36 @@
 import { describe, expect, it } from 'vitest';
-import { leaseConfig, mustSelfFence, PeerTracker, planTakeover } from '#commons/domain/lease.ts';
+import {
+  leaseChange,
+  leaseConfig,
+  leaseHeld,
+  mustSelfFence,
+  PeerTracker,
+  planTakeover,
+} from '#commons/domain/lease.ts';
 
 const lease = leaseConfig(5_000, 20_000);
+
+describe('when a lease is held', () => {
+  it.each([
+    { lastConfirmedSendAt: undefined, now: 0, held: false },
+    { lastConfirmedSendAt: 1_000, now: 1_000, held: true },
+    { lastConfirmedSendAt: 1_000, now: 15_999, held: true },
+    { lastConfirmedSendAt: 1_000, now: 16_000, held: false },
+    { lastConfirmedSendAt: 10_000, now: 16_000, held: true },
+  ])('confirmed send at $lastConfirmedSendAt, now $now → $held', ({ lastConfirmedSendAt, now, held }) => {
+    expect(leaseHeld(lastConfirmedSendAt, now, lease)).toBe(held);
+  });
+
+  it.each([
+    { wasHeld: true, held: false, everConfirmed: true, change: 'lost' },
+    { wasHeld: false, held: true, everConfirmed: true, change: 'gained' },
+    { wasHeld: false, held: true, everConfirmed: false, change: 'unchanged' },
+    { wasHeld: true, held: true, everConfirmed: true, change: 'unchanged' },
+    { wasHeld: false, held: false, everConfirmed: true, change: 'unchanged' },
+  ])('was $wasHeld, now $held → $change', ({ wasHeld, held, everConfirmed, change }) => {
+    expect(leaseChange(wasHeld, held, everConfirmed)).toBe(change);
+  });
+});
 
 describe('lease rules', () => {
   it('fences a host a full heartbeat before peers may declare it dead', () => {

@@ -28,7 +28,7 @@ const TABLE: Record<SessionStatus, Record<SessionEvent['type'], SessionStatus | 
     CONNECTED: null,
     DISCONNECTED: null,
     LOGGED_OUT: 'LOGGED_OUT',
-    FAILED: null,
+    FAILED: 'FAILED',
     STOPPED: 'STOPPED',
   },
   STARTING: {
@@ -41,7 +41,7 @@ const TABLE: Record<SessionStatus, Record<SessionEvent['type'], SessionStatus | 
     STOPPED: 'STOPPED',
   },
   QR: {
-    HOST_STARTED: null,
+    HOST_STARTED: 'STARTING',
     QR_ISSUED: 'QR',
     CONNECTED: 'CONNECTED',
     DISCONNECTED: 'DISCONNECTED',
@@ -50,7 +50,7 @@ const TABLE: Record<SessionStatus, Record<SessionEvent['type'], SessionStatus | 
     STOPPED: 'STOPPED',
   },
   CONNECTED: {
-    HOST_STARTED: null,
+    HOST_STARTED: 'STARTING',
     QR_ISSUED: null,
     CONNECTED: 'CONNECTED',
     DISCONNECTED: 'DISCONNECTED',
@@ -60,7 +60,7 @@ const TABLE: Record<SessionStatus, Record<SessionEvent['type'], SessionStatus | 
   },
   DISCONNECTED: {
     HOST_STARTED: 'STARTING',
-    QR_ISSUED: null,
+    QR_ISSUED: 'QR',
     CONNECTED: 'CONNECTED',
     DISCONNECTED: 'DISCONNECTED',
     LOGGED_OUT: 'LOGGED_OUT',
@@ -73,7 +73,7 @@ const TABLE: Record<SessionStatus, Record<SessionEvent['type'], SessionStatus | 
     CONNECTED: null,
     DISCONNECTED: null,
     LOGGED_OUT: 'LOGGED_OUT',
-    FAILED: null,
+    FAILED: 'FAILED',
     STOPPED: 'LOGGED_OUT',
   },
   FAILED: {
@@ -111,6 +111,11 @@ describe('session status transitions', () => {
       const result = transition({ status: 'CONNECTED' }, EVENTS[type]);
       expect(result.ok && result.state.statusReason).toEqual(reason);
     }
+  });
+
+  it('keeps the reason a host stops a session for (replaced, QR expired)', () => {
+    const result = transition({ status: 'QR' }, { type: 'STOPPED', reason });
+    expect(result.ok && result.state).toEqual({ status: 'STOPPED', statusReason: reason });
   });
 
   it('drops the previous reason once the session connects again', () => {

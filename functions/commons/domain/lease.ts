@@ -106,3 +106,26 @@ export function planTakeover(sessionIds: readonly string[], live: readonly HostL
   }
   return plan;
 }
+
+/** True while a host may act as owner: its last confirmed renewal was sent less than `selfFenceMs` ago. */
+export function leaseHeld(
+  lastConfirmedSendAt: number | undefined,
+  now: number,
+  config: LeaseConfig,
+): boolean {
+  return !mustSelfFence(lastConfirmedSendAt, now, config);
+}
+
+/**
+ * What a lease check reports against the previous check: `lost` fences every
+ * session at once; `gained` only once a renewal was ever confirmed.
+ */
+export function leaseChange(
+  wasHeld: boolean,
+  held: boolean,
+  everConfirmed: boolean,
+): 'lost' | 'gained' | 'unchanged' {
+  if (wasHeld && !held) return 'lost';
+  if (!wasHeld && held && everConfirmed) return 'gained';
+  return 'unchanged';
+}

@@ -48,7 +48,7 @@ export type SessionEvent =
   | { readonly type: 'DISCONNECTED'; readonly reason: StatusReason }
   | { readonly type: 'LOGGED_OUT'; readonly reason: StatusReason }
   | { readonly type: 'FAILED'; readonly reason: StatusReason }
-  | { readonly type: 'STOPPED' };
+  | { readonly type: 'STOPPED'; readonly reason?: StatusReason | undefined };
 
 export type TransitionResult =
   | { readonly ok: true; readonly state: SessionState }
@@ -58,12 +58,16 @@ const RUNNING: readonly SessionStatus[] = ['STARTING', 'QR', 'CONNECTED', 'DISCO
 
 /** Statuses from which each event is accepted. */
 const ACCEPTS: Readonly<Record<SessionEvent['type'], readonly SessionStatus[]>> = {
-  HOST_STARTED: ['STOPPED', 'STARTING', 'DISCONNECTED', 'LOGGED_OUT', 'FAILED'],
-  QR_ISSUED: ['STARTING', 'QR'],
+  // A host claiming a session starts it whatever the record says: a QR or
+  // CONNECTED status there is the last word of a host that died.
+  HOST_STARTED: SESSION_STATUSES,
+  // A reconnect of a session never linked shows a new QR after DISCONNECTED.
+  QR_ISSUED: ['STARTING', 'QR', 'DISCONNECTED'],
   CONNECTED: ['STARTING', 'QR', 'CONNECTED', 'DISCONNECTED'],
   DISCONNECTED: RUNNING,
   LOGGED_OUT: [...RUNNING, 'STOPPED', 'LOGGED_OUT', 'FAILED'],
-  FAILED: [...RUNNING, 'FAILED'],
+  // Also before STARTING was written: an auth state that cannot be read fails the session at claim.
+  FAILED: SESSION_STATUSES,
   STOPPED: [...RUNNING, 'STOPPED', 'FAILED', 'LOGGED_OUT'],
 };
 
@@ -87,7 +91,8 @@ export function transition(current: SessionState, event: SessionEvent): Transiti
       return ok({ status: 'FAILED', statusReason: event.reason });
     case 'STOPPED':
       // An unlinked device stays visibly unlinked: stopping does not hide that a new QR is needed.
-      return ok(current.status === 'LOGGED_OUT' ? current : { status: 'STOPPED' });
+      if (current.status === 'LOGGED_OUT') return ok(current);
+      return ok(event.reason ? { status: 'STOPPED', statusReason: event.reason } : { status: 'STOPPED' });
   }
 }
 

@@ -1,6 +1,7 @@
 import { type DynamoDBDocumentClient, GetCommand, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { HostDirectory, RegisteredHost } from '../hosts/host-directory.ts';
 import { type HostRecord, isLive } from '../hosts/host-record.ts';
+import { decodeHostItem, decodeHostItems, hostKey } from './host-item.ts';
 import { INDEX } from './tables.ts';
 
 export interface DynamoDbHostDirectoryOptions {
@@ -11,6 +12,7 @@ export interface DynamoDbHostDirectoryOptions {
 }
 
 /**
+ * The hosts table in the API role (the host role is DynamoDbHostRegistry).
  * Reads the hosts table. A fleet is tens of hosts, so a filtered scan is the
  * right shape; TTL deletion is lazy, so liveness is always checked on read.
  */
@@ -36,9 +38,9 @@ export class DynamoDbHostDirectory implements HostDirectory {
 
   async getLive(hostId: string, now: Date): Promise<HostRecord | undefined> {
     const { Item } = await this.#doc.send(
-      new GetCommand({ TableName: this.#table, Key: { hostId }, ConsistentRead: true }),
+      new GetCommand({ TableName: this.#table, Key: hostKey(hostId), ConsistentRead: true }),
     );
-    const host = Item as HostRecord | undefined;
+    const host = decodeHostItem(Item);
     return host && isLive(host, now) ? host : undefined;
   }
 
@@ -82,7 +84,7 @@ export class DynamoDbHostDirectory implements HostDirectory {
           ...filter,
         }),
       );
-      hosts.push(...((page.Items ?? []) as RegisteredHost[]));
+      hosts.push(...decodeHostItems(page.Items));
       start = page.LastEvaluatedKey;
     } while (start);
     return hosts;

@@ -6,17 +6,14 @@ import {
   ScanCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import type { HostRecord } from '#commons/hosts/host-record.ts';
+import type { HostRegistration, HostRegistry } from '../domain/host-registry.ts';
+import type { RegisteredHost } from '../hosts/host-directory.ts';
+import { decodeHostItems, encodeHostItem, hostKey, leaseExpiresAt } from './host-item.ts';
 
-export interface HostRegistration {
-  readonly hostId: string;
-  readonly incarnation: string;
-  readonly endpoint: string;
-  readonly capacity: number;
-}
+export type { HostRegistration } from '../domain/host-registry.ts';
 
-/** This host's record in the hosts table: registered at start, renewed by heartbeat, removed on exit. */
-export class DynamoDbHostRegistry {
+/** The hosts table in the host role (the API role is DynamoDbHostDirectory). This host's record in the hosts table: registered at start, renewed by heartbeat, removed on exit. */
+export class DynamoDbHostRegistry implements HostRegistry {
   private version = 0;
 
   constructor(
@@ -31,13 +28,12 @@ export class DynamoDbHostRegistry {
     await this.doc.send(
       new PutCommand({
         TableName: this.table,
-        Item: {
-          ...host,
+        Item: encodeHostItem(host, {
           load,
           heartbeatVersion: this.version,
-          heartbeatAt: this.now(),
-          expiresAt: this.expiresAt(),
-        },
+          nowMs: this.now(),
+          leaseMs: this.leaseMs,
+        }),
       }),
     );
   }
@@ -49,7 +45,7 @@ export class DynamoDbHostRegistry {
       await this.doc.send(
         new UpdateCommand({
           TableName: this.table,
-          Key: { hostId: host.hostId },
+          Key: hostKey(host.hostId),
           UpdateExpression:
             'SET heartbeatVersion = :v, heartbeatAt = :at, expiresAt = :exp, #load = :load, draining = :draining',
           ConditionExpression: 'incarnation = :inc',
@@ -80,7 +76,7 @@ export class DynamoDbHostRegistry {
       .send(
         new UpdateCommand({
           TableName: this.table,
-          Key: { hostId: host.hostId },
+          Key: hostKey(host.hostId),
           UpdateExpression:
             'SET gone = :t, expiresAt = :exp, heartbeatVersion = heartbeatVersion + :one, #load = :zero',
           ConditionExpression: 'incarnation = :inc',
@@ -100,14 +96,14 @@ export class DynamoDbHostRegistry {
   }
 
   /** Every host record, live or not (a small table: one item per host). */
-  async all(): Promise<(HostRecord & { gone?: boolean })[]> {
-    const out: (HostRecord & { gone?: boolean })[] = [];
+  async all(): Promise<RegisteredHost[]> {
+    const out: RegisteredHost[] = [];
     let start: Record<string, unknown> | undefined;
     do {
       const page = await this.doc.send(
         new ScanCommand({ TableName: this.table, ConsistentRead: true, ExclusiveStartKey: start }),
       );
-      out.push(...((page.Items ?? []) as (HostRecord & { gone?: boolean })[]));
+      out.push(...decodeHostItems(page.Items));
       start = page.LastEvaluatedKey;
     } while (start);
     return out;
@@ -119,7 +115,7 @@ export class DynamoDbHostRegistry {
       .send(
         new DeleteCommand({
           TableName: this.table,
-          Key: { hostId },
+          Key: hostKey(hostId),
           ConditionExpression: 'heartbeatVersion = :v',
           ExpressionAttributeValues: { ':v': seenVersion },
         }),
@@ -130,6 +126,6 @@ export class DynamoDbHostRegistry {
   }
 
   private expiresAt(): number {
-    return Math.ceil((this.now() + this.leaseMs) / 1000);
+    return leaseExpiresAt(this.now(), this.leaseMs);
   }
 }

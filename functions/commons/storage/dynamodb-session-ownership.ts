@@ -1,30 +1,21 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { SessionRecord } from '#commons/domain/session-record.ts';
-import type { SessionStatus, StatusReason } from '#commons/domain/session-status.ts';
-import { INDEX } from '#commons/storage/tables.ts';
-import { type AuthPointer, type AuthPointerStore, type Fence, FencedError } from '../auth-state/fence.ts';
+import { type AuthPointer, type Fence, FencedError } from '../domain/fence.ts';
+import type { OwnedSession, SessionOwnership, StatusPatch } from '../domain/session-ownership.ts';
+import { decodeSessionItem, decodeSessionItems, sessionKey } from './session-item.ts';
+import { INDEX } from './tables.ts';
 
-export type OwnedSession = SessionRecord & { authPointer?: AuthPointer; claimedBy?: string };
-
-export interface StatusPatch {
-  readonly status: SessionStatus;
-  /** null removes it. */
-  readonly statusReason?: StatusReason | null;
-  readonly qr?: { value: string; seq: number; expiresAt: string } | null;
-  readonly me?: { jid: string; phoneNumber: string; name?: string } | null;
-  /** Clears a processed logout request. */
-  readonly clearLogoutRequest?: boolean;
-}
+export type { OwnedSession, StatusPatch } from '../domain/session-ownership.ts';
 
 const FENCE_CONDITION = 'ownerHostId = :host AND epoch = :epoch';
 
 /**
+ * The sessions table in the host role (the API role is DynamoDbSessionRepository).
  * The writes a session host makes on session records. Every one after the
  * claim is conditioned on owner + epoch: a host that lost the session (fenced)
  * gets FencedError and changes nothing.
  */
-export class DynamoDbSessionOwnership implements AuthPointerStore {
+export class DynamoDbSessionOwnership implements SessionOwnership {
   constructor(
     private readonly doc: DynamoDBDocumentClient,
     private readonly table: string,
@@ -33,9 +24,9 @@ export class DynamoDbSessionOwnership implements AuthPointerStore {
 
   async get(sessionId: string): Promise<OwnedSession | undefined> {
     const { Item } = await this.doc.send(
-      new GetCommand({ TableName: this.table, Key: { sessionId }, ConsistentRead: true }),
+      new GetCommand({ TableName: this.table, Key: sessionKey(sessionId), ConsistentRead: true }),
     );
-    return Item as OwnedSession | undefined;
+    return decodeSessionItem<OwnedSession>(Item);
   }
 
   /** Sessions assigned to this host (eventually consistent index; the claim re-checks). */
@@ -52,7 +43,7 @@ export class DynamoDbSessionOwnership implements AuthPointerStore {
           ExclusiveStartKey: start,
         }),
       );
-      out.push(...((page.Items ?? []) as OwnedSession[]));
+      out.push(...decodeSessionItems<OwnedSession>(page.Items));
       start = page.LastEvaluatedKey;
     } while (start);
     return out;
@@ -72,7 +63,7 @@ export class DynamoDbSessionOwnership implements AuthPointerStore {
       const { Attributes } = await this.doc.send(
         new UpdateCommand({
           TableName: this.table,
-          Key: { sessionId },
+          Key: sessionKey(sessionId),
           UpdateExpression: 'SET epoch = epoch + :one, claimedBy = :inc, updatedAt = :now',
           ConditionExpression: 'ownerHostId = :host AND epoch = :seen',
           ExpressionAttributeValues: {
@@ -92,7 +83,6 @@ export class DynamoDbSessionOwnership implements AuthPointerStore {
     }
   }
 
-  /** Writes the actual status; `desired` set to STOPPED when the host gives up (so nothing restarts it in a loop). */
   /**
    * Moves a session off a host this host saw die, growing the epoch so
    * nothing the dead host still writes can land.
@@ -102,7 +92,7 @@ export class DynamoDbSessionOwnership implements AuthPointerStore {
       await this.doc.send(
         new UpdateCommand({
           TableName: this.table,
-          Key: { sessionId },
+          Key: sessionKey(sessionId),
           UpdateExpression: 'SET ownerHostId = :me, epoch = epoch + :one, updatedAt = :now',
           ConditionExpression: 'ownerHostId = :dead AND epoch = :seen',
           ExpressionAttributeValues: {
@@ -124,7 +114,7 @@ export class DynamoDbSessionOwnership implements AuthPointerStore {
   /** Hands a session to `target` (graceful handoff): epoch + 1, so this host's late writes are fenced. */
   async release(sessionId: string, fence: Fence, target: string): Promise<void> {
     await this.fenced({
-      Key: { sessionId },
+      Key: sessionKey(sessionId),
       UpdateExpression: 'SET ownerHostId = :target, epoch = epoch + :one, updatedAt = :now',
       ExpressionAttributeValues: {
         ':target': target,
@@ -160,7 +150,7 @@ export class DynamoDbSessionOwnership implements AuthPointerStore {
     field('me', patch.me);
     if (patch.clearLogoutRequest) remove.push('logoutRequested');
     await this.fenced({
-      Key: { sessionId },
+      Key: sessionKey(sessionId),
       UpdateExpression: `SET ${set.join(', ')}${remove.length ? ` REMOVE ${remove.join(', ')}` : ''}`,
       ExpressionAttributeNames: { '#status': 'status' },
       ExpressionAttributeValues: values,
@@ -178,7 +168,7 @@ export class DynamoDbSessionOwnership implements AuthPointerStore {
     next: AuthPointer,
   ): Promise<void> {
     await this.fenced({
-      Key: { sessionId },
+      Key: sessionKey(sessionId),
       UpdateExpression: 'SET authPointer = :next',
       ConditionExpression: `${FENCE_CONDITION} AND ${
         previous === undefined ? 'attribute_not_exists(authPointer)' : 'authPointer.version = :previous'
@@ -194,7 +184,7 @@ export class DynamoDbSessionOwnership implements AuthPointerStore {
 
   async clear(sessionId: string, fence: Fence): Promise<void> {
     await this.fenced({
-      Key: { sessionId },
+      Key: sessionKey(sessionId),
       UpdateExpression: 'REMOVE authPointer',
       ExpressionAttributeValues: { ':host': fence.hostId, ':epoch': fence.epoch },
     });

@@ -19,6 +19,7 @@ import type {
 import { LOGGED_OUT_BY_REQUEST } from '../domain/session-status.ts';
 import { SessionNameTakenError, SessionNotFoundError } from '../errors/app-errors.ts';
 import { DELETING_OWNER } from '../hosts/host-record.ts';
+import { decodeSessionItem, decodeSessionItems, sessionKey } from './session-item.ts';
 import { INDEX } from './tables.ts';
 
 export interface DynamoDbSessionRepositoryOptions {
@@ -30,6 +31,7 @@ export interface DynamoDbSessionRepositoryOptions {
 /** Pages read before a filtered list returns a short page with a cursor. */
 const MAX_QUERY_ROUNDS = 10;
 
+/** The sessions table in the API role (the host role is DynamoDbSessionOwnership). */
 export class DynamoDbSessionRepository implements SessionRepository {
   readonly #doc: DynamoDBDocumentClient;
   readonly #sessions: string;
@@ -82,9 +84,9 @@ export class DynamoDbSessionRepository implements SessionRepository {
 
   async get(sessionId: string): Promise<SessionRecord | undefined> {
     const { Item } = await this.#doc.send(
-      new GetCommand({ TableName: this.#sessions, Key: { sessionId }, ConsistentRead: true }),
+      new GetCommand({ TableName: this.#sessions, Key: sessionKey(sessionId), ConsistentRead: true }),
     );
-    return Item as SessionRecord | undefined;
+    return decodeSessionItem(Item);
   }
 
   async listByTenant(tenantId: string, query: SessionListQuery): Promise<SessionPage> {
@@ -109,7 +111,7 @@ export class DynamoDbSessionRepository implements SessionRepository {
           ExclusiveStartKey: start,
         }),
       );
-      items.push(...((page.Items ?? []) as SessionRecord[]));
+      items.push(...decodeSessionItems(page.Items));
       start = page.LastEvaluatedKey;
       if (!start) return { items };
       if (items.length >= query.limit)
@@ -212,7 +214,7 @@ export class DynamoDbSessionRepository implements SessionRepository {
     const deleteSession = {
       Delete: {
         TableName: this.#sessions,
-        Key: { sessionId: session.sessionId },
+        Key: sessionKey(session.sessionId),
         ConditionExpression: 'ownerHostId = :deleting',
         ExpressionAttributeValues: { ':deleting': DELETING_OWNER },
       },
@@ -250,13 +252,13 @@ export class DynamoDbSessionRepository implements SessionRepository {
       const { Attributes } = await this.#doc.send(
         new UpdateCommand({
           TableName: this.#sessions,
-          Key: { sessionId },
+          Key: sessionKey(sessionId),
           ReturnValues: 'ALL_NEW',
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
           ...input,
         }),
       );
-      return { ok: true, record: Attributes as SessionRecord };
+      return { ok: true, record: decodeSessionItem(Attributes) as SessionRecord };
     } catch (err) {
       if (err instanceof ConditionalCheckFailedException) {
         return { ok: false, reason: err.Item ? 'conflict' : 'not-found' };

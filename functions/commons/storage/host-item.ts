@@ -1,0 +1,38 @@
+import type { HostRegistration } from '../domain/host-registry.ts';
+import type { RegisteredHost } from '../hosts/host-directory.ts';
+
+/**
+ * The hosts table's item codec, shared by its two adapters (API role:
+ * DynamoDbHostDirectory; host role: DynamoDbHostRegistry).
+ */
+export type HostItem = Record<string, unknown>;
+
+export function hostKey(hostId: string): { hostId: string } {
+  return { hostId };
+}
+
+/** The lease ends this many epoch seconds after `nowMs`; TTL and readers both use it. */
+export function leaseExpiresAt(nowMs: number, leaseMs: number): number {
+  return Math.ceil((nowMs + leaseMs) / 1000);
+}
+
+export function encodeHostItem(
+  host: HostRegistration,
+  state: { load: number; heartbeatVersion: number; nowMs: number; leaseMs: number },
+): HostItem {
+  return {
+    ...host,
+    load: state.load,
+    heartbeatVersion: state.heartbeatVersion,
+    heartbeatAt: state.nowMs,
+    expiresAt: leaseExpiresAt(state.nowMs, state.leaseMs),
+  };
+}
+
+export function decodeHostItems(items: readonly HostItem[] | undefined): RegisteredHost[] {
+  return (items ?? []) as unknown as RegisteredHost[];
+}
+
+export function decodeHostItem(item: HostItem | undefined): RegisteredHost | undefined {
+  return item as RegisteredHost | undefined;
+}

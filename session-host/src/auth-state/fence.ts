@@ -1,0 +1,1 @@
+export * from '#commons/domain/fence.ts';
