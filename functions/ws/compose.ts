@@ -8,7 +8,7 @@ import { awsClientConfig, credentialsFrom } from '#commons/aws/client-config.ts'
 import { recordAwsOperations } from '#commons/aws/operation-log.ts';
 import { ENV } from '#commons/config/env-names.ts';
 import { loadStorageConfig, parseEnv } from '#commons/config/runtime-config.ts';
-import { ApiGatewayConnectionPoster } from '#commons/events/api-gateway-poster.ts';
+import { ApiGatewayConnectionPoster, managementClientConfig } from '#commons/events/api-gateway-poster.ts';
 import { DynamoDbConnectionStore } from '#commons/events/dynamodb-connection-store.ts';
 import { DynamoDbEventLog } from '#commons/events/dynamodb-event-log.ts';
 import { createLogger } from '#commons/logging/logger.ts';
@@ -34,7 +34,7 @@ export function composeWebSocket(env: NodeJS.ProcessEnv): (event: WsEvent) => Pr
   recordAwsOperations(dynamodb, 'dynamodb', { runtime: 'ws', dir: config[ENV.awsOperationLog] });
   const doc = DynamoDBDocumentClient.from(dynamodb, { marshallOptions: { removeUndefinedValues: true } });
   const management = new ApiGatewayManagementApiClient({
-    ...awsClientConfig({ region: storage.region }),
+    ...managementClientConfig({ region: storage.region }),
     ...credentialsFrom(env),
     endpoint: config[ENV.wsManagementEndpoint],
   });

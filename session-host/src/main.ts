@@ -12,7 +12,7 @@ import { WA_CERT_DETAILS } from '@whiskeysockets/baileys';
 import { awsClientConfig, s3ClientConfig } from '#commons/aws/client-config.ts';
 import { recordAwsOperations } from '#commons/aws/operation-log.ts';
 import { leaseConfig } from '#commons/domain/lease.ts';
-import { ApiGatewayConnectionPoster } from '#commons/events/api-gateway-poster.ts';
+import { ApiGatewayConnectionPoster, managementClientConfig } from '#commons/events/api-gateway-poster.ts';
 import { DynamoDbConnectionStore } from '#commons/events/dynamodb-connection-store.ts';
 import { DynamoDbEventLog } from '#commons/events/dynamodb-event-log.ts';
 import { createFanoutPublisher } from '#commons/events/fanout-publisher.ts';
@@ -45,7 +45,7 @@ recordAwsOperations(dynamodb, 'dynamodb', { runtime: 'host', dir: config.awsOper
 recordAwsOperations(s3, 's3', { runtime: 'host', dir: config.awsOperationLogDir });
 const doc = DynamoDBDocumentClient.from(dynamodb, { marshallOptions: { removeUndefinedValues: true } });
 const management = new ApiGatewayManagementApiClient({
-  ...awsClientConfig({ region: storage.region }),
+  ...managementClientConfig({ region: storage.region }),
   endpoint: config.wsManagementEndpoint,
 });
 

@@ -4,6 +4,7 @@ import type { EventEnvelope, NewEvent } from '#commons/domain/events.ts';
 import { ThrottledError } from '#commons/events/api-gateway-poster.ts';
 import { createFanoutPublisher } from '#commons/events/fanout-publisher.ts';
 import type { ConnectionPoster, ConnectionStore, EventLog, PostResult } from '#commons/events/ports.ts';
+import { POST_TO_CONNECTION_FAILED_MESSAGE } from '#commons/observability/metric-names.ts';
 
 /** Fakes of our own ports: this is about the publisher's retry and cleanup logic. */
 function memoryLog(): EventLog {
@@ -46,48 +47,28 @@ function connections(ids: string[]): ConnectionStore & { removed: string[] } {
 const event: NewEvent = { type: 'session:message', tenantId: 't', sessionId: 's', data: { text: 'hi' } };
 
 describe('the fan-out publisher', () => {
-  it('retries a throttled post with growing jittered delays, then delivers it', async () => {
-    const delays: number[] = [];
+  it('leaves throttling retries to the SDK client: a post it gave up on is logged, not retried again', async () => {
     let calls = 0;
-    const poster: ConnectionPoster = {
-      post: async (): Promise<PostResult> => {
-        calls++;
-        if (calls <= 2) throw new ThrottledError('slow down');
-        return 'sent';
-      },
-    };
+    const lines: { msg?: string; connectionId?: string }[] = [];
+    const logger = pino({ level: 'warn' }, { write: (line: string) => void lines.push(JSON.parse(line)) });
     const publisher = createFanoutPublisher({
       log: memoryLog(),
-      connections: connections(['c1']),
-      poster,
-      logger: pino({ level: 'silent' }),
-      sleep: async (ms) => void delays.push(ms),
-      random: () => 0.5,
-      baseDelayMs: 100,
-    });
-    await publisher.publish(event);
-    expect(calls).toBe(3);
-    expect(delays).toEqual([100, 200]);
-  });
-
-  it('gives up after the attempt limit instead of retrying forever', async () => {
-    let calls = 0;
-    const publisher = createFanoutPublisher({
-      log: memoryLog(),
-      connections: connections(['c1']),
+      connections: connections(['c1', 'c2']),
       poster: {
-        post: async () => {
+        post: async (id) => {
           calls++;
-          throw new ThrottledError('slow down');
+          if (id === 'c1') throw new ThrottledError('slow down');
+          return 'sent';
         },
       },
-      logger: pino({ level: 'silent' }),
-      sleep: async () => undefined,
-      maxAttempts: 4,
+      logger,
     });
     const envelope = await publisher.publish(event);
     expect(envelope.seq).toBe(1);
-    expect(calls).toBe(4);
+    expect(calls).toBe(2);
+    expect(lines).toEqual([
+      expect.objectContaining({ msg: POST_TO_CONNECTION_FAILED_MESSAGE, connectionId: 'c1' }),
+    ]);
   });
 
   it('removes a gone connection and keeps posting to the others', async () => {

@@ -5,7 +5,40 @@ import {
   PayloadTooLargeException,
   PostToConnectionCommand,
 } from '@aws-sdk/client-apigatewaymanagementapi';
+import { ConfiguredRetryStrategy } from '@smithy/core/retry';
+import { type AwsClientConfig, type AwsEndpointConfig, awsClientConfig } from '../aws/client-config.ts';
 import type { ConnectionPoster, PostResult } from './ports.ts';
+
+/** Attempts in all for one PostToConnection (the SDK retries throttling, 429 LimitExceededException, and transient errors). */
+export const POST_TO_CONNECTION_MAX_ATTEMPTS = 5;
+const POST_TO_CONNECTION_BASE_DELAY_MS = 50;
+const POST_TO_CONNECTION_MAX_DELAY_MS = 2_000;
+
+/**
+ * Full jitter (a random share of an exponential ceiling) spreads the retries
+ * of a throttled burst: every subscriber of one event is posted at once.
+ */
+export function postToConnectionBackoffMs(attempt: number, random: () => number = Math.random): number {
+  const ceiling = Math.min(POST_TO_CONNECTION_MAX_DELAY_MS, POST_TO_CONNECTION_BASE_DELAY_MS * 2 ** attempt);
+  return Math.floor(random() * ceiling);
+}
+
+/**
+ * Client options for the management API in every composition root: the SDK's
+ * own retry strategy is the only retry loop around PostToConnection, so a
+ * throttled post is tried at most POST_TO_CONNECTION_MAX_ATTEMPTS times.
+ */
+export function managementClientConfig(
+  config: AwsEndpointConfig,
+): AwsClientConfig & { retryStrategy: ConfiguredRetryStrategy } {
+  return {
+    ...awsClientConfig(config),
+    maxAttempts: POST_TO_CONNECTION_MAX_ATTEMPTS,
+    retryStrategy: new ConfiguredRetryStrategy(POST_TO_CONNECTION_MAX_ATTEMPTS, (attempt) =>
+      postToConnectionBackoffMs(attempt - 1),
+    ),
+  };
+}
 
 export class ThrottledError extends Error {
   override readonly name = 'ThrottledError';

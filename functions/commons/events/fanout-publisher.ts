@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { KeyedSerialQueue } from '../concurrency/serial-queue.ts';
 import {
   type ControlMessage,
   type EventEnvelope,
@@ -8,7 +9,6 @@ import {
   truncatedEnvelope,
 } from '../domain/events.ts';
 import { POST_TO_CONNECTION_FAILED_MESSAGE } from '../observability/metric-names.ts';
-import { ThrottledError } from './api-gateway-poster.ts';
 import type { ConnectionPoster, ConnectionStore, EventLog, EventPublisher, Subscriber } from './ports.ts';
 
 export interface FanoutOptions {
@@ -20,10 +20,6 @@ export interface FanoutOptions {
   readonly concurrency?: number;
   /** API Gateway's frame limit is 128 KB; stay under it. */
   readonly maxPayloadBytes?: number;
-  readonly maxAttempts?: number;
-  readonly baseDelayMs?: number;
-  readonly sleep?: (ms: number) => Promise<void>;
-  readonly random?: () => number;
   readonly now?: () => number;
 }
 
@@ -48,34 +44,22 @@ export function createFanoutPublisher(options: FanoutOptions): EventPublisher & 
   const concurrency = options.concurrency ?? 32;
   const maxBytes = options.maxPayloadBytes ?? MAX_PUSH_BYTES;
   const now = options.now ?? Date.now;
-  const maxAttempts = options.maxAttempts ?? 5;
-  const baseDelay = options.baseDelayMs ?? 50;
-  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
-  const random = options.random ?? Math.random;
-  const chains = new Map<string, Promise<unknown>>();
+  const perSession = new KeyedSerialQueue();
 
-  const postWithRetry = async (connectionId: string, payload: string, fallback: string): Promise<void> => {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        const result = await options.poster.post(connectionId, payload);
-        if (result === 'gone') {
-          await options.connections.removeConnection(connectionId);
-          return;
-        }
-        // Only reachable if our own size estimate was wrong: fall back to the reference.
-        if (result === 'too-large' && payload !== fallback) {
-          payload = fallback;
-          continue;
-        }
-        return;
-      } catch (err) {
-        if (!(err instanceof ThrottledError) || attempt >= maxAttempts) {
-          options.logger.warn({ err, connectionId }, POST_TO_CONNECTION_FAILED_MESSAGE);
-          return;
-        }
-        // Full jitter: spreads retries of a throttled burst.
-        await sleep(random() * baseDelay * 2 ** attempt);
-      }
+  /**
+   * Throttling is retried inside the poster's client (managementClientConfig):
+   * a post that still fails here has used its attempts, and the event stays
+   * in the log for the client's replay.
+   */
+  const post = async (connectionId: string, payload: string, reference: string): Promise<void> => {
+    try {
+      let result = await options.poster.post(connectionId, payload);
+      // Only reachable if our own size estimate was wrong: fall back to the reference.
+      if (result === 'too-large' && payload !== reference)
+        result = await options.poster.post(connectionId, reference);
+      if (result === 'gone') await options.connections.removeConnection(connectionId);
+    } catch (err) {
+      options.logger.warn({ err, connectionId }, POST_TO_CONNECTION_FAILED_MESSAGE);
     }
   };
 
@@ -94,7 +78,7 @@ export function createFanoutPublisher(options: FanoutOptions): EventPublisher & 
 
   const deliver = async (subscriber: Subscriber, payload: string, reference: string): Promise<void> => {
     if (!tokenExpired(subscriber.tokenExpiresAt, now())) {
-      await postWithRetry(subscriber.connectionId, payload, reference);
+      await post(subscriber.connectionId, payload, reference);
       return;
     }
     await closeExpired(subscriber.connectionId).catch((err: unknown) => {
@@ -121,31 +105,18 @@ export function createFanoutPublisher(options: FanoutOptions): EventPublisher & 
     await Promise.all(Array.from({ length: Math.min(concurrency, subscribers.length) }, worker));
   };
 
-  const publish = (event: NewEvent): Promise<EventEnvelope> => {
-    const previous = chains.get(event.sessionId) ?? Promise.resolve();
-    const current = previous
-      .catch(() => undefined)
-      .then(async () => {
-        const envelope = await options.log.append(event);
-        await fanOut(envelope).catch((err: unknown) => {
-          // The event is durable in the log; a client catches up by replaying from its last seq.
-          options.logger.warn({ err, sessionId: event.sessionId, seq: envelope.seq }, 'fan-out failed');
-        });
-        return envelope;
+  const publish = (event: NewEvent): Promise<EventEnvelope> =>
+    perSession.run(event.sessionId, async () => {
+      const envelope = await options.log.append(event);
+      await fanOut(envelope).catch((err: unknown) => {
+        // The event is durable in the log; a client catches up by replaying from its last seq.
+        options.logger.warn({ err, sessionId: event.sessionId, seq: envelope.seq }, 'fan-out failed');
       });
-    chains.set(event.sessionId, current);
-    current
-      .finally(() => {
-        if (chains.get(event.sessionId) === current) chains.delete(event.sessionId);
-      })
-      .catch(() => undefined);
-    return current;
-  };
+      return envelope;
+    });
 
   return {
     publish,
-    idle: async () => {
-      await Promise.allSettled([...chains.values()]);
-    },
+    idle: () => perSession.idle(),
   };
 }

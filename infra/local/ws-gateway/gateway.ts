@@ -1,7 +1,7 @@
-import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { type WebSocket, WebSocketServer } from 'ws';
+import { type Connection, rejectHandshake } from './connection.ts';
 import {
   type ConnectionInfo,
   connectEvent,
@@ -10,6 +10,8 @@ import {
   newConnectionId,
   type WebSocketLambdaHandler,
 } from './lambda-events.ts';
+import { createManagementApi } from './management-api.ts';
+import { selectRoute } from './route-selection.ts';
 
 /**
  * A local stand-in for an API Gateway WebSocket API: it runs the same Lambda
@@ -39,19 +41,22 @@ export interface LocalWebSocketGateway {
   /** What `ApiGatewayManagementApiClient({ endpoint })` takes: `http://host:port/{stage}`. */
   readonly managementEndpoint: string;
   readonly connectionCount: () => number;
+  /** The next `count` PostToConnection calls answer 429 LimitExceededException. */
+  throttlePosts(count: number): void;
+  /** PostToConnection calls received so far, throttled ones included. */
+  postAttempts(): number;
   stop(): Promise<void>;
 }
 
-interface Connection {
-  readonly info: ConnectionInfo;
-  readonly socket: WebSocket;
-  lastActiveAt: number;
-  queue: Promise<void>;
-  idleTimer: NodeJS.Timeout | undefined;
-  readonly lifeTimer: NodeJS.Timeout;
-}
-
 const KB = 1024;
+
+async function listen(server: Server, port: number, host: string): Promise<AddressInfo> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve());
+  });
+  return server.address() as AddressInfo;
+}
 
 export async function startWebSocketGateway(options: GatewayOptions): Promise<LocalWebSocketGateway> {
   const stage = options.stage ?? 'local';
@@ -62,6 +67,7 @@ export async function startWebSocketGateway(options: GatewayOptions): Promise<Lo
   const log = options.log ?? (() => undefined);
   const connections = new Map<string, Connection>();
   const wss = new WebSocketServer({ noServer: true, maxPayload: maxBytes });
+  const management = createManagementApi({ connections, maxMessageBytes: maxBytes });
   let domainName = '127.0.0.1';
 
   const invoke = async (event: Parameters<WebSocketLambdaHandler>[0]) => {
@@ -81,24 +87,11 @@ export async function startWebSocketGateway(options: GatewayOptions): Promise<Lo
     conn.idleTimer = setTimeout(() => conn.socket.close(1001, 'Going away'), idleMs);
   };
 
-  const routeOf = (body: string): string => {
-    try {
-      const parsed: unknown = JSON.parse(body);
-      if (parsed && typeof parsed === 'object' && 'action' in parsed) {
-        const action = (parsed as { action: unknown }).action;
-        if (typeof action === 'string' && routes.has(action)) return action;
-      }
-    } catch {
-      // Not JSON: API Gateway falls back to $default as well.
-    }
-    return '$default';
-  };
-
   const onMessage = (conn: Connection, data: Buffer): void => {
     touch(conn);
     const body = data.toString('utf8');
     conn.queue = conn.queue.then(async () => {
-      const event = messageEvent(base(conn.info), routeOf(body), body);
+      const event = messageEvent(base(conn.info), selectRoute(body, routes), body);
       const result = await invoke(event);
       if (result && (result.statusCode ?? 200) >= 500 && conn.socket.readyState === conn.socket.OPEN) {
         conn.socket.send(
@@ -112,6 +105,31 @@ export async function startWebSocketGateway(options: GatewayOptions): Promise<Lo
     });
   };
 
+  const onClose = (conn: Connection, code: number, reason: Buffer): void => {
+    connections.delete(conn.info.connectionId);
+    clearTimeout(conn.lifeTimer);
+    if (conn.idleTimer) clearTimeout(conn.idleTimer);
+    conn.queue = conn.queue.then(async () => {
+      await invoke(disconnectEvent(base(conn.info), code, reason.toString('utf8') || 'Connection closed'));
+    });
+  };
+
+  const accept = (info: ConnectionInfo, ws: WebSocket): void => {
+    const conn: Connection = {
+      info,
+      socket: ws,
+      lastActiveAt: Date.now(),
+      queue: Promise.resolve(),
+      idleTimer: undefined,
+      lifeTimer: setTimeout(() => ws.close(1001, 'Going away'), lifeMs),
+    };
+    connections.set(info.connectionId, conn);
+    touch(conn);
+    ws.on('message', (data: Buffer) => onMessage(conn, data));
+    ws.on('error', () => undefined);
+    ws.once('close', (code: number, reason: Buffer) => onClose(conn, code, reason));
+  };
+
   const onUpgrade = async (req: IncomingMessage, socket: Socket, head: Buffer): Promise<void> => {
     const url = new URL(req.url ?? '/', 'http://local');
     const info: ConnectionInfo = {
@@ -122,81 +140,12 @@ export async function startWebSocketGateway(options: GatewayOptions): Promise<Lo
     };
     const result = await invoke(connectEvent(base(info), req.headers, url.searchParams));
     const status = result?.statusCode ?? 200;
-    if (status < 200 || status > 299) {
-      const body = result?.body ?? '';
-      socket.end(
-        `HTTP/1.1 ${status} ${status === 401 ? 'Unauthorized' : status === 403 ? 'Forbidden' : 'Error'}\r\n` +
-          `Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
-      );
-      return;
-    }
-    wss.handleUpgrade(req, socket, head, (ws) => {
-      const conn: Connection = {
-        info,
-        socket: ws,
-        lastActiveAt: Date.now(),
-        queue: Promise.resolve(),
-        idleTimer: undefined,
-        lifeTimer: setTimeout(() => ws.close(1001, 'Going away'), lifeMs),
-      };
-      connections.set(info.connectionId, conn);
-      touch(conn);
-      ws.on('message', (data: Buffer) => onMessage(conn, data));
-      ws.on('error', () => undefined);
-      ws.once('close', (code: number, reason: Buffer) => {
-        connections.delete(info.connectionId);
-        clearTimeout(conn.lifeTimer);
-        if (conn.idleTimer) clearTimeout(conn.idleTimer);
-        conn.queue = conn.queue.then(async () => {
-          await invoke(disconnectEvent(base(info), code, reason.toString('utf8') || 'Connection closed'));
-        });
-      });
-    });
-  };
-
-  const manage = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    const url = new URL(req.url ?? '/', 'http://local');
-    const match = /^(?:\/[^/]+)?\/@connections\/([^/]+)$/.exec(url.pathname);
-    const reply = (status: number, body?: unknown, errorType?: string): void => {
-      const headers: Record<string, string> = { 'x-amzn-requestid': randomUUID() };
-      if (errorType) headers['x-amzn-errortype'] = errorType;
-      if (body !== undefined) headers['content-type'] = 'application/json';
-      res.writeHead(status, headers).end(body === undefined ? undefined : JSON.stringify(body));
-    };
-    if (!match?.[1]) return reply(404, { message: 'Not Found' }, 'NotFoundException');
-    const id = decodeURIComponent(match[1]);
-    const conn = connections.get(id);
-    if (req.method === 'POST') {
-      const chunks: Buffer[] = [];
-      let size = 0;
-      for await (const chunk of req) {
-        size += (chunk as Buffer).length;
-        chunks.push(chunk as Buffer);
-      }
-      if (size > maxBytes) return reply(413, { message: 'Payload too large' }, 'PayloadTooLargeException');
-      if (!conn || conn.socket.readyState !== conn.socket.OPEN)
-        return reply(410, { message: 'Gone' }, 'GoneException');
-      const payload = Buffer.concat(chunks);
-      await new Promise<void>((resolve) => conn.socket.send(payload, { binary: false }, () => resolve()));
-      return reply(200);
-    }
-    if (!conn) return reply(410, { message: 'Gone' }, 'GoneException');
-    if (req.method === 'GET') {
-      return reply(200, {
-        connectedAt: new Date(conn.info.connectedAt).toISOString(),
-        lastActiveAt: new Date(conn.lastActiveAt).toISOString(),
-        identity: { sourceIp: conn.info.sourceIp, userAgent: conn.info.userAgent },
-      });
-    }
-    if (req.method === 'DELETE') {
-      conn.socket.close(1000, 'Connection deleted');
-      return reply(204);
-    }
-    return reply(405, { message: 'Method not allowed' });
+    if (status < 200 || status > 299) return rejectHandshake(socket, status, result?.body ?? '');
+    wss.handleUpgrade(req, socket, head, (ws) => accept(info, ws));
   };
 
   const server: Server = createServer((req, res) => {
-    manage(req, res).catch((err: unknown) => {
+    management.handle(req, res).catch((err: unknown) => {
       log('management api failed', { err });
       if (!res.headersSent) res.writeHead(500).end();
     });
@@ -204,16 +153,14 @@ export async function startWebSocketGateway(options: GatewayOptions): Promise<Lo
   server.on('upgrade', (req, socket, head) => {
     onUpgrade(req, socket as Socket, head).catch(() => socket.destroy());
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, options.host ?? '127.0.0.1', () => resolve());
-  });
-  const { port, address } = server.address() as AddressInfo;
+  const { port, address } = await listen(server, options.port, options.host ?? '127.0.0.1');
   domainName = `${address}:${port}`;
   return {
     url: `ws://${address}:${port}/${stage}`,
     managementEndpoint: `http://${address}:${port}/${stage}`,
     connectionCount: () => connections.size,
+    throttlePosts: (count) => management.throttlePosts(count),
+    postAttempts: () => management.postAttempts(),
     stop: async () => {
       for (const conn of connections.values()) conn.socket.terminate();
       await Promise.all([...connections.values()].map((c) => c.queue));
