@@ -10,6 +10,7 @@ import {
   createLocalResources,
   type LocalResources,
 } from '../../infra/local/aws/embedded-aws.ts';
+import { unitLaneRefusal } from './unit-lane.ts';
 
 export interface TestAws extends LocalResources {
   readonly dynamodb: DynamoDBClient;
@@ -25,6 +26,8 @@ export interface TestAws extends LocalResources {
  */
 export async function createTestAws(label = 't'): Promise<TestAws> {
   const endpoints = (globalThis as { __zapfleetAws?: AwsEndpoints }).__zapfleetAws ?? inject('aws');
+  // inject() gives undefined in a project without the global setup (unit): say so, not a TypeError later.
+  if (!endpoints) throw unitLaneRefusal('createTestAws needs the embedded AWS');
   const prefix = `${label}-${randomBytes(4).toString('hex')}`;
   const resources = await createLocalResources(endpoints, prefix);
   const dynamodb = new DynamoDBClient(
