@@ -1,7 +1,7 @@
 import { decodeJwt } from 'jose';
 import type { TokenVerifier } from '#commons/auth/token-verifier.ts';
 import { ForbiddenError, UnauthenticatedError } from '#commons/errors/app-errors.ts';
-import type { TokenCheck } from './routes.ts';
+import type { TokenCheck } from './route-context.ts';
 
 /**
  * `$connect` checks the `?token=` exactly as the REST API checks a bearer
