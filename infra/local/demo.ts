@@ -7,8 +7,9 @@ import { ENV } from '#commons/config/env-names.ts';
 import { VERSION } from '#commons/version.ts';
 import { startControlServer } from '#tests/support/fake-whatsapp/control-http.ts';
 import { createFakeWhatsApp } from '#tests/support/fake-whatsapp/server.ts';
+import { cliArgs } from './cli-args.ts';
 import { type DemoInfo, demoBanner } from './demo-banner.ts';
-import { loadLocalConfig } from './local-config.ts';
+import { LOCAL_STACK_FLAGS, loadLocalConfig } from './local-config.ts';
 import { startLocalStack } from './local-stack.ts';
 import { signLocalToken } from './token.ts';
 
@@ -43,7 +44,8 @@ async function shutdown(reason: string, code = 0): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  const config = loadLocalConfig(process.env, process.argv.slice(2));
+  const flags = cliArgs('demo', 'npm run demo -- [--hosts N]', LOCAL_STACK_FLAGS);
+  const config = loadLocalConfig(process.env, flags);
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('uncaughtException', (err) => {

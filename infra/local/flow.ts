@@ -5,30 +5,29 @@
  * duration. `--scan` links and chats through the demo's fake control API;
  * without it the QR is drawn here and a human scans it and writes a message.
  */
-import { parseArgs } from 'node:util';
 import QRCode from 'qrcode';
+import { cliArgs } from './cli-args.ts';
 import { runCompleteFlow } from './demo-scenario.ts';
 
+const USAGE =
+  'npm run flow -- --url http://127.0.0.1:3000 --token T [--ws-url ws://127.0.0.1:3001/local] [--scan [--control-url http://127.0.0.1:3002] [--phone PN] [--contact PN] [--skip-qr-refresh]] [--name N]';
+
 function fail(message: string): never {
-  console.error(
-    `flow: ${message}\nusage: npm run flow -- --url http://127.0.0.1:3000 --token T [--ws-url ws://127.0.0.1:3001/local] [--scan [--control-url http://127.0.0.1:3002] [--phone PN] [--contact PN] [--skip-qr-refresh]]`,
-  );
+  console.error(`flow: ${message}\nusage: ${USAGE}`);
   process.exit(2);
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: {
-      url: { type: 'string', default: process.env.ZAPFLEET_API_URL ?? 'http://127.0.0.1:3000' },
-      'ws-url': { type: 'string', default: process.env.ZAPFLEET_WS_URL ?? 'ws://127.0.0.1:3001/local' },
-      token: { type: 'string' },
-      scan: { type: 'boolean', default: false },
-      'control-url': { type: 'string', default: 'http://127.0.0.1:3002' },
-      phone: { type: 'string', default: '15550000001' },
-      contact: { type: 'string', default: '15550000002' },
-      'skip-qr-refresh': { type: 'boolean', default: false },
-      name: { type: 'string', default: 'flow' },
-    },
+  const values = cliArgs('flow', USAGE, {
+    url: { type: 'string', default: process.env.ZAPFLEET_API_URL ?? 'http://127.0.0.1:3000' },
+    'ws-url': { type: 'string', default: process.env.ZAPFLEET_WS_URL ?? 'ws://127.0.0.1:3001/local' },
+    token: { type: 'string' },
+    scan: { type: 'boolean', default: false },
+    'control-url': { type: 'string', default: 'http://127.0.0.1:3002' },
+    phone: { type: 'string', default: '15550000001' },
+    contact: { type: 'string', default: '15550000002' },
+    'skip-qr-refresh': { type: 'boolean', default: false },
+    name: { type: 'string', default: 'flow' },
   });
   const token =
     values.token ?? process.env.ZAPFLEET_TOKEN ?? fail('--token T (or ZAPFLEET_TOKEN) is required');

@@ -51,9 +51,18 @@ export function projectRoot(): string {
   return resolve(import.meta.dirname, '..', '..');
 }
 
-export function loadLocalConfig(env: NodeJS.ProcessEnv, argv: readonly string[] = []): LocalConfig {
-  const flag = argv.indexOf('--hosts');
-  const parsed = parseEnv(schema, flag >= 0 ? { ...env, [LOCAL_ENV.hosts]: argv[flag + 1] } : env);
+/** Flags of `npm start` and `npm run demo`, parsed with parseArgs by the scripts. */
+export const LOCAL_STACK_FLAGS = { hosts: { type: 'string' } } as const;
+
+/** `flags.hosts` (from `--hosts N`) wins over ZAPFLEET_HOSTS. */
+export function loadLocalConfig(
+  env: NodeJS.ProcessEnv,
+  flags: { readonly hosts?: string } = {},
+): LocalConfig {
+  const parsed = parseEnv(
+    schema,
+    flags.hosts === undefined ? env : { ...env, [LOCAL_ENV.hosts]: flags.hosts },
+  );
   const root = projectRoot();
   return {
     apiPort: parsed[LOCAL_ENV.apiPort],

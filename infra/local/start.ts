@@ -3,13 +3,15 @@
  * child process it started.
  */
 import { VERSION } from '#commons/version.ts';
-import { loadLocalConfig } from './local-config.ts';
+import { cliArgs } from './cli-args.ts';
+import { LOCAL_STACK_FLAGS, loadLocalConfig } from './local-config.ts';
 import { startLocalStack } from './local-stack.ts';
 
 const log = (msg: string): void => console.log(`[zapfleet] ${msg}`);
 
 async function main(): Promise<void> {
-  const config = loadLocalConfig(process.env, process.argv.slice(2));
+  const flags = cliArgs('start', 'npm start -- [--hosts N]', LOCAL_STACK_FLAGS);
+  const config = loadLocalConfig(process.env, flags);
   log(`starting local stack v${VERSION} with ${config.hosts} session host(s) against real WhatsApp`);
   const stack = await startLocalStack(config, log, { hosts: config.hosts });
   let stopping = false;

@@ -6,20 +6,21 @@
  * `TOKEN=$(npm run -s token -- ...)` works.
  */
 import { realpathSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { SignJWT } from 'jose';
 import { loadAuthConfig } from '#commons/auth/auth-config.ts';
 import { TENANT_ID_PATTERN } from '#commons/domain/session-record.ts';
+import { cliArgs } from './cli-args.ts';
 import { loadLocalConfig } from './local-config.ts';
 import { ensureLocalSecrets } from './local-secrets.ts';
 
 const TTL = /^([1-9][0-9]*)([smhd])$/;
 const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400 };
 
+const USAGE =
+  'npm run token -- --tenant T --role ADMIN|MASTER [--ttl 1h] [--subject S] (MASTER: --tenant defaults to the operator tenant)';
+
 function fail(message: string): never {
-  process.stderr.write(
-    `token: ${message}\nusage: npm run token -- --tenant T --role ADMIN|MASTER [--ttl 1h] [--subject S] (MASTER: --tenant defaults to the operator tenant)\n`,
-  );
+  process.stderr.write(`token: ${message}\nusage: ${USAGE}\n`);
   process.exit(2);
 }
 
@@ -50,13 +51,11 @@ export async function signLocalToken(
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: {
-      tenant: { type: 'string' },
-      role: { type: 'string', default: 'ADMIN' },
-      ttl: { type: 'string', default: '1h' },
-      subject: { type: 'string' },
-    },
+  const values = cliArgs('token', USAGE, {
+    tenant: { type: 'string' },
+    role: { type: 'string', default: 'ADMIN' },
+    ttl: { type: 'string', default: '1h' },
+    subject: { type: 'string' },
   });
   const { stateDir, operatorTenant } = loadLocalConfig(process.env);
   // MASTER is honoured only for the operator tenant, so that is the natural default for it.

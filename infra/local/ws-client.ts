@@ -1,22 +1,23 @@
 /**
- * `npm run ws-client -- --session ID [--token T] [--url U] [--after SEQ]`:
+ * `npm run ws-client -- --session ID [--url U] [--after SEQ]` with the token in
+ * ZAPFLEET_TOKEN (kept out of npm's echoed script line), `--token T` or stdin:
  * subscribes to one session's events, prints each as it arrives and draws a
  * live QR in the terminal. Reconnects with `after` = the last seq it saw, so
  * nothing is missed across a dropped connection; duplicates are dropped by seq.
  */
 import { readFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import QRCode from 'qrcode';
 import WebSocket from 'ws';
+import { cliArgs } from './cli-args.ts';
 
-const { values } = parseArgs({
-  options: {
-    session: { type: 'string' },
-    token: { type: 'string' },
-    url: { type: 'string', default: process.env.ZAPFLEET_WS_URL ?? 'ws://127.0.0.1:3001/local' },
-    after: { type: 'string' },
-    raw: { type: 'boolean', default: false },
-  },
+const USAGE =
+  'npm run ws-client -- --session ID [--url U] [--after SEQ] [--raw]  (token from ZAPFLEET_TOKEN, --token T, or stdin)';
+const values = cliArgs('ws-client', USAGE, {
+  session: { type: 'string' },
+  token: { type: 'string' },
+  url: { type: 'string', default: process.env.ZAPFLEET_WS_URL ?? 'ws://127.0.0.1:3001/local' },
+  after: { type: 'string' },
+  raw: { type: 'boolean', default: false },
 });
 
 function fail(message: string): never {

@@ -7,10 +7,12 @@
  */
 import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { HostHarness } from '../session-host/host-harness.ts';
-import { arg, withEmbeddedAws } from './bench-support.ts';
+import { benchArgs, withEmbeddedAws } from './bench-support.ts';
+
+const args = benchArgs('auth-io', { messages: 50 });
 
 await withEmbeddedAws(async () => {
-  const messages = arg('messages', 50);
+  const messages = args.messages;
   const h = await HostHarness.create();
   try {
     const { host } = await h.startHost();

@@ -1,10 +1,32 @@
 import type { AwsEndpoints } from '../../infra/local/aws/embedded-aws.ts';
+import { cliArgs } from '../../infra/local/cli-args.ts';
 import { startRunAws } from '../support/run-aws.ts';
 
-export function arg(name: string, fallback: number): number {
-  const index = process.argv.indexOf(`--${name}`);
-  const value = index >= 0 ? Number(process.argv[index + 1]) : Number.NaN;
-  return Number.isFinite(value) && value > 0 ? value : fallback;
+/**
+ * A benchmark's numeric flags through `node:util` parseArgs: `--help` prints
+ * usage, an unknown flag or a value that is not a positive number exits 2.
+ */
+export function benchArgs<K extends string>(
+  name: string,
+  defaults: Readonly<Record<K, number>>,
+  argv: readonly string[] = process.argv.slice(2),
+): Record<K, number> {
+  const keys = Object.keys(defaults) as K[];
+  const usage = `npm run bench -- ${name} ${keys.map((k) => `[--${k} ${defaults[k]}]`).join(' ')}`;
+  const options = Object.fromEntries(keys.map((k) => [k, { type: 'string' as const }]));
+  const values = cliArgs(`bench ${name}`, usage, options, argv) as Partial<Record<K, string>>;
+  const out = { ...defaults } as Record<K, number>;
+  for (const key of keys) {
+    const given = values[key];
+    if (given === undefined) continue;
+    const n = Number(given);
+    if (!Number.isFinite(n) || n <= 0) {
+      process.stderr.write(`bench ${name}: --${key} must be a positive number\nusage: ${usage}\n`);
+      process.exit(2);
+    }
+    out[key] = n;
+  }
+  return out;
 }
 
 export function percentile(values: readonly number[], p: number): number {

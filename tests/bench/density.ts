@@ -17,7 +17,7 @@ import { startHostProcess } from '../../infra/local/host-process.ts';
 import { DynamoDbSessionOwnership } from '../../session-host/src/storage/dynamodb-session-ownership.ts';
 import { createTestAws } from '../support/aws.ts';
 import { startFakeProcess } from '../support/fake-whatsapp/fake-process.ts';
-import { arg, withEmbeddedAws } from './bench-support.ts';
+import { benchArgs, withEmbeddedAws } from './bench-support.ts';
 
 const run = promisify(execFile);
 const rssMbOf = (pid: number): number =>
@@ -25,9 +25,11 @@ const rssMbOf = (pid: number): number =>
 const round = (n: number): number => Math.round(n * 100) / 100;
 const log = (msg: string): void => console.error(`[density] ${msg}`);
 
+const args = benchArgs('density', { sessions: 100, 'settle-ms': 10_000 });
+
 await withEmbeddedAws(async () => {
-  const sessions = arg('sessions', 100);
-  const settleMs = arg('settle-ms', 10_000);
+  const sessions = args.sessions;
+  const settleMs = args['settle-ms'];
   const fake = await startFakeProcess(['--qr-refs', '10']);
   try {
     const aws = await createTestAws('density');

@@ -9,12 +9,14 @@
  */
 import { performance } from 'node:perf_hooks';
 import { FLEET_TIMING, FleetHarness, type FleetHost } from '../fleet/fleet-harness.ts';
-import { arg, percentile, withEmbeddedAws } from './bench-support.ts';
+import { benchArgs, percentile, withEmbeddedAws } from './bench-support.ts';
 
 const log = (msg: string): void => console.error(`[failover] ${msg}`);
 
+const args = benchArgs('failover', { sessions: 100 });
+
 await withEmbeddedAws(async () => {
-  const sessions = arg('sessions', 100);
+  const sessions = args.sessions;
   const h = await FleetHarness.create();
   try {
     const first = await h.startHost('bench-a');

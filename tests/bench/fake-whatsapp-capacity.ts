@@ -2,17 +2,19 @@
 // running in its own process, keeps them open, and prints one JSON line last.
 //   npx tsx tests/bench/fake-whatsapp-capacity.ts --sessions 500
 import { readFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
+import { cliArgs } from '../../infra/local/cli-args.ts';
 import { type BaileysClient, connectBaileys } from '../support/fake-whatsapp/baileys-client.ts';
 import { installCertAuthorityKey } from '../support/fake-whatsapp/cert-authority.ts';
 import { type FakeProcess, startFakeProcess } from '../support/fake-whatsapp/fake-process.ts';
 
-const { values } = parseArgs({
-  options: {
+const values = cliArgs(
+  'fake-whatsapp-capacity',
+  'npm run bench -- fake-whatsapp-capacity [--sessions 500] [--concurrency 16]',
+  {
     sessions: { type: 'string', default: '500' },
     concurrency: { type: 'string', default: '16' },
   },
-});
+);
 const sessions = Number(values.sessions);
 const concurrency = Number(values.concurrency);
 if (!Number.isInteger(sessions) || sessions < 1 || !Number.isInteger(concurrency) || concurrency < 1) {

@@ -8,11 +8,13 @@ import { performance } from 'node:perf_hooks';
 import { PostToConnectionCommand } from '@aws-sdk/client-apigatewaymanagementapi';
 import { startWsHarness } from '../events/ws-harness.ts';
 import { connectWs, type TestWsClient } from '../support/ws-test-client.ts';
-import { arg, percentile, withEmbeddedAws } from './bench-support.ts';
+import { benchArgs, percentile, withEmbeddedAws } from './bench-support.ts';
+
+const args = benchArgs('fanout', { subscribers: 100, events: 200 });
 
 await withEmbeddedAws(async () => {
-  const subscribers = arg('subscribers', 100);
-  const events = arg('events', 200);
+  const subscribers = args.subscribers;
+  const events = args.events;
   const h = await startWsHarness();
   const sessionId = 'ses_bench';
   await h.putSession({ sessionId, tenantId: 'bench', status: 'CONNECTED' });

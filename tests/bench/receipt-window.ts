@@ -9,12 +9,14 @@
  */
 import { performance } from 'node:perf_hooks';
 import { HostHarness } from '../session-host/host-harness.ts';
-import { arg, withEmbeddedAws } from './bench-support.ts';
+import { benchArgs, withEmbeddedAws } from './bench-support.ts';
 
 const round = (ms: number): number => Math.round(ms * 100) / 100;
 
+const args = benchArgs('receipt-window', { messages: 100 });
+
 await withEmbeddedAws(async () => {
-  const messages = arg('messages', 100);
+  const messages = args.messages;
   const h = await HostHarness.create();
   try {
     const running = await h.startHost();

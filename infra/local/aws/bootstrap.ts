@@ -39,6 +39,7 @@ function createTableInput(def: TableDefinition, name: string): CreateTableComman
         Projection: { ProjectionType: 'ALL' as const },
       })),
     }),
+    ...(def.stream && { StreamSpecification: { StreamEnabled: true, StreamViewType: def.stream } }),
   };
 }
 

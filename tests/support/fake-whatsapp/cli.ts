@@ -1,11 +1,13 @@
-import { parseArgs } from 'node:util';
+import { cliArgs } from '../../../infra/local/cli-args.ts';
 import { startControlServer } from './control-http.ts';
 import { createFakeWhatsApp } from './server.ts';
 
 // Process mode: `npx tsx tests/support/fake-whatsapp/cli.ts --port 0 --control-port 0`
 // prints one JSON line with the chosen ports, then serves until SIGINT/SIGTERM.
-const { values } = parseArgs({
-  options: {
+const values = cliArgs(
+  'fake-whatsapp',
+  'npx tsx tests/support/fake-whatsapp/cli.ts [--port 0] [--control-port 0] [--qr-refs N] [--qr-ref-ttl-ms MS] [--history-sync-on-first-login] [--exit-with-stdin]',
+  {
     port: { type: 'string', default: '0' },
     'control-port': { type: 'string', default: '0' },
     'qr-refs': { type: 'string' },
@@ -13,7 +15,7 @@ const { values } = parseArgs({
     'history-sync-on-first-login': { type: 'boolean', default: false },
     'exit-with-stdin': { type: 'boolean', default: false },
   },
-});
+);
 
 function toInt(name: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
