@@ -16,6 +16,7 @@ import {
 } from '../../infra/local/demo-clients.ts';
 import { type FlowResult, runCompleteFlow } from '../../infra/local/demo-scenario.ts';
 import { waitUntilDead } from '../support/processes.ts';
+import { waitFor } from '../support/wait-for.ts';
 import { type DemoProcess, startDemoProcess } from './demo-process.ts';
 
 const STEPS = [
@@ -47,13 +48,16 @@ async function waitForStatus(
   status: string,
   timeoutMs = 20_000,
 ): Promise<Json> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const session = (await api.expect(200, 'GET', path)) as Json;
-    if (session.status === status) return session;
-    if (Date.now() > deadline) throw new Error(`${path} never became ${status}: ${JSON.stringify(session)}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  let last: Json | undefined;
+  return waitFor(
+    async () => {
+      last = (await api.expect(200, 'GET', path)) as Json;
+      return last.status === status && last;
+    },
+    () => `${path} to become ${status}; last: ${JSON.stringify(last)}`,
+    timeoutMs,
+    100,
+  );
 }
 
 const pick = (data: Json, ...keys: string[]): Json => Object.fromEntries(keys.map((k) => [k, data[k]]));

@@ -4,6 +4,7 @@ import { installCertAuthorityKey } from '../support/fake-whatsapp/cert-authority
 import { type FakeProcess, startFakeProcess } from '../support/fake-whatsapp/fake-process.ts';
 import type { LinkedDevice } from '../support/fake-whatsapp/pairing.ts';
 import type { DeviceInfo, UserInfo } from '../support/fake-whatsapp/server.ts';
+import { waitFor } from '../support/wait-for.ts';
 
 let fake: FakeProcess | undefined;
 const clients: BaileysClient[] = [];
@@ -36,11 +37,14 @@ describe('fake WhatsApp in process mode, driven over its HTTP control API', () =
     await client.waitForText((t) => t === 'hello over http');
 
     const sent = await client.sock.sendMessage(contact.jid, { text: 'reply over ws' });
-    let inbox: Array<{ id: string; text: string }> = [];
-    while (!inbox.some((m) => m.id === sent?.key.id)) {
-      await new Promise((resolve) => setTimeout(resolve, 20));
-      inbox = await fake.control('GET', `/users/${contact.pn}/inbox`);
-    }
+    const server = fake;
+    const inbox = await waitFor(async () => {
+      const seen: Array<{ id: string; text: string }> = await server.control(
+        'GET',
+        `/users/${contact.pn}/inbox`,
+      );
+      return seen.some((m) => m.id === sent?.key.id) && seen;
+    }, 'the reply in the contact inbox');
     expect(inbox.find((m) => m.id === sent?.key.id)?.text).toBe('reply over ws');
 
     await fake.control('POST', `/devices/${encodeURIComponent(device.jid)}/remove`);

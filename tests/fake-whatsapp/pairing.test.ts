@@ -61,6 +61,7 @@ describe('QR pairing against the fake', () => {
     const fake = await resources.fake({ qrRefTtlMs: 1 });
     const client = resources.client(connectBaileys({ url: fake.url }));
     const qr = await client.qrs.waitFor();
+    // The ref's 1 ms lifetime is a clock rule in the fake: this is the time it must outlive.
     await new Promise((resolve) => setTimeout(resolve, 5));
 
     await expect(fake.scanQr(qr)).rejects.toThrow(PairingError);

@@ -10,6 +10,7 @@ import {
 import { putAssignedSession } from '../support/assigned-session.ts';
 import { createTestAws, type TestAws } from '../support/aws.ts';
 import { createFakeWhatsApp, type FakeWhatsApp } from '../support/fake-whatsapp/server.ts';
+import { waitFor } from '../support/wait-for.ts';
 
 export const FLEET_TIMING = { heartbeatMs: 500, leaseMs: 2_500, reconcileMs: 500 };
 
@@ -82,14 +83,8 @@ export class FleetHarness {
     return this.events.after(sessionId, 0, 10_000);
   }
 
-  async until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const value = await probe();
-      if (value !== undefined) return value;
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
+  until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
+    return waitFor(probe, what, timeoutMs, 100);
   }
 
   /** Links a session assigned to a running host: QR event → fake phone scans → CONNECTED. */

@@ -75,10 +75,13 @@ describe('a fleet of real session-host processes', () => {
       for (let round = 0; sending && round < 40; round++) {
         for (const device of devices.values())
           sent.push(await h.fake.sendText(contact.pn, device.pn, `m${round}`));
+        // Pacing the traffic, not waiting for anything.
         await new Promise((r) => setTimeout(r, 200));
       }
     })();
-    await new Promise((r) => setTimeout(r, 500));
+    await h.until('traffic reaching every device before the SIGTERM', async () =>
+      delivered.size >= devices.size ? true : undefined,
+    );
     const stopped = await owner();
     await stopped.process.stop(30_000);
     await allConnectedAwayFrom(stopped.hostId, 30_000);
@@ -156,7 +159,8 @@ describe('a fleet of real session-host processes', () => {
         ? true
         : undefined,
     );
-    // Give it time to do damage if it could.
+    // Proving a negative in another process, which has no round hook: three heartbeats is the
+    // time the woken host would need to write anything back if fencing did not hold.
     await new Promise((r) => setTimeout(r, 3 * FLEET_TIMING.heartbeatMs));
     const after = await Promise.all([...devices.keys()].map((id) => h.record(id)));
     expect(after.map((r) => [r?.ownerHostId, r?.epoch, r?.status])).toEqual(

@@ -7,6 +7,7 @@ import { type LocalWebSocketGateway, startWebSocketGateway } from '../../infra/l
 import { putAssignedSession } from '../support/assigned-session.ts';
 import { createTestAws, type TestAws } from '../support/aws.ts';
 import { createFakeWhatsApp, type FakeWhatsApp } from '../support/fake-whatsapp/server.ts';
+import { waitFor } from '../support/wait-for.ts';
 
 // A real host process (its own composition root, so the run's AWS operation log
 // sees the requests its role must be granted) posting to a connection the gateway no longer has.
@@ -26,14 +27,8 @@ afterAll(async () => {
   aws.destroy();
 });
 
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 25_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 25_000): Promise<T> {
+  return waitFor(probe, what, timeoutMs, 100);
 }
 
 describe('a session host and a connection the gateway answers 410 for', () => {

@@ -48,7 +48,7 @@ describe('session host when auth state storage misbehaves', () => {
     );
     const qrsBefore = (await h.eventsOf(sessionId)).filter((e) => e.type === 'qr').length;
 
-    const { host } = await h.startHost();
+    const { host, rounds } = await h.startHost();
     const failed = await h.waitForRecord(sessionId, (r) => r.status === 'FAILED', 'FAILED');
     expect(failed.statusReason).toMatchObject({
       code: 'AUTH_STATE_CORRUPTED',
@@ -59,8 +59,9 @@ describe('session host when auth state storage misbehaves', () => {
       sessionId,
       (e) => e.type === 'session:error' && e.data.code === 'AUTH_STATE_CORRUPTED',
     );
-    // No crash loop and no silent new QR over the linked device.
-    await new Promise((r) => setTimeout(r, 1_000));
+    // No crash loop and no silent new QR over the linked device, for several reconcile rounds
+    // that each saw the FAILED record (a negative: wait for the rounds, not for a time).
+    await rounds.after(4);
     expect((await h.eventsOf(sessionId)).filter((e) => e.type === 'qr')).toHaveLength(qrsBefore);
 
     await update(sessionId, 'SET logoutRequested = :t', { ':t': true });

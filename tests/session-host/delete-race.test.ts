@@ -18,6 +18,7 @@ import { S3SessionAuthState } from '#commons/storage/s3-auth-wipe.ts';
 import { createApp } from '../../functions/api/app.ts';
 import { createInternalApi } from '../../session-host/src/internal-api.ts';
 import { signToken, TEST_AUDIENCE, TEST_ISSUER, TEST_SECRET } from '../api/support/api-harness.ts';
+import { waitFor } from '../support/wait-for.ts';
 import { HostHarness, type RunningHost } from './host-harness.ts';
 
 /**
@@ -32,13 +33,20 @@ const PUT_DELAY_MS = 400;
 
 let h: HostHarness;
 let slowS3: S3Client;
+/** PUTs delayed and not yet landed, so the test can wait for every late write instead of a time. */
+let putsInFlight: Set<Promise<unknown>>;
 beforeEach(async () => {
   h = await HostHarness.create();
+  putsInFlight = new Set();
   slowS3 = new S3Client(s3ClientConfig({ region: 'us-east-1', endpoint: h.aws.env.AWS_ENDPOINT_URL_S3 }));
   slowS3.middlewareStack.add(
     (next, context) => async (args) => {
-      if (context.commandName === 'PutObjectCommand') await new Promise((r) => setTimeout(r, PUT_DELAY_MS));
-      return next(args);
+      if (context.commandName !== 'PutObjectCommand') return next(args);
+      const put = new Promise((r) => setTimeout(r, PUT_DELAY_MS)).then(() => next(args));
+      putsInFlight.add(put);
+      const landed = () => putsInFlight.delete(put);
+      put.then(landed, landed);
+      return put;
     },
     { step: 'initialize', name: 'slowPuts' },
   );
@@ -136,6 +144,7 @@ describe('deleting a session while its host writes auth state', () => {
     const traffic = (async () => {
       while (sending) {
         await h.fake.sendText(contact.pn, device.pn, `message ${++sent}`).catch(() => undefined);
+        // Pacing the traffic, not waiting for anything.
         await new Promise((r) => setTimeout(r, 20));
       }
     })();
@@ -148,9 +157,11 @@ describe('deleting a session while its host writes auth state', () => {
     expect(res.status).toBe(204);
     expect(await h.record(sessionId)).toBeUndefined();
 
-    // Late writes would show now: a delayed PUT in flight at the DELETE lands within PUT_DELAY_MS.
+    // Late writes would show now: messages keep coming after the DELETE, and every delayed PUT
+    // started by then (in flight at the DELETE or after it) has landed or failed.
     const sentAtDelete = sent;
-    await new Promise((r) => setTimeout(r, PUT_DELAY_MS * 3));
+    await waitFor(() => sent >= sentAtDelete + 5, 'five more messages after the DELETE');
+    await Promise.allSettled([...putsInFlight]);
     sending = false;
     await traffic;
     expect(sent).toBeGreaterThan(sentAtDelete);

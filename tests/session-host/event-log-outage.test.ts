@@ -3,6 +3,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { awsClientConfig } from '#commons/aws/client-config.ts';
 import { startToggleProxy, type ToggleProxy } from '../support/toggle-proxy.ts';
+import { waitFor } from '../support/wait-for.ts';
 import { HostHarness } from './host-harness.ts';
 
 const MESSAGES = 20;
@@ -22,11 +23,7 @@ afterEach(async () => {
 });
 
 async function until(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 20_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  await waitFor(check, what, timeoutMs, 50);
 }
 
 describe('incoming messages while the event log is unreachable', () => {

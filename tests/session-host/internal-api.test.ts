@@ -71,7 +71,10 @@ describe('the host’s internal endpoint', () => {
     expect((await call(`/internal/sessions/${sessionId}/messages`, body)).status).toBe(201);
     expect((await call(`/internal/sessions/${sessionId}/messages`, body)).status).toBe(201);
     await h.fake.waitForMessage(contactPn, (m) => m.text === 'only once');
-    await new Promise((r) => setTimeout(r, 300));
+    // A later message on the same socket arrives after any second copy would have.
+    const marker = { to: contactPn, text: 'after the duplicate', messageId: '3EB0000000000000CCCD' };
+    expect((await call(`/internal/sessions/${sessionId}/messages`, marker)).status).toBe(201);
+    await h.fake.waitForMessage(contactPn, (m) => m.text === 'after the duplicate');
     expect(h.fake.inbox(contactPn).filter((m) => m.text === 'only once')).toHaveLength(1);
   });
 

@@ -128,8 +128,9 @@ describe('a session host with real Baileys, the fake WhatsApp and embedded AWS',
     const record = await h.waitForStatus(sessionId, 'STOPPED');
     expect(record.statusReason?.code).toBe('CONNECTION_REPLACED');
     expect(record.desired).toBe('STOPPED');
-    // Several reconcile rounds later, still no new login.
-    await new Promise((r) => setTimeout(r, 1_500));
+    // Several reconcile rounds later, still no new login: proving a negative, so wait for the
+    // rounds themselves (each one looked at the session) rather than for a length of time.
+    await running.rounds.after(5);
     expect(h.fake.linkedDevices().find((d) => d.jid === device.jid)?.logins).toBe(loginsBefore);
     expect(running.metrics.reconnects.value).toBe(reconnectsBefore);
   });
