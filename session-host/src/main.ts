@@ -6,10 +6,10 @@ import { randomUUID } from 'node:crypto';
 import { ApiGatewayManagementApiClient } from '@aws-sdk/client-apigatewaymanagementapi';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { serve } from '@hono/node-server';
 import { WA_CERT_DETAILS } from '@whiskeysockets/baileys';
 import { awsClientConfig, s3ClientConfig } from '#commons/aws/client-config.ts';
+import { createDocumentClient } from '#commons/aws/document-client.ts';
 import { recordAwsOperations } from '#commons/aws/operation-log.ts';
 import { leaseConfig } from '#commons/domain/lease.ts';
 import { ApiGatewayConnectionPoster, managementClientConfig } from '#commons/events/api-gateway-poster.ts';
@@ -18,6 +18,9 @@ import { DynamoDbEventLog } from '#commons/events/dynamodb-event-log.ts';
 import { createFanoutPublisher } from '#commons/events/fanout-publisher.ts';
 import { HttpHostClient } from '#commons/hosts/http-host-client.ts';
 import { createLogger } from '#commons/logging/logger.ts';
+import { DynamoDbHostRegistry } from '#commons/storage/dynamodb-host-registry.ts';
+import { DynamoDbSessionOwnership } from '#commons/storage/dynamodb-session-ownership.ts';
+import { S3AuthStateStore } from './auth-state/s3-auth-state-store.ts';
 import { loadHostConfig } from './config.ts';
 import { createInternalApi } from './internal-api.ts';
 import { createHostMetrics } from './metrics.ts';
@@ -25,8 +28,6 @@ import { advertisedEndpoint } from './runtime/advertised-endpoint.ts';
 import { guardStdio, routeConsoleToLogger } from './runtime/console-sink.ts';
 import { resolveWaVersion } from './runtime/wa-version.ts';
 import { SessionHost } from './session-host.ts';
-import { DynamoDbHostRegistry } from './storage/dynamodb-host-registry.ts';
-import { DynamoDbSessionOwnership } from './storage/dynamodb-session-ownership.ts';
 
 const config = loadHostConfig(process.env);
 const logger = createLogger({ name: 'session-host', level: config.logLevel });
@@ -43,7 +44,7 @@ const dynamodb = new DynamoDBClient(
 const s3 = new S3Client(s3ClientConfig({ region: storage.region, endpoint: storage.s3Endpoint }));
 recordAwsOperations(dynamodb, 'dynamodb', { runtime: 'host', dir: config.awsOperationLogDir });
 recordAwsOperations(s3, 's3', { runtime: 'host', dir: config.awsOperationLogDir });
-const doc = DynamoDBDocumentClient.from(dynamodb, { marshallOptions: { removeUndefinedValues: true } });
+const doc = createDocumentClient(dynamodb);
 const management = new ApiGatewayManagementApiClient({
   ...managementClientConfig({ region: storage.region }),
   endpoint: config.wsManagementEndpoint,
@@ -69,6 +70,7 @@ await new Promise<void>((resolve, reject) => {
 const address = server.address();
 const port = typeof address === 'object' && address ? address.port : config.port;
 
+const ownership = new DynamoDbSessionOwnership(doc, storage.tables.sessions);
 const version = await resolveWaVersion(config.waVersion, Boolean(config.waWebSocketUrl), logger);
 const host = new SessionHost({
   host: {
@@ -77,10 +79,9 @@ const host = new SessionHost({
     endpoint: await advertisedEndpoint(config.endpoint, port, process.env.ECS_CONTAINER_METADATA_URI_V4),
     capacity: config.capacity,
   },
-  ownership: new DynamoDbSessionOwnership(doc, storage.tables.sessions),
+  ownership,
   registry: new DynamoDbHostRegistry(doc, storage.tables.hosts, config.leaseMs),
-  s3,
-  bucket: storage.authBucket,
+  authStates: new S3AuthStateStore({ s3, bucket: storage.authBucket, pointers: ownership }),
   publisher,
   logger,
   metrics,

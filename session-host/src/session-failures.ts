@@ -1,12 +1,13 @@
-import type { S3Client } from '@aws-sdk/client-s3';
 import type { Logger } from 'pino';
+import type { EventData } from '#commons/domain/event-payloads.ts';
+import { type Fence, FencedError } from '#commons/domain/fence.ts';
+import type { OwnedSession, SessionOwnership } from '#commons/domain/session-ownership.ts';
 import { LOGGED_OUT_BY_REQUEST } from '#commons/domain/session-status.ts';
+import { statusPatch } from '#commons/domain/status-patch.ts';
 import type { EventPublisher } from '#commons/events/ports.ts';
 import { AuthStateCorruptedError } from './auth-state/auth-data.ts';
-import { type Fence, FencedError } from './auth-state/fence.ts';
-import { wipePrefix } from './auth-state/s3-auth-state.ts';
 import type { HostMetrics } from './metrics.ts';
-import type { DynamoDbSessionOwnership, OwnedSession } from './storage/dynamodb-session-ownership.ts';
+import type { AuthStateStore } from './ports/auth-state-store.ts';
 
 export const AUTH_STATE_CORRUPTED = {
   code: 'AUTH_STATE_CORRUPTED',
@@ -16,22 +17,21 @@ export const AUTH_STATE_CORRUPTED = {
 } as const;
 
 export interface FailureDeps {
-  readonly ownership: DynamoDbSessionOwnership;
+  readonly ownership: Pick<SessionOwnership, 'writeStatus' | 'clear'>;
   readonly publisher: EventPublisher;
   readonly metrics: HostMetrics;
   readonly logger: Logger;
-  readonly s3: S3Client;
-  readonly bucket: string;
+  readonly authStates: Pick<AuthStateStore, 'wipe'>;
 }
 
 /** What a host does when a session's auth state cannot be written, read, or must go. */
 export class SessionFailures {
   constructor(private readonly deps: FailureDeps) {}
 
-  private publish(
+  private publish<T extends 'session:error' | 'session:logged-out'>(
     record: OwnedSession,
-    type: 'session:error' | 'session:logged-out',
-    data: Record<string, unknown>,
+    type: T,
+    data: EventData<T>,
   ) {
     return this.deps.publisher
       .publish({ type, tenantId: record.tenantId, sessionId: record.sessionId, data })
@@ -55,12 +55,8 @@ export class SessionFailures {
     this.deps.logger.error({ err, sessionId: record.sessionId, corrupted }, 'auth state could not be loaded');
     if (corrupted) {
       // Never a crash loop, never a silent new QR over a linked device.
-      await this.deps.ownership.writeStatus(
-        record.sessionId,
-        fence,
-        { status: 'FAILED', statusReason: AUTH_STATE_CORRUPTED, qr: null },
-        'STOPPED',
-      );
+      const { patch } = statusPatch(record, { type: 'FAILED', reason: AUTH_STATE_CORRUPTED }, { qr: null });
+      await this.deps.ownership.writeStatus(record.sessionId, fence, patch, 'STOPPED');
     }
     await this.publish(
       record,
@@ -74,19 +70,13 @@ export class SessionFailures {
   /** A logout for a session not running here: wipe its state without reading it (it may be corrupted). */
   async logoutIdle(record: OwnedSession, fence: Fence, prefix: string): Promise<void> {
     await this.deps.ownership.clear(record.sessionId, fence);
-    await wipePrefix(this.deps.s3, this.deps.bucket, prefix);
-    await this.deps.ownership.writeStatus(
-      record.sessionId,
-      fence,
-      {
-        status: 'LOGGED_OUT',
-        statusReason: LOGGED_OUT_BY_REQUEST,
-        qr: null,
-        me: null,
-        clearLogoutRequest: true,
-      },
-      'STOPPED',
+    await this.deps.authStates.wipe(prefix);
+    const { patch } = statusPatch(
+      record,
+      { type: 'LOGGED_OUT', reason: LOGGED_OUT_BY_REQUEST },
+      { qr: null, me: null, clearLogoutRequest: true },
     );
+    await this.deps.ownership.writeStatus(record.sessionId, fence, patch, 'STOPPED');
     await this.publish(record, 'session:logged-out', { reason: LOGGED_OUT_BY_REQUEST });
   }
 }

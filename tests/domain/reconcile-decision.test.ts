@@ -96,6 +96,14 @@ const cases: {
   { name: 'should run, not here', record: rec(), fenceLocal: false, action: 'start' },
   { name: 'should run, host full', record: rec(), load: 10, fenceLocal: false, action: 'back-off' },
   {
+    name: 'full host replacing its own fenced run',
+    record: rec({ epoch: 5 }),
+    local: here(),
+    load: 10,
+    fenceLocal: true,
+    action: 'start',
+  },
+  {
     name: 'should stop, running here',
     record: rec({ desired: 'STOPPED' }),
     local: here(),

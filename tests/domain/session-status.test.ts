@@ -8,6 +8,7 @@ import {
   type StatusReason,
   transition,
 } from '#commons/domain/session-status.ts';
+import { IllegalTransitionError, statusPatch } from '#commons/domain/status-patch.ts';
 
 const reason: StatusReason = { code: 'CONNECTION_LOST', message: 'lost', action: 'wait' };
 const EVENTS: Record<SessionEvent['type'], SessionEvent> = {
@@ -142,5 +143,40 @@ describe('the current QR', () => {
 
   it('is not shown when the record has none', () => {
     expect(isQrCurrent({ status: 'QR' }, now)).toBe(false);
+  });
+});
+
+describe('status writes through the model', () => {
+  it.each([
+    { from: 'STOPPED' as const, event: { type: 'HOST_STARTED' } as const, status: 'STARTING', reason: null },
+    {
+      from: 'DISCONNECTED' as const,
+      event: { type: 'CONNECTED' } as const,
+      status: 'CONNECTED',
+      reason: null,
+    },
+    { from: 'STARTING' as const, event: { type: 'QR_ISSUED' } as const, status: 'QR', reason: undefined },
+    {
+      from: 'CONNECTED' as const,
+      event: { type: 'DISCONNECTED', reason } as const,
+      status: 'DISCONNECTED',
+      reason,
+    },
+    { from: 'CONNECTED' as const, event: { type: 'STOPPED' } as const, status: 'STOPPED', reason: undefined },
+    {
+      from: 'LOGGED_OUT' as const,
+      event: { type: 'STOPPED' } as const,
+      status: 'LOGGED_OUT',
+      reason: undefined,
+    },
+  ])('$from + $event.type writes $status', ({ from, event, status, reason: expected }) => {
+    const { patch } = statusPatch({ status: from }, event, { qr: null });
+    expect(patch.status).toBe(status);
+    expect(patch.statusReason).toEqual(expected);
+    expect(patch.qr).toBeNull();
+  });
+
+  it('refuses a move the model does not accept', () => {
+    expect(() => statusPatch({ status: 'STOPPED' }, { type: 'CONNECTED' })).toThrow(IllegalTransitionError);
   });
 });

@@ -81,7 +81,9 @@ export function decideReconcile(input: ReconcileInput): ReconcileDecision {
   if (record.logoutRequested) return decide(local ? 'logout' : 'logout-idle');
   if (record.desired === 'RUNNING') {
     if (local) return decide(local.restartToken !== record.restartRequested ? 'restart' : 'keep');
-    return decide(input.load >= input.capacity ? 'back-off' : 'start');
+    // A fenced run leaves this host before the new one starts.
+    const load = fenceLocal ? input.load - 1 : input.load;
+    return decide(load >= input.capacity ? 'back-off' : 'start');
   }
   if (local) return decide('stop');
   return decide(RUNNING_STATUSES.has(record.status) ? 'adopt' : 'idle');

@@ -1,12 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import {
-  DeleteObjectsCommand,
-  GetObjectCommand,
-  ListObjectsV2Command,
-  PutObjectCommand,
-  type S3Client,
-} from '@aws-sdk/client-s3';
+import { DeleteObjectsCommand, GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { AuthenticationState, SignalDataSet } from '@whiskeysockets/baileys';
+import { SerialQueue } from '#commons/concurrency/serial-queue.ts';
+import { type AuthPointer, type AuthPointerStore, type Fence, FencedError } from '#commons/domain/fence.ts';
+import { wipeS3Prefix } from '#commons/storage/s3-prefix-wipe.ts';
+import type { AuthStats, SessionAuth } from '../ports/auth-state-store.ts';
 import {
   type AuthData,
   type AuthDelta,
@@ -19,7 +17,6 @@ import {
   freshAuthData,
   readKeys,
 } from './auth-data.ts';
-import { type AuthPointer, type AuthPointerStore, type Fence, FencedError } from './fence.ts';
 
 export interface AuthStateOptions {
   readonly s3: S3Client;
@@ -41,12 +38,7 @@ export interface AuthStateOptions {
   readonly compactAfterBytes?: number;
 }
 
-export interface AuthStateStats {
-  puts: number;
-  gets: number;
-  pointerWrites: number;
-  bytesWritten: number;
-}
+export type AuthStateStats = AuthStats;
 
 /**
  * Baileys' auth state, durable in S3 before any call resolves.
@@ -58,10 +50,10 @@ export interface AuthStateStats {
  * so a fenced ex-owner can only add objects nobody points to: its late writes
  * never become part of the state the next owner restores.
  */
-export class S3AuthState {
+export class S3AuthState implements SessionAuth {
   readonly stats: AuthStateStats = { puts: 0, gets: 0, pointerWrites: 0, bytesWritten: 0 };
   private pointer: AuthPointer | undefined;
-  private queue: Promise<unknown> = Promise.resolve();
+  private readonly commits = new SerialQueue();
   private fenced = false;
   /** Makes this writer's object keys unique even if a second writer shared the epoch by mistake. */
   private readonly writer = randomBytes(4).toString('hex');
@@ -125,8 +117,8 @@ export class S3AuthState {
   }
 
   /** Resolves when every commit queued so far is durable (or failed). */
-  async flush(): Promise<void> {
-    await this.queue.catch(() => undefined);
+  flush(): Promise<void> {
+    return this.commits.idle();
   }
 
   /** Deletes every object of the session and its pointer (logout / delete). */
@@ -136,13 +128,16 @@ export class S3AuthState {
     await this.flush();
     await this.options.pointers.clear(this.options.sessionId, this.options.fence);
     this.pointer = undefined;
-    await wipePrefix(this.options.s3, this.options.bucket, this.options.prefix);
+    await wipeS3Prefix({
+      s3: this.options.s3,
+      bucket: this.options.bucket,
+      prefix: this.options.prefix,
+      versions: 'current',
+    });
   }
 
   private commit(delta: AuthDelta): Promise<void> {
-    const run = this.queue.catch(() => undefined).then(() => this.write(delta));
-    this.queue = run;
-    return run;
+    return this.commits.run(() => this.write(delta));
   }
 
   /** Fails every later commit (the host lost the session or its lease). */
@@ -249,21 +244,4 @@ async function restore(options: AuthStateOptions, pointer: AuthPointer): Promise
   for (const [i, bytes] of journal.entries())
     applyDelta(state, decodeDelta(bytes, pointer.journal[i] as string));
   return state;
-}
-
-export async function wipePrefix(s3: S3Client, bucket: string, prefix: string): Promise<number> {
-  let deleted = 0;
-  let token: string | undefined;
-  do {
-    const page = await s3.send(
-      new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }),
-    );
-    const objects = (page.Contents ?? []).flatMap((o) => (o.Key ? [{ Key: o.Key }] : []));
-    if (objects.length > 0) {
-      await s3.send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: objects, Quiet: true } }));
-      deleted += objects.length;
-    }
-    token = page.NextContinuationToken;
-  } while (token);
-  return deleted;
 }

@@ -1,13 +1,14 @@
-import { performance } from 'node:perf_hooks';
 import type { Logger } from 'pino';
+import type { Clock } from '#commons/domain/clock.ts';
+import type { HostRegistry } from '#commons/domain/host-registry.ts';
 import { type HostLoad, type LeaseConfig, PeerTracker, planTakeover } from '#commons/domain/lease.ts';
+import type { SessionOwnership } from '#commons/domain/session-ownership.ts';
 import { UNASSIGNED_HOST } from '#commons/hosts/host-record.ts';
-import type { DynamoDbHostRegistry } from '../storage/dynamodb-host-registry.ts';
-import type { DynamoDbSessionOwnership } from '../storage/dynamodb-session-ownership.ts';
+import { systemClock } from '#commons/runtime/system-clock.ts';
 
 export interface FailoverDeps {
-  readonly registry: DynamoDbHostRegistry;
-  readonly ownership: DynamoDbSessionOwnership;
+  readonly registry: Pick<HostRegistry, 'all' | 'forget'>;
+  readonly ownership: Pick<SessionOwnership, 'assignedTo' | 'takeover'>;
   readonly lease: LeaseConfig;
   readonly me: () => HostLoad;
   /** False while this host must not take anything (lease not held, draining). */
@@ -17,6 +18,8 @@ export interface FailoverDeps {
   readonly takeoversPerSecond: number;
   readonly random?: () => number;
   readonly sleep?: (ms: number) => Promise<void>;
+  /** Monotonic time and sleeps; the system clock unless a simulation drives it. */
+  readonly clock?: Clock;
 }
 
 /**
@@ -45,7 +48,7 @@ export class FailoverWatcher {
 
   private async scan(): Promise<number> {
     const me = this.deps.me();
-    const now = performance.now();
+    const now = (this.deps.clock ?? systemClock).now();
     const records = await this.deps.registry.all();
     for (const r of records)
       if (r.hostId !== me.hostId) this.tracker.observe(r.hostId, r.heartbeatVersion, now);
@@ -95,7 +98,7 @@ export class FailoverWatcher {
         }
         // Bounded rate with jitter: a reconnect storm helps nobody.
         const gap = (1000 / this.deps.takeoversPerSecond) * (0.5 + (this.deps.random ?? Math.random)());
-        await (this.deps.sleep ?? ((ms: number) => new Promise((r) => setTimeout(r, ms))))(gap);
+        await (this.deps.sleep ?? ((ms: number) => (this.deps.clock ?? systemClock).sleep(ms)))(gap);
       }
     }
     return taken;

@@ -1,19 +1,29 @@
 import type { Logger } from 'pino';
+import type { Clock } from '#commons/domain/clock.ts';
+import type { HostRegistry } from '#commons/domain/host-registry.ts';
 import { planTakeover } from '#commons/domain/lease.ts';
-import type { ManagedSession } from '../runtime/managed-session.ts';
-import type { DynamoDbHostRegistry } from '../storage/dynamodb-host-registry.ts';
-import type { DynamoDbSessionOwnership } from '../storage/dynamodb-session-ownership.ts';
+import type { SessionOwnership } from '#commons/domain/session-ownership.ts';
+import { systemClock } from '#commons/runtime/system-clock.ts';
+
+/** What a handoff needs of a running session: close it without logging out, and its fence. */
+export interface HandedSession {
+  readonly sessionId: string;
+  readonly epoch: number;
+  end(mode: 'release'): Promise<void>;
+}
 
 export interface HandoffDeps {
   readonly hostId: string;
-  readonly sessions: ReadonlyMap<string, ManagedSession>;
-  readonly registry: DynamoDbHostRegistry;
-  readonly ownership: DynamoDbSessionOwnership;
+  readonly sessions: ReadonlyMap<string, HandedSession>;
+  readonly registry: Pick<HostRegistry, 'all'>;
+  readonly ownership: Pick<SessionOwnership, 'release'>;
   /** Tells the target host to claim the session now (best effort: it also reconciles on a timer). */
   readonly nudge: (endpoint: string, sessionId: string) => Promise<void>;
   readonly budgetMs: number;
   readonly concurrency: number;
   readonly logger: Logger;
+  /** Wall time for the budget and peers' lease expiry; the system clock unless a simulation drives it. */
+  readonly clock?: Clock;
 }
 
 export interface HandoffResult {
@@ -28,8 +38,9 @@ export interface HandoffResult {
  * host still does can land) and the peer is nudged to claim it at once.
  */
 export async function handOff(deps: HandoffDeps): Promise<HandoffResult> {
-  const deadline = Date.now() + deps.budgetMs;
-  const nowSeconds = Date.now() / 1000;
+  const clock = deps.clock ?? systemClock;
+  const deadline = clock.wallNow() + deps.budgetMs;
+  const nowSeconds = clock.wallNow() / 1000;
   const peers = (await deps.registry.all().catch(() => [])).filter(
     (r) => r.hostId !== deps.hostId && !r.gone && !r.draining && r.expiresAt > nowSeconds,
   );
@@ -45,7 +56,7 @@ export async function handOff(deps: HandoffDeps): Promise<HandoffResult> {
     for (let session = queue.shift(); session; session = queue.shift()) {
       await session.end('release');
       const target = plan.get(session.sessionId);
-      if (!target || Date.now() > deadline) {
+      if (!target || clock.wallNow() > deadline) {
         kept++;
         continue;
       }

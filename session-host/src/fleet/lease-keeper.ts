@@ -1,10 +1,11 @@
-import { performance } from 'node:perf_hooks';
 import type { Logger } from 'pino';
-import { type LeaseConfig, mustSelfFence } from '#commons/domain/lease.ts';
-import type { DynamoDbHostRegistry, HostRegistration } from '../storage/dynamodb-host-registry.ts';
+import type { Clock, TimerHandle } from '#commons/domain/clock.ts';
+import type { HostRegistration, HostRegistry } from '#commons/domain/host-registry.ts';
+import { type LeaseConfig, leaseChange, leaseHeld } from '#commons/domain/lease.ts';
+import { systemClock } from '#commons/runtime/system-clock.ts';
 
 export interface LeaseKeeperDeps {
-  readonly registry: DynamoDbHostRegistry;
+  readonly registry: HostRegistry;
   readonly host: HostRegistration;
   readonly lease: LeaseConfig;
   readonly load: () => number;
@@ -12,6 +13,8 @@ export interface LeaseKeeperDeps {
   /** The lease is lost: close every session without logging out, before any peer can take them. */
   readonly onLost: () => void;
   readonly logger: Logger;
+  /** Monotonic time and timers; the system clock unless a simulation drives it. */
+  readonly clock?: Clock;
 }
 
 /**
@@ -22,12 +25,15 @@ export interface LeaseKeeperDeps {
 export class LeaseKeeper {
   private confirmedSendAt: number | undefined;
   private wasHeld = false;
-  private timers: NodeJS.Timeout[] = [];
+  private timers: TimerHandle[] = [];
+  private readonly clock: Clock;
 
-  constructor(private readonly deps: LeaseKeeperDeps) {}
+  constructor(private readonly deps: LeaseKeeperDeps) {
+    this.clock = deps.clock ?? systemClock;
+  }
 
   async register(): Promise<void> {
-    const sentAt = performance.now();
+    const sentAt = this.clock.now();
     await this.deps.registry.register(this.deps.host, this.deps.load());
     this.confirm(sentAt);
   }
@@ -35,23 +41,23 @@ export class LeaseKeeper {
   start(): void {
     const { heartbeatMs } = this.deps.lease;
     this.timers.push(
-      setInterval(() => void this.beat(), heartbeatMs),
-      setInterval(() => this.check(), Math.max(100, Math.floor(heartbeatMs / 4))),
+      this.clock.setInterval(() => void this.beat(), heartbeatMs),
+      this.clock.setInterval(() => this.check(), Math.max(100, Math.floor(heartbeatMs / 4))),
     );
   }
 
   stop(): void {
-    for (const t of this.timers) clearInterval(t);
+    for (const t of this.timers) this.clock.clear(t);
     this.timers = [];
   }
 
   /** True while this host may act as owner of its sessions. Cheap: call it before acting. */
   held(): boolean {
-    return !mustSelfFence(this.confirmedSendAt, performance.now(), this.deps.lease);
+    return leaseHeld(this.confirmedSendAt, this.clock.now(), this.deps.lease);
   }
 
   async beat(): Promise<void> {
-    const sentAt = performance.now();
+    const sentAt = this.clock.now();
     try {
       const renewed = await this.deps.registry.heartbeat(
         this.deps.host,
@@ -75,13 +81,12 @@ export class LeaseKeeper {
 
   private check(): void {
     const held = this.held();
-    if (this.wasHeld && !held) {
+    const change = leaseChange(this.wasHeld, held, this.confirmedSendAt !== undefined);
+    this.wasHeld = held;
+    if (change === 'lost') {
       this.deps.logger.warn({ hostId: this.deps.host.hostId }, 'lease lost: fencing every session');
       this.deps.onLost();
     }
-    if (!this.wasHeld && held && this.confirmedSendAt !== undefined) {
-      this.deps.logger.info({ hostId: this.deps.host.hostId }, 'lease held');
-    }
-    this.wasHeld = held;
+    if (change === 'gained') this.deps.logger.info({ hostId: this.deps.host.hostId }, 'lease held');
   }
 }

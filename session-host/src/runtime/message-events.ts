@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { proto, WAMessage, WAMessageUpdate } from '@whiskeysockets/baileys';
+import { jidDecode, type proto, type WAMessage, type WAMessageUpdate } from '@whiskeysockets/baileys';
+import type { EventData } from '#commons/domain/event-payloads.ts';
 
 /**
  * The one id an incoming WhatsApp message gets as an event, whatever path
@@ -34,8 +35,9 @@ function kindOf(message: proto.IMessage): string {
 
 /** A phone number from a user JID (`4915…@s.whatsapp.net`, `…:12@s.whatsapp.net`). */
 export function phoneOf(jid: string | null | undefined): string | undefined {
-  const match = /^(\d+)(?::\d+)?@s\.whatsapp\.net$/.exec(jid ?? '');
-  return match?.[1];
+  const decoded = jid ? jidDecode(jid) : undefined;
+  if (decoded?.server !== 's.whatsapp.net' || !/^\d+$/.test(decoded.user)) return undefined;
+  return decoded.user;
 }
 
 export interface MessageEventData {
@@ -88,7 +90,7 @@ const STATUS_NAMES: Record<number, string> = {
   5: 'PLAYED',
 };
 
-export function messageStatusData(update: WAMessageUpdate): Record<string, unknown> | undefined {
+export function messageStatusData(update: WAMessageUpdate): EventData<'session:message-status'> | undefined {
   const status = update.update.status;
   if (status === undefined || status === null || !update.key.id) return undefined;
   return {

@@ -1,0 +1,66 @@
+import { z } from 'zod';
+import type { EventType } from './events.ts';
+import { SESSION_STATUSES, type SessionState } from './session-status.ts';
+
+/**
+ * One definition of each event type's `data`: the host publishes these, the
+ * WebSocket snapshot repeats them, and the OpenAPI event schema documents them.
+ */
+const statusReason = z.object({ code: z.string(), message: z.string(), action: z.string() });
+const me = z.object({ jid: z.string(), phoneNumber: z.string(), name: z.string().optional() });
+
+export const EVENT_DATA_SCHEMAS = {
+  qr: z.object({ qr: z.string(), qrSeq: z.number().int(), expiresAt: z.string() }),
+  'session:status': z.object({
+    status: z.enum(SESSION_STATUSES),
+    reason: statusReason.optional(),
+    /** Only in the snapshot a subscriber receives. */
+    me: me.optional(),
+  }),
+  'session:connected': z.object({ me: me.optional() }),
+  'session:disconnected': z.object({
+    statusCode: z.number().int().nullable(),
+    reason: statusReason,
+    willReconnect: z.boolean(),
+    retryInMs: z.number().optional(),
+  }),
+  'session:message': z.object({
+    id: z.string(),
+    chat: z.string(),
+    from: z.string(),
+    fromMe: z.boolean(),
+    pushName: z.string().optional(),
+    timestamp: z.number(),
+    kind: z.string(),
+    text: z.string().optional(),
+    /** True for messages WhatsApp queued while the session was offline. */
+    offline: z.boolean(),
+  }),
+  'session:message-status': z.object({
+    id: z.string(),
+    chat: z.string().nullish(),
+    fromMe: z.boolean(),
+    status: z.string(),
+  }),
+  'session:logged-out': z.object({ reason: statusReason }),
+  'session:error': z.object({
+    code: z.string(),
+    message: z.string().optional(),
+    reason: statusReason.optional(),
+  }),
+} as const satisfies Record<EventType, z.ZodType>;
+
+export type EventData<T extends EventType> = z.infer<(typeof EVENT_DATA_SCHEMAS)[T]>;
+export type Me = z.infer<typeof me>;
+
+export function statusEventData(state: SessionState, current?: Me): EventData<'session:status'> {
+  return {
+    status: state.status,
+    ...(state.statusReason && { reason: state.statusReason }),
+    ...(current && { me: current }),
+  };
+}
+
+export function qrEventData(qr: { value: string; seq: number; expiresAt: string }): EventData<'qr'> {
+  return { qr: qr.value, qrSeq: qr.seq, expiresAt: qr.expiresAt };
+}

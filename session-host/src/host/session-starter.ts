@@ -1,0 +1,78 @@
+import type { Logger } from 'pino';
+import type { DisconnectPolicyConfig } from '#commons/domain/disconnect-policy.ts';
+import type { Fence } from '#commons/domain/fence.ts';
+import type { HostRegistration } from '#commons/domain/host-registry.ts';
+import type { OwnedSession, SessionOwnership } from '#commons/domain/session-ownership.ts';
+import { AUTH_BUCKET } from '#commons/storage/tables.ts';
+import type { HostMetrics } from '../metrics.ts';
+import type { AuthStateStore, SessionAuth } from '../ports/auth-state-store.ts';
+import { ManagedSession, type SocketSettings } from '../runtime/managed-session.ts';
+import type { EventSink } from '../runtime/session-events.ts';
+import type { SessionFailures } from '../session-failures.ts';
+import type { AuthWriters } from './auth-writers.ts';
+import type { LocalSessions } from './local-sessions.ts';
+
+export interface SessionStarterDeps {
+  readonly host: HostRegistration;
+  readonly ownership: SessionOwnership;
+  readonly authStates: AuthStateStore;
+  readonly events: EventSink;
+  readonly logger: Logger;
+  readonly metrics: HostMetrics;
+  readonly socket: SocketSettings;
+  readonly policy?: DisconnectPolicyConfig | undefined;
+  readonly local: LocalSessions;
+  readonly writers: AuthWriters;
+  readonly failures: SessionFailures;
+}
+
+export function authPrefix(record: OwnedSession): string {
+  return AUTH_BUCKET.sessionPrefix(record.tenantId, record.sessionId);
+}
+
+/** Claims a session (epoch + 1), opens its auth state and starts its socket. */
+export class SessionStarter {
+  constructor(private readonly deps: SessionStarterDeps) {}
+
+  claim(record: OwnedSession): Promise<Fence | undefined> {
+    const { host } = this.deps;
+    return this.deps.ownership.claim(record.sessionId, host.hostId, host.incarnation, record.epoch);
+  }
+
+  async start(record: OwnedSession): Promise<void> {
+    const fence = await this.claim(record);
+    if (!fence) return;
+    let session: ManagedSession | undefined;
+    let auth: SessionAuth;
+    try {
+      auth = await this.deps.authStates.open({
+        prefix: authPrefix(record),
+        sessionId: record.sessionId,
+        fence,
+        onFenced: () => session?.onFenced(),
+        onCommitError: (err) => this.deps.failures.authWriteFailed(record, err),
+      });
+    } catch (err) {
+      await this.deps.failures.authOpenFailed(record, fence, err);
+      return;
+    }
+    this.deps.writers.add(record.sessionId, auth);
+    const started = new ManagedSession({
+      sessionId: record.sessionId,
+      tenantId: record.tenantId,
+      fence,
+      initial: record,
+      auth,
+      ownership: this.deps.ownership,
+      events: this.deps.events,
+      logger: this.deps.logger,
+      metrics: this.deps.metrics,
+      socket: this.deps.socket,
+      ...(this.deps.policy && { policy: this.deps.policy }),
+      onEnded: () => this.deps.local.forgetIfCurrent(started),
+    });
+    session = started;
+    this.deps.local.add(started, record.restartRequested);
+    started.start();
+  }
+}

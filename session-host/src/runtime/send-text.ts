@@ -1,0 +1,34 @@
+import { jidEncode, type WASocket } from '@whiskeysockets/baileys';
+import { parseRecipient } from '#commons/domain/recipient.ts';
+import { GateClosedError, type ReceiptGate } from './receipt-gate.ts';
+import { InvalidRecipientError, SessionNotConnectedError } from './session-errors.ts';
+
+/** Ids of messages a session sent recently: a repeated send is answered without sending twice. */
+export const MAX_SENT_IDS = 10_000;
+
+/**
+ * Sends a text on a connected socket ('repeated': sent before under this id, not sent again). Only a frame that left the receipt
+ * gate counts as sent: held behind a receipt, it may still die with the socket.
+ */
+export async function sendText(
+  socket: { readonly sock: WASocket; readonly gate: ReceiptGate },
+  sent: Set<string>,
+  message: { readonly to: string; readonly text: string; readonly messageId: string },
+): Promise<'sent' | 'repeated'> {
+  const recipient = parseRecipient(message.to);
+  if (!recipient) throw new InvalidRecipientError('expected a phone number, a user JID or a group JID');
+  if (sent.has(message.messageId)) return 'repeated';
+  const jid = jidEncode(recipient.user, recipient.server);
+  sent.add(message.messageId);
+  if (sent.size > MAX_SENT_IDS) sent.delete(sent.values().next().value as string);
+  try {
+    await socket.sock.sendMessage(jid, { text: message.text }, { messageId: message.messageId });
+    await socket.gate.whenFlushed();
+    return 'sent';
+  } catch (err) {
+    sent.delete(message.messageId);
+    if (err instanceof GateClosedError)
+      throw new SessionNotConnectedError('the connection closed before the message left', { cause: err });
+    throw err;
+  }
+}

@@ -1,0 +1,37 @@
+import {
+  type AuthenticationState,
+  makeWASocket,
+  type WASocket,
+  type WAVersion,
+} from '@whiskeysockets/baileys';
+import type { Logger } from 'pino';
+
+export interface SocketSettings {
+  readonly waWebSocketUrl?: string | undefined;
+  readonly version?: WAVersion | undefined;
+  readonly keepAliveIntervalMs?: number | undefined;
+  readonly connectTimeoutMs?: number | undefined;
+  /** How long each QR lives; Baileys' default is 60 s for the first and 20 s for each refresh. */
+  readonly qrTimeoutMs?: number | undefined;
+  /** Baileys' own logger (separate level: it is chatty). */
+  readonly baileysLogger: Logger;
+}
+
+/** A Baileys socket configured the way every session on a host runs. */
+export function createSocket(settings: SocketSettings, auth: AuthenticationState): WASocket {
+  return makeWASocket({
+    auth,
+    logger: settings.baileysLogger,
+    ...(settings.waWebSocketUrl && { waWebSocketUrl: settings.waWebSocketUrl }),
+    ...(settings.version && { version: settings.version }),
+    ...(settings.keepAliveIntervalMs && { keepAliveIntervalMs: settings.keepAliveIntervalMs }),
+    ...(settings.connectTimeoutMs && { connectTimeoutMs: settings.connectTimeoutMs }),
+    ...(settings.qrTimeoutMs && { qrTimeout: settings.qrTimeoutMs }),
+    markOnlineOnConnect: false,
+    syncFullHistory: false,
+    shouldSyncHistoryMessage: () => false,
+    // Baileys' default (10 × 3 s) stalls a chat ~27 s on a storage outage; fail faster and let the sender retry.
+    transactionOpts: { maxCommitRetries: 3, delayBetweenTriesMs: 300 },
+    generateHighQualityLinkPreview: false,
+  });
+}
