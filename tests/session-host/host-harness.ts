@@ -18,11 +18,14 @@ import {
 import { putAssignedSession } from '../support/assigned-session.ts';
 import { createTestAws, type TestAws } from '../support/aws.ts';
 import { createFakeWhatsApp, type FakeWhatsApp } from '../support/fake-whatsapp/server.ts';
+import { countReconcileRounds, type ReconcileRounds } from '../support/reconcile-rounds.ts';
+import { waitFor } from '../support/wait-for.ts';
 
 export interface RunningHost {
   readonly host: SessionHost;
   readonly metrics: HostMetrics;
   readonly logs: Record<string, unknown>[];
+  readonly rounds: ReconcileRounds;
 }
 
 /** One embedded-AWS namespace, one fake WhatsApp, and session hosts started in this process. */
@@ -88,8 +91,9 @@ export class HostHarness {
       nudge: async () => undefined,
       policy: { baseDelayMs: 50, maxDelayMs: 500, maxConsecutiveRestarts: 5, badSessionRetries: 2 },
     });
+    const rounds = countReconcileRounds(host);
     await host.start();
-    const running = { host, metrics, logs };
+    const running = { host, metrics, logs, rounds };
     this.hosts.push(running);
     return running;
   }
@@ -117,16 +121,13 @@ export class HostHarness {
     accept: (e: EventEnvelope) => boolean,
     timeoutMs = 15_000,
   ): Promise<EventEnvelope> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const found = (await this.eventsOf(sessionId)).find(accept);
-      if (found) return found;
-      if (Date.now() > deadline) {
-        const types = (await this.eventsOf(sessionId)).map((e) => e.type).join(', ');
-        throw new Error(`no matching event for ${sessionId} within ${timeoutMs} ms; saw: ${types}`);
-      }
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    return waitFor(
+      async () => (await this.eventsOf(sessionId)).find(accept),
+      async () =>
+        `a matching event for ${sessionId}; saw: ${(await this.eventsOf(sessionId)).map((e) => e.type).join(', ')}`,
+      timeoutMs,
+      50,
+    );
   }
 
   async waitForRecord(
@@ -135,17 +136,16 @@ export class HostHarness {
     what: string,
     timeoutMs = 15_000,
   ): Promise<OwnedSession> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const record = await this.record(sessionId);
-      if (record && accept(record)) return record;
-      if (Date.now() > deadline) {
-        throw new Error(
-          `${sessionId} never became ${what}: ${record?.status} ${record?.statusReason?.code ?? ''}`,
-        );
-      }
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    let last: OwnedSession | undefined;
+    return waitFor(
+      async () => {
+        last = await this.record(sessionId);
+        return last && accept(last) ? last : undefined;
+      },
+      () => `${sessionId} to become ${what}; last: ${last?.status} ${last?.statusReason?.code ?? ''}`,
+      timeoutMs,
+      50,
+    );
   }
 
   waitForStatus(sessionId: string, status: string, timeoutMs = 15_000): Promise<OwnedSession> {
