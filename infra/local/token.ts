@@ -72,6 +72,12 @@ async function main(): Promise<void> {
     subject: values.subject,
   });
   process.stderr.write(`token for tenant ${tenant}, role ${role}, valid ${values.ttl}:\n`);
+  if (role === 'MASTER' && tenant !== operatorTenant) {
+    // Signed anyway (it shows the API's 403), but nobody should be surprised by it.
+    process.stderr.write(
+      `note: MASTER is honoured only for the operator tenant "${operatorTenant}"; the API answers 403 FORBIDDEN to this token\n`,
+    );
+  }
   process.stdout.write(`${token}\n`);
 }
 
