@@ -43,7 +43,7 @@ export function demoBanner(info: DemoInfo, version: string): string {
     '   2. create a session:',
     `      export ID=$(curl -s -X POST $API/v1/sessions ${auth} ${json} -d '{"name":"demo"}' | ${JSON_FIELD('id')})`,
     '   3. watch its events live (a third terminal, with TOKEN and ID exported):',
-    `      npm run ws-client -- --session $ID --token $TOKEN${wsFlag}`,
+    `      ZAPFLEET_TOKEN=$TOKEN npm run ws-client -- --session $ID${wsFlag}`,
     '   4. start it; a QR appears in the ws-client within a second or two:',
     `      curl -s -X POST $API/v1/sessions/$ID/start ${auth}`,
     `   5. scan the current QR with the phone ${info.phone.pn} → session:connected:`,

@@ -45,7 +45,7 @@ async function main(): Promise<void> {
       `  Get a token (HS256 secret in ${config.stateDir}/secrets.json, created on first start):`,
       '    TOKEN=$(npm run -s token -- --tenant acme --role ADMIN --ttl 1h)',
       `    curl -s -H "authorization: Bearer $TOKEN" ${stack.apiUrl}/v1/sessions`,
-      '    npm run ws-client -- --session <id> --token $TOKEN     # live events, QR in the terminal',
+      '    ZAPFLEET_TOKEN=$TOKEN npm run ws-client -- --session <id>   # live events, QR in the terminal',
       '',
       '  Ctrl-C stops everything.',
       '',
