@@ -1,10 +1,10 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { loadAuthConfig } from '#commons/auth/auth-config.ts';
 import { createTokenVerifier } from '#commons/auth/token-verifier.ts';
 import { awsClientConfig, s3ClientConfig } from '#commons/aws/client-config.ts';
+import { createDocumentClient } from '#commons/aws/document-client.ts';
 import { recordAwsOperations } from '#commons/aws/operation-log.ts';
 import { loadStorageConfig } from '#commons/config/runtime-config.ts';
 import { DynamoDbEventLog } from '#commons/events/dynamodb-event-log.ts';
@@ -31,7 +31,7 @@ export function composeApi(env: NodeJS.ProcessEnv): { app: ReturnType<typeof cre
   const dynamodb = new DynamoDBClient(
     awsClientConfig({ region: storage.region, endpoint: storage.dynamodbEndpoint }),
   );
-  const doc = DynamoDBDocumentClient.from(dynamodb, { marshallOptions: { removeUndefinedValues: true } });
+  const doc = createDocumentClient(dynamodb);
   const s3 = new S3Client(s3ClientConfig({ region: storage.region, endpoint: storage.s3Endpoint }));
   const opLog = { runtime: 'api', dir: config.awsOperationLogDir } as const;
   recordAwsOperations(dynamodb, 'dynamodb', opLog);

@@ -1,10 +1,10 @@
 import { ApiGatewayManagementApiClient } from '@aws-sdk/client-apigatewaymanagementapi';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { loadAuthConfig } from '#commons/auth/auth-config.ts';
 import { createTokenVerifier } from '#commons/auth/token-verifier.ts';
 import { awsClientConfig, credentialsFrom } from '#commons/aws/client-config.ts';
+import { createDocumentClient } from '#commons/aws/document-client.ts';
 import { recordAwsOperations } from '#commons/aws/operation-log.ts';
 import { ENV } from '#commons/config/env-names.ts';
 import { loadStorageConfig, parseEnv } from '#commons/config/runtime-config.ts';
@@ -32,7 +32,7 @@ export function composeWebSocket(env: NodeJS.ProcessEnv): (event: WsEvent) => Pr
     awsClientConfig({ region: storage.region, endpoint: storage.dynamodbEndpoint }),
   );
   recordAwsOperations(dynamodb, 'dynamodb', { runtime: 'ws', dir: config[ENV.awsOperationLog] });
-  const doc = DynamoDBDocumentClient.from(dynamodb, { marshallOptions: { removeUndefinedValues: true } });
+  const doc = createDocumentClient(dynamodb);
   const management = new ApiGatewayManagementApiClient({
     ...managementClientConfig({ region: storage.region }),
     ...credentialsFrom(env),

@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { inject } from 'vitest';
 import { awsClientConfig, s3ClientConfig } from '#commons/aws/client-config.ts';
+import { createDocumentClient } from '#commons/aws/document-client.ts';
 import type { StorageConfig } from '#commons/config/runtime-config.ts';
 import {
   type AwsEndpoints,
@@ -34,7 +35,7 @@ export async function createTestAws(label = 't'): Promise<TestAws> {
     awsClientConfig({ region: endpoints.region, endpoint: endpoints.dynamodbEndpoint }),
   );
   const s3 = new S3Client(s3ClientConfig({ region: endpoints.region, endpoint: endpoints.s3Endpoint }));
-  const doc = DynamoDBDocumentClient.from(dynamodb, { marshallOptions: { removeUndefinedValues: true } });
+  const doc = createDocumentClient(dynamodb);
   return {
     ...resources,
     dynamodb,
