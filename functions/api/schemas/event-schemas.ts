@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+import { EVENT_DATA_SCHEMAS } from '#commons/domain/event-payloads.ts';
 import { EVENT_PAGE_MAX_BYTES, EVENT_TYPES, EVENT_VERSION } from '#commons/domain/events.ts';
 
 /** Events per page at most; a page also stops at EVENT_PAGE_MAX_BYTES (4 MB). */
@@ -13,7 +14,9 @@ export const EventEnvelopeSchema = z
     seq: z.number().int().openapi({ description: 'Position in the session’s log; gap-free, from 1.' }),
     eventId: z.string().openapi({ description: 'Stable across redelivery: deduplicate on it.' }),
     at: z.string(),
-    data: z.record(z.string(), z.unknown()),
+    data: z.union(Object.values(EVENT_DATA_SCHEMAS)).openapi({
+      description: 'By `type`: the payload the host publishes for that event type; `{}` when `truncated`.',
+    }),
     snapshot: z.literal(true).optional(),
     truncated: z.literal(true).optional(),
     href: z.string().optional(),
