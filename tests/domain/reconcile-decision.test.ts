@@ -6,7 +6,6 @@ import {
   type ReconcileAction,
   type ReconcileRecord,
 } from '#commons/domain/reconcile-decision.ts';
-import { DELETING_OWNER } from '#commons/hosts/host-record.ts';
 
 const ME = 'host-a';
 const rec = (over: Partial<ReconcileRecord> = {}): ReconcileRecord => ({
@@ -40,7 +39,7 @@ const cases: {
   { name: 'record gone, not here', record: undefined, fenceLocal: false, action: 'unlink' },
   {
     name: 'being deleted',
-    record: rec({ ownerHostId: DELETING_OWNER, epoch: 4 }),
+    record: rec({ ownerHostId: '~deleting', deleting: true, epoch: 4 }),
     local: here(),
     fenceLocal: false,
     action: 'unlink',

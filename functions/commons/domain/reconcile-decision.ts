@@ -1,9 +1,10 @@
-import { DELETING_OWNER } from '../hosts/host-record.ts';
 import type { DesiredState, SessionStatus } from './session-status.ts';
 
 /** The parts of a session record a reconcile decides on. */
 export interface ReconcileRecord {
   readonly ownerHostId?: string | undefined;
+  /** Fenced for deletion (its owner is the deleting marker): no host runs it again. */
+  readonly deleting?: boolean | undefined;
   readonly epoch: number;
   readonly desired: DesiredState;
   readonly status: SessionStatus;
@@ -72,7 +73,7 @@ export const RUNNING_STATUSES: ReadonlySet<SessionStatus> = new Set([
 /** What to do with one session record given what runs here. Pure. */
 export function decideReconcile(input: ReconcileInput): ReconcileDecision {
   const { record, hostId } = input;
-  if (!record || record.ownerHostId === DELETING_OWNER) return { fenceLocal: false, action: 'unlink' };
+  if (!record || record.deleting) return { fenceLocal: false, action: 'unlink' };
   const mine = record.ownerHostId === hostId;
   const fenceLocal = input.local !== undefined && (!mine || input.local.epoch !== record.epoch);
   const local = fenceLocal ? undefined : input.local;

@@ -6,11 +6,11 @@ import {
   ScanCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import type { HostRegistration, HostRegistry } from '../domain/host-registry.ts';
+import type { HostRegistration, HostRegistry } from '../hosts/host-registry.ts';
 import type { RegisteredHost } from '../hosts/host-directory.ts';
 import { decodeHostItems, encodeHostItem, hostKey, leaseExpiresAt } from './host-item.ts';
 
-export type { HostRegistration } from '../domain/host-registry.ts';
+export type { HostRegistration } from '../hosts/host-registry.ts';
 
 /** The hosts table in the host role (the API role is DynamoDbHostDirectory). This host's record in the hosts table: registered at start, renewed by heartbeat, removed on exit. */
 export class DynamoDbHostRegistry implements HostRegistry {

@@ -1,4 +1,4 @@
-import type { HostRegistration } from '../domain/host-registry.ts';
+import type { HostRegistration } from '../hosts/host-registry.ts';
 import type { RegisteredHost } from '../hosts/host-directory.ts';
 
 /**

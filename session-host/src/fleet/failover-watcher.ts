@@ -1,9 +1,9 @@
 import type { Logger } from 'pino';
 import type { Clock } from '#commons/domain/clock.ts';
-import type { HostRegistry } from '#commons/domain/host-registry.ts';
 import { type HostLoad, type LeaseConfig, PeerTracker, planTakeover } from '#commons/domain/lease.ts';
 import type { SessionOwnership } from '#commons/domain/session-ownership.ts';
 import { UNASSIGNED_HOST } from '#commons/hosts/host-record.ts';
+import type { HostRegistry } from '#commons/hosts/host-registry.ts';
 import { systemClock } from '#commons/runtime/system-clock.ts';
 
 export interface FailoverDeps {

@@ -1,8 +1,8 @@
 import type { Logger } from 'pino';
 import type { Clock } from '#commons/domain/clock.ts';
-import type { HostRegistry } from '#commons/domain/host-registry.ts';
 import { planTakeover } from '#commons/domain/lease.ts';
 import type { SessionOwnership } from '#commons/domain/session-ownership.ts';
+import type { HostRegistry } from '#commons/hosts/host-registry.ts';
 import { systemClock } from '#commons/runtime/system-clock.ts';
 
 /** What a handoff needs of a running session: close it without logging out, and its fence. */

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { Clock, TimerHandle } from '#commons/domain/clock.ts';
-import type { HostRegistration, HostRegistry } from '#commons/domain/host-registry.ts';
 import { type LeaseConfig, leaseChange, leaseHeld } from '#commons/domain/lease.ts';
+import type { HostRegistration, HostRegistry } from '#commons/hosts/host-registry.ts';
 import { systemClock } from '#commons/runtime/system-clock.ts';
 
 export interface LeaseKeeperDeps {

@@ -1,9 +1,10 @@
 import type { Logger } from 'pino';
 import { KeyedSerialQueue } from '#commons/concurrency/serial-queue.ts';
-import type { HostRegistration } from '#commons/domain/host-registry.ts';
 import { decideReconcile, needsAttention } from '#commons/domain/reconcile-decision.ts';
 import type { OwnedSession, SessionOwnership } from '#commons/domain/session-ownership.ts';
 import { statusPatch } from '#commons/domain/status-patch.ts';
+import { DELETING_OWNER } from '#commons/hosts/host-record.ts';
+import type { HostRegistration } from '#commons/hosts/host-registry.ts';
 import type { SessionFailures } from '../session-failures.ts';
 import type { AuthWriters } from './auth-writers.ts';
 import type { LocalSessions } from './local-sessions.ts';
@@ -68,7 +69,7 @@ export class Reconciler {
     const record = await this.deps.ownership.get(sessionId);
     const decision = decideReconcile({
       hostId: host.hostId,
-      record,
+      record: record && { ...record, deleting: record.ownerHostId === DELETING_OWNER },
       local: local.view(sessionId),
       load: local.size,
       capacity: host.capacity,

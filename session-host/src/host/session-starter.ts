@@ -1,8 +1,8 @@
 import type { Logger } from 'pino';
 import type { DisconnectPolicyConfig } from '#commons/domain/disconnect-policy.ts';
 import type { Fence } from '#commons/domain/fence.ts';
-import type { HostRegistration } from '#commons/domain/host-registry.ts';
 import type { OwnedSession, SessionOwnership } from '#commons/domain/session-ownership.ts';
+import type { HostRegistration } from '#commons/hosts/host-registry.ts';
 import { AUTH_BUCKET } from '#commons/storage/tables.ts';
 import type { HostMetrics } from '../metrics.ts';
 import type { AuthStateStore, SessionAuth } from '../ports/auth-state-store.ts';

@@ -1,4 +1,4 @@
-import type { RegisteredHost } from '../hosts/host-directory.ts';
+import type { RegisteredHost } from './host-directory.ts';
 
 /** What a host registers about itself. */
 export interface HostRegistration {
