@@ -6,8 +6,8 @@ import {
   ScanCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import type { HostRegistration, HostRegistry } from '../hosts/host-registry.ts';
 import type { RegisteredHost } from '../hosts/host-directory.ts';
+import type { HostRegistration, HostRegistry } from '../hosts/host-registry.ts';
 import { decodeHostItems, encodeHostItem, hostKey, leaseExpiresAt } from './host-item.ts';
 
 export type { HostRegistration } from '../hosts/host-registry.ts';

@@ -1,5 +1,5 @@
-import type { HostRegistration } from '../hosts/host-registry.ts';
 import type { RegisteredHost } from '../hosts/host-directory.ts';
+import type { HostRegistration } from '../hosts/host-registry.ts';
 
 /**
  * The hosts table's item codec, shared by its two adapters (API role:
