@@ -58,6 +58,9 @@ async function listen(server: Server, port: number, host: string): Promise<Addre
   return server.address() as AddressInfo;
 }
 
+// Long on purpose: a list of small named handlers (invoke, touch, onMessage, onClose, accept,
+// onUpgrade) closing over one gateway's state (connections, domain name, timers, settings);
+// as module functions each would take that whole state as arguments.
 export async function startWebSocketGateway(options: GatewayOptions): Promise<LocalWebSocketGateway> {
   const stage = options.stage ?? 'local';
   const maxBytes = options.maxMessageBytes ?? 128 * KB;
