@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
+import { qrEventData, statusEventData } from '#commons/domain/event-payloads.ts';
 import {
   boundedPage,
   EVENT_PAGE_MAX_BYTES,
@@ -47,11 +48,7 @@ function snapshot(session: SessionView, lastSeq: number, nowMs: number): EventEn
       ...base,
       type: 'session:status',
       eventId: `snapshot:${randomUUID()}`,
-      data: {
-        status: session.status,
-        ...(session.statusReason && { reason: session.statusReason }),
-        ...(session.me && { me: session.me }),
-      },
+      data: statusEventData(session, session.me),
     },
   ];
   if (session.status === 'QR' && session.qr && Date.parse(session.qr.expiresAt) > nowMs) {
@@ -59,7 +56,7 @@ function snapshot(session: SessionView, lastSeq: number, nowMs: number): EventEn
       ...base,
       type: 'qr',
       eventId: `snapshot:${randomUUID()}`,
-      data: { qr: session.qr.value, qrSeq: session.qr.seq, expiresAt: session.qr.expiresAt },
+      data: qrEventData(session.qr),
     });
   }
   return out;
