@@ -14,11 +14,15 @@ import { sessionActionRoutes } from './routes/session-actions.ts';
 import { sessionEventRoutes } from './routes/session-events.ts';
 import { sessionMessagingRoutes } from './routes/session-messaging.ts';
 import { sessionRoutes } from './routes/sessions.ts';
+import { webhookRoutes } from './routes/webhooks.ts';
 import type { UseCaseDependencies } from './use-cases/dependencies.ts';
+import type { WebhookDependencies } from './use-cases/webhooks.ts';
 
 export interface ApiDependencies extends UseCaseDependencies {
   readonly version: string;
   readonly verifier: TokenVerifier;
+  /** The webhook endpoints API; absent in harnesses that test other routes. */
+  readonly webhooks?: WebhookDependencies | undefined;
 }
 
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -51,7 +55,7 @@ export function createApp(deps: ApiDependencies): OpenAPIHono<ApiEnv> {
       },
     }),
   );
-  for (const path of ['/v1/sessions', '/v1/sessions/*', '/v1/hosts']) {
+  for (const path of ['/v1/sessions', '/v1/sessions/*', '/v1/hosts', '/v1/webhooks', '/v1/webhooks/*']) {
     app.use(path, authenticate(deps.verifier));
     app.use(path, requireJsonBody());
   }
@@ -63,6 +67,7 @@ export function createApp(deps: ApiDependencies): OpenAPIHono<ApiEnv> {
   app.route('/', sessionMessagingRoutes(deps));
   app.route('/', sessionEventRoutes(deps));
   app.route('/', hostRoutes(deps));
+  if (deps.webhooks) app.route('/', webhookRoutes(deps.webhooks));
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',

@@ -15,9 +15,11 @@ import { DynamoDbSessionOutbox } from '#commons/storage/dynamodb-session-outbox.
 import { DynamoDbSessionRepository } from '#commons/storage/dynamodb-session-repository.ts';
 import { S3SessionAuthState } from '#commons/storage/s3-auth-wipe.ts';
 import { VERSION } from '#commons/version.ts';
+import { loadWebhookConfig } from '#commons/webhooks/webhook-config.ts';
 import { loadApiConfig } from './api-config.ts';
 import { createApp } from './app.ts';
 import { createInternalToken, hostClientWithToken } from './internal-token-source.ts';
+import { composeWebhookApi } from './webhook-compose.ts';
 
 /**
  * Composition root of the HTTP API: reads configuration once (failing loudly),
@@ -73,6 +75,7 @@ export function composeApi(env: NodeJS.ProcessEnv): { app: ReturnType<typeof cre
     ),
     log,
     clock: () => new Date(),
+    webhooks: composeWebhookApi(doc, storage.tables, loadWebhookConfig(env), log),
   });
   return { app };
 }

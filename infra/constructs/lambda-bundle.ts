@@ -33,7 +33,7 @@ export const LAMBDA_BUNDLE = {
   banner: ESM_REQUIRE_BANNER,
 } as const;
 
-export type LambdaName = 'api' | 'ws';
+export type LambdaName = 'api' | 'ws' | 'webhooks';
 
 export interface LambdaEntry {
   /** Path from the repository root. */
@@ -44,6 +44,7 @@ export interface LambdaEntry {
 export const LAMBDA_ENTRIES: Readonly<Record<LambdaName, LambdaEntry>> = {
   api: { entry: 'functions/api/handler.ts', handler: 'handler' },
   ws: { entry: 'functions/ws/handler.ts', handler: 'handler' },
+  webhooks: { entry: 'functions/webhooks/handler.ts', handler: 'handler' },
 };
 
 /** `NodejsFunction` bundling options; `forceDockerBundling: false` keeps synth on the local esbuild. */

@@ -1,5 +1,12 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
-import { AttributeType, BillingMode, type ITable, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import {
+  AttributeType,
+  BillingMode,
+  type ITable,
+  StreamViewType,
+  Table,
+  TableEncryption,
+} from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
 import { type KeyAttribute, TABLES, type TableId, type TableNames } from '#commons/storage/tables.ts';
 
@@ -37,6 +44,7 @@ export class ZapfleetTables extends Construct {
         encryption: TableEncryption.AWS_MANAGED,
         pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: props.pointInTimeRecovery ?? true },
         ...(def.ttlAttribute ? { timeToLiveAttribute: def.ttlAttribute } : {}),
+        ...(def.stream ? { stream: StreamViewType.NEW_IMAGE } : {}),
         removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
       });
       for (const index of def.indexes) {

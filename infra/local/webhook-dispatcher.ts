@@ -74,7 +74,7 @@ export async function startLocalWebhookDispatcher(
             doneShards.add(shard);
             continue;
           }
-          let out: Awaited<ReturnType<typeof streams.send<GetRecordsCommand>>>;
+          let out: import('@aws-sdk/client-dynamodb-streams').GetRecordsCommandOutput;
           try {
             out = await streams.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 1000 }));
           } catch (err) {

@@ -9,10 +9,17 @@ import { ENV } from '#commons/config/env-names.ts';
 import { resourceEnvironment, type TableNames } from '#commons/storage/tables.ts';
 import { grantBucketPrefix, grantTables, type TableSet } from '../constructs/access.ts';
 import { LambdaHttpApi } from '../constructs/http-api.ts';
+import { WebhookDispatcher } from '../constructs/webhook-dispatcher.ts';
 import { LambdaWebSocketApi } from '../constructs/websocket-api.ts';
 import { ZapfleetFunction } from '../constructs/zapfleet-function.ts';
 import type { DeploymentConfig } from './deployment-config.ts';
-import { API_AUTH_ACCESS, API_TABLE_GRANTS, AUTH_PREFIX, WS_TABLE_GRANTS } from './grants.ts';
+import {
+  API_AUTH_ACCESS,
+  API_TABLE_GRANTS,
+  AUTH_PREFIX,
+  WEBHOOKS_TABLE_GRANTS,
+  WS_TABLE_GRANTS,
+} from './grants.ts';
 
 export interface ApiStackProps extends StackProps {
   readonly config: DeploymentConfig;
@@ -30,6 +37,7 @@ export class ApiStack extends Stack {
   readonly webSocketApi: LambdaWebSocketApi;
   readonly apiFunction: ZapfleetFunction;
   readonly wsFunction: ZapfleetFunction;
+  readonly webhooks: WebhookDispatcher;
 
   constructor(scope: Construct, id: string, props: ApiStackProps) {
     super(scope, id, props);
@@ -96,10 +104,17 @@ export class ApiStack extends Stack {
     });
     this.wsFunction.function.addEnvironment(ENV.wsManagementEndpoint, this.webSocketApi.callbackUrl);
     this.webSocketApi.stage.grantManagementApiAccess(this.wsFunction.function);
+
+    this.webhooks = new WebhookDispatcher(this, 'Webhooks', {
+      eventsTable: props.tables.tables.events,
+      environment: common,
+      logRetention: config.logRetentionDays,
+    });
+    grantTables(this.webhooks.fn.function, props.tables, WEBHOOKS_TABLE_GRANTS);
   }
 
   get functions(): readonly IFunction[] {
-    return [this.apiFunction.function, this.wsFunction.function];
+    return [this.apiFunction.function, this.wsFunction.function, this.webhooks.fn.function];
   }
 }
 

@@ -16,6 +16,10 @@ export const API_TABLE_GRANTS: TableGrants = {
   hosts: { items: ['GetItem', 'Scan'] },
   outbox: { items: ['GetItem', 'PutItem', 'UpdateItem'] },
   events: { items: ['GetItem', 'Query', 'UpdateItem'] },
+  // Webhook endpoints API: endpoints CRUD, cursors moved back by replay / marked on re-enable, delivery listing.
+  webhooks: { items: ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem'] },
+  webhookCursors: { items: ['Query', 'UpdateItem'] },
+  webhookDeliveries: { items: ['Query', 'UpdateItem'] },
 };
 /** DELETE of a session wipes its auth state: every object version and delete marker (list + delete). */
 export const API_AUTH_ACCESS: readonly AuthObjectAccess[] = ['delete', 'deleteVersions'];
@@ -41,4 +45,18 @@ export const HOST_TABLE_GRANTS: TableGrants = {
   subscriptions: { items: ['Query', 'BatchWriteItem'], indexes: ['Query'] },
   connections: { items: ['DeleteItem'] },
 };
-export const HOST_AUTH_ACCESS: readonly AuthObjectAccess[] = ['get', 'put', 'delete'];
+/** A logout wipes every version of the session's objects (old journal entries hold full creds). */
+export const HOST_AUTH_ACCESS: readonly AuthObjectAccess[] = ['get', 'put', 'delete', 'deleteVersions'];
+
+/**
+ * Webhook dispatcher Lambda: reads the event log, reads endpoints (and
+ * disables them on 410 or continuous failure), moves cursors (lease,
+ * advance, retry time) and finds due ones by index, appends attempts.
+ * The stream read grant comes with the event source mapping.
+ */
+export const WEBHOOKS_TABLE_GRANTS: TableGrants = {
+  events: { items: ['Query'] },
+  webhooks: { items: ['GetItem', 'Query', 'UpdateItem'] },
+  webhookCursors: { items: ['UpdateItem'], indexes: ['Query'] },
+  webhookDeliveries: { items: ['UpdateItem'] },
+};

@@ -14,6 +14,7 @@ import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
 import { HOST_METRICS, POST_TO_CONNECTION_FAILED_MESSAGE } from '#commons/observability/metric-names.ts';
+import { DEAD_LETTER_MESSAGE, WEBHOOK_METRICS } from '#commons/webhooks/webhook-metrics.ts';
 
 export interface ObservabilityStackProps extends StackProps {
   readonly functions: Readonly<Record<string, IFunction>>;
@@ -28,6 +29,10 @@ export interface ObservabilityStackProps extends StackProps {
   readonly serverErrorPercent?: number;
   /** @default 10 failed posts in 5 minutes */
   readonly postToConnectionFailureThreshold?: number;
+  /** The webhook dispatcher's log group: dead letters are counted from it. */
+  readonly webhookLogGroup?: ILogGroup;
+  /** @default 3600 — seconds the oldest pending webhook work may wait before the alarm. */
+  readonly webhookPendingAgeSeconds?: number;
 }
 
 /** Alarms on the signals that mean users are affected, all sent to one topic. */
@@ -108,5 +113,45 @@ export class ObservabilityStack extends Stack {
       evaluationPeriods: 1,
       treatMissingData: TreatMissingData.NOT_BREACHING,
     }).addAlarmAction(notify);
+
+    if (props.webhookLogGroup) {
+      const deadLetters = new Metric({
+        namespace: WEBHOOK_METRICS.namespace,
+        metricName: WEBHOOK_METRICS.deadLetters,
+        statistic: 'Sum',
+        period: Duration.minutes(5),
+      });
+      new MetricFilter(this, 'WebhookDeadLetterCount', {
+        logGroup: props.webhookLogGroup,
+        filterPattern: FilterPattern.stringValue('$.msg', '=', DEAD_LETTER_MESSAGE),
+        metricNamespace: deadLetters.namespace,
+        metricName: deadLetters.metricName,
+        metricValue: '1',
+      });
+      new Alarm(this, 'WebhookDeadLetters', {
+        alarmDescription:
+          'Webhook deliveries were dead-lettered: a tenant’s receiver failed for the whole retry schedule.',
+        metric: deadLetters,
+        threshold: 1,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      }).addAlarmAction(notify);
+      // Published by each sweep (embedded metric format); silence means the sweeper is not running.
+      new Alarm(this, 'WebhookOldestPendingAge', {
+        alarmDescription:
+          'Webhook work has waited too long (a receiver failing for hours, or the dispatcher stuck).',
+        metric: new Metric({
+          namespace: WEBHOOK_METRICS.namespace,
+          metricName: WEBHOOK_METRICS.oldestPendingAgeSeconds,
+          statistic: 'Maximum',
+          period: Duration.minutes(5),
+        }),
+        threshold: props.webhookPendingAgeSeconds ?? 3600,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 3,
+        treatMissingData: TreatMissingData.BREACHING,
+      }).addAlarmAction(notify);
+    }
   }
 }

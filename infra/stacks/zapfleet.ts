@@ -62,7 +62,12 @@ export function createZapfleet(app: App, config: DeploymentConfig): Zapfleet {
 
   const observability = new ObservabilityStack(app, `${p}Observability`, {
     description: 'zapfleet: alarms',
-    functions: { HttpApiHandler: api.apiFunction.function, WebSocketHandler: api.wsFunction.function },
+    functions: {
+      HttpApiHandler: api.apiFunction.function,
+      WebSocketHandler: api.wsFunction.function,
+      WebhookDispatcher: api.webhooks.fn.function,
+    },
+    webhookLogGroup: api.webhooks.fn.logGroup,
     httpApi: api.httpApi.api,
     postToConnectionLogGroups: { WebSocketHandler: api.wsFunction.logGroup, Hosts: fleet.hosts.logGroup },
     alarmEmail: config.alarmEmail,

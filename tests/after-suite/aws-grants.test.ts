@@ -49,7 +49,13 @@ const KEPT_UNUSED: Readonly<Record<AwsRuntime, Readonly<Record<string, string>>>
     'dynamodb:UpdateItem on <table:connections>':
       'the replay rate count: tested through the WebSocket harness',
   },
-  host: {},
+  host: {
+    's3:ListBucketVersions on <bucket:auth>':
+      'the logout wipe of a versioned bucket: the embedded S3 has no versioning',
+    's3:DeleteObjectVersion on <bucket:auth>/auth/*':
+      'the logout wipe of a versioned bucket: the embedded S3 has no versioning',
+  },
+  webhooks: {},
 };
 
 let z: SynthesizedZapfleet;
@@ -78,6 +84,7 @@ beforeAll(() => {
     api: statementsOfRole(z.api, roleOf(z.stacks.api.apiFunction.function), resolve),
     ws: statementsOfRole(z.api, roleOf(z.stacks.api.wsFunction.function), resolve),
     host: statementsOfRole(z.fleet, z.logicalId(z.stacks.fleet.hosts.taskRole), resolve),
+    webhooks: statementsOfRole(z.api, roleOf(z.stacks.api.webhooks.fn.function), resolve),
   };
 });
 

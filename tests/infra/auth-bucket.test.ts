@@ -36,9 +36,9 @@ describe('the operator tenant in the deployment', () => {
       .map((fn) => fn.Properties.Environment?.Variables as Record<string, unknown> | undefined)
       .filter((vars): vars is Record<string, unknown> => vars?.[ENV.tenantClaim] !== undefined);
 
-  it('passes operatorTenant to both the HTTP and the WebSocket Lambda', () => {
+  it('passes operatorTenant to the HTTP, WebSocket and webhook dispatcher Lambdas', () => {
     const functions = envOf(synthZapfleet({ operatorTenant: 'ops' }).api);
-    expect(functions).toHaveLength(2);
+    expect(functions).toHaveLength(3);
     for (const vars of functions) expect(vars[ENV.operatorTenant]).toBe('ops');
   });
 

@@ -73,7 +73,7 @@ describe('npx cdk synth (offline, Lambdas bundled by the local esbuild)', () => 
       .filter((d) => d.startsWith('asset.'))
       .map((d) => join(outdir, d, 'index.mjs'))
       .filter((f) => existsSync(f));
-    expect(bundles).toHaveLength(2);
+    expect(bundles).toHaveLength(3);
     for (const bundle of bundles) expect(statSync(bundle).size).toBeGreaterThan(0);
 
     // The built-in CloudFormation validation ran on the real synth and found nothing to fix.

@@ -66,9 +66,9 @@ describe('alarms', () => {
   });
 
   it('count PostToConnection failures logged by the WebSocket Lambda and the hosts, and alarm on them', () => {
-    const filters = Object.values(z.observability.findResources('AWS::Logs::MetricFilter')).map(
-      (f) => f.Properties,
-    );
+    const filters = Object.values(z.observability.findResources('AWS::Logs::MetricFilter'))
+      .map((f) => f.Properties)
+      .filter((p) => p.MetricTransformations[0].MetricName === 'PostToConnectionFailures');
     expect(filters.map((f) => resolve(f.LogGroupName)).sort()).toEqual(
       [`<${z.logicalId(z.stacks.api.wsFunction.logGroup)}>`, '<logs:hosts>'].sort(),
     );
@@ -102,8 +102,8 @@ describe('log groups', () => {
     const groups = [z.api, z.fleet, z.observability, z.data, z.network].flatMap((t) =>
       Object.values(t.findResources('AWS::Logs::LogGroup')),
     );
-    // HTTP Lambda, WebSocket Lambda, HTTP access logs, WebSocket access logs, hosts.
-    expect(groups).toHaveLength(5);
+    // HTTP Lambda, WebSocket Lambda, webhook dispatcher, HTTP access logs, WebSocket access logs, hosts.
+    expect(groups).toHaveLength(6);
     for (const g of groups) expect(g.Properties.RetentionInDays).toBe(30);
   });
 

@@ -10,7 +10,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { type OperationAccess, operationAccess, type RecordedService } from './operation-access.ts';
 
 /** The runtimes that hold an IAM role of their own; named by their composition roots. */
-export const AWS_RUNTIMES = ['api', 'ws', 'host'] as const;
+export const AWS_RUNTIMES = ['api', 'ws', 'host', 'webhooks'] as const;
 export type AwsRuntime = (typeof AWS_RUNTIMES)[number];
 
 export interface OperationRecord extends OperationAccess {

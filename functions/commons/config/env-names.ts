@@ -15,6 +15,18 @@ export const ENV = {
   tableSubscriptions: 'ZAPFLEET_TABLE_SUBSCRIPTIONS',
   tableEvents: 'ZAPFLEET_TABLE_EVENTS',
   tableOutbox: 'ZAPFLEET_TABLE_OUTBOX',
+  tableWebhooks: 'ZAPFLEET_TABLE_WEBHOOKS',
+  tableWebhookCursors: 'ZAPFLEET_TABLE_WEBHOOK_CURSORS',
+  tableWebhookDeliveries: 'ZAPFLEET_TABLE_WEBHOOK_DELIVERIES',
+  // Webhooks (the dispatcher; the API for saving endpoints).
+  /** `loopback-http` (local mode): receivers on loopback over http; otherwise public https only. */
+  webhookDestinations: 'ZAPFLEET_WEBHOOK_DESTINATIONS',
+  /** Comma-separated retry delays in ms (tests shorten the ~27 h default). */
+  webhookRetryDelaysMs: 'ZAPFLEET_WEBHOOK_RETRY_DELAYS_MS',
+  webhookTimeoutMs: 'ZAPFLEET_WEBHOOK_TIMEOUT_MS',
+  webhookLeaseMs: 'ZAPFLEET_WEBHOOK_LEASE_MS',
+  webhookSweepIntervalMs: 'ZAPFLEET_WEBHOOK_SWEEP_INTERVAL_MS',
+  webhookRotationOverlapSeconds: 'ZAPFLEET_WEBHOOK_ROTATION_OVERLAP_SECONDS',
   authBucket: 'ZAPFLEET_AUTH_BUCKET',
   logLevel: 'LOG_LEVEL',
   // Auth of tenant tokens: HS256 secret locally, JWKS + issuer + audience in the cloud.

@@ -16,6 +16,9 @@ export type ErrorCode =
   | 'HOST_TIMEOUT'
   | 'PAYLOAD_TOO_LARGE'
   | 'IDEMPOTENCY_KEY_REUSED'
+  | 'WEBHOOK_NOT_FOUND'
+  | 'WEBHOOK_URL_REFUSED'
+  | 'WEBHOOK_LIMIT_REACHED'
   | 'INTERNAL';
 
 export interface ErrorOptions {
@@ -107,6 +110,27 @@ export class IdempotencyKeyReusedError extends AppError {
 export class PayloadTooLargeError extends AppError {
   override readonly name = 'PayloadTooLargeError';
   readonly code = 'PAYLOAD_TOO_LARGE';
+}
+
+/** Also raised for another tenant's endpoint. */
+export class WebhookNotFoundError extends AppError {
+  override readonly name = 'WebhookNotFoundError';
+  readonly code = 'WEBHOOK_NOT_FOUND';
+  constructor(options: ErrorOptions = {}) {
+    super('webhook endpoint not found', options);
+  }
+}
+
+/** The URL is not a destination webhooks may reach (scheme, credentials, or a refused address). */
+export class WebhookUrlRefusedError extends AppError {
+  override readonly name = 'WebhookUrlRefusedError';
+  readonly code = 'WEBHOOK_URL_REFUSED';
+}
+
+/** The tenant already has the most endpoints it may have. */
+export class WebhookLimitReachedError extends AppError {
+  override readonly name = 'WebhookLimitReachedError';
+  readonly code = 'WEBHOOK_LIMIT_REACHED';
 }
 
 /** A broken invariant or an unexpected dependency failure; details never reach the caller. */

@@ -27,6 +27,8 @@ export interface TableDefinition {
   readonly indexes: readonly IndexDefinition[];
   /** Epoch-seconds attribute; DynamoDB deletes lazily, so reads must also filter on it. */
   readonly ttlAttribute?: string;
+  /** A DynamoDB Stream of new images (the events table's drives webhook dispatch). */
+  readonly stream?: 'NEW_IMAGE';
 }
 
 export type TableId =
@@ -36,7 +38,10 @@ export type TableId =
   | 'connections'
   | 'subscriptions'
   | 'events'
-  | 'outbox';
+  | 'outbox'
+  | 'webhooks'
+  | 'webhookCursors'
+  | 'webhookDeliveries';
 
 const S = (name: string): KeyAttribute => ({ name, type: 'S' });
 const N = (name: string): KeyAttribute => ({ name, type: 'N' });
@@ -45,6 +50,8 @@ export const INDEX = {
   sessionsByTenant: 'byTenant',
   sessionsByOwner: 'byOwner',
   subscriptionsByConnection: 'byConnection',
+  /** Webhook cursors with work pending, by when it is due (sparse: only items with `due`). */
+  webhookCursorsByDue: 'byDue',
 } as const;
 
 /** Items of the events table that are not events. */
@@ -110,12 +117,41 @@ export const TABLES: Readonly<Record<TableId, TableDefinition>> = {
     sortKey: N('seq'),
     indexes: [],
     ttlAttribute: 'expiresAt',
+    stream: 'NEW_IMAGE',
   },
   outbox: {
     id: 'outbox',
     envName: ENV.tableOutbox,
     partitionKey: S('sessionId'),
     sortKey: S('idempotencyKey'),
+    indexes: [],
+    ttlAttribute: 'expiresAt',
+  },
+  /** A tenant's webhook endpoints (with their signing secrets, never returned after creation). */
+  webhooks: {
+    id: 'webhooks',
+    envName: ENV.tableWebhooks,
+    partitionKey: S('tenantId'),
+    sortKey: S('endpointId'),
+    indexes: [],
+  },
+  /**
+   * Per (endpoint, session): the last delivered seq, failures of the next
+   * one, the dispatcher's lease, and `due`/`dueAt` while work may be pending.
+   */
+  webhookCursors: {
+    id: 'webhookCursors',
+    envName: ENV.tableWebhookCursors,
+    partitionKey: S('endpointId'),
+    sortKey: S('sessionId'),
+    indexes: [{ name: INDEX.webhookCursorsByDue, partitionKey: S('due'), sortKey: N('dueAt') }],
+  },
+  /** One item per (endpoint, session, seq) delivery with its attempts; dead letters keep their event. */
+  webhookDeliveries: {
+    id: 'webhookDeliveries',
+    envName: ENV.tableWebhookDeliveries,
+    partitionKey: S('endpointId'),
+    sortKey: S('deliveryKey'),
     indexes: [],
     ttlAttribute: 'expiresAt',
   },
