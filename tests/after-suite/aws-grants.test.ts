@@ -32,12 +32,22 @@ import {
 // The API's routes are mostly tested through tests/api/support/api-harness.ts, which wires
 // createApp with the test's own clients rather than composeApi, so they record nothing.
 const THROUGH_HARNESS = 'route tested through the API harness (not the composition root)';
+const THROUGH_WEBHOOK_API = 'tested through createApp in tests/webhooks/webhook-api.test.ts';
 const KEPT_UNUSED: Readonly<Record<AwsRuntime, Readonly<Record<string, string>>>> = {
   api: {
     'dynamodb:GetItem on <table:events>': `event-log replay: ${THROUGH_HARNESS}`,
     'dynamodb:Query on <table:events>': `event-log replay: ${THROUGH_HARNESS}`,
     'dynamodb:UpdateItem on <table:events>': `DELETE retires the seq counter: ${THROUGH_HARNESS}`,
     'dynamodb:GetItem on <table:outbox>': `a send retried with its idempotency key: ${THROUGH_HARNESS}`,
+    'dynamodb:GetItem on <table:webhooks>': `webhook endpoints: ${THROUGH_WEBHOOK_API}`,
+    'dynamodb:Query on <table:webhooks>': `webhook endpoints: ${THROUGH_WEBHOOK_API}`,
+    'dynamodb:PutItem on <table:webhooks>': `webhook endpoints: ${THROUGH_WEBHOOK_API}`,
+    'dynamodb:UpdateItem on <table:webhooks>': `webhook endpoints: ${THROUGH_WEBHOOK_API}`,
+    'dynamodb:DeleteItem on <table:webhooks>': `webhook endpoints: ${THROUGH_WEBHOOK_API}`,
+    'dynamodb:Query on <table:webhookCursors>': `re-enable and replay: ${THROUGH_WEBHOOK_API}`,
+    'dynamodb:UpdateItem on <table:webhookCursors>': `re-enable and replay: ${THROUGH_WEBHOOK_API}`,
+    'dynamodb:Query on <table:webhookDeliveries>': `delivery listing: ${THROUGH_WEBHOOK_API}`,
+    'dynamodb:UpdateItem on <table:webhookDeliveries>': `replayed dead letters: ${THROUGH_WEBHOOK_API}`,
     's3:ListBucketVersions on <bucket:auth>':
       'the wipe of a versioned bucket: the embedded S3 has no versioning',
     's3:DeleteObjectVersion on <bucket:auth>/auth/*':
@@ -50,6 +60,15 @@ const KEPT_UNUSED: Readonly<Record<AwsRuntime, Readonly<Record<string, string>>>
       'the replay rate count: tested through the WebSocket harness',
   },
   host: {
+    'dynamodb:GetItem on <table:webhooks>': `webhook endpoints: ${THROUGH_WEBHOOK_API}`,
+    'dynamodb:Query on <table:webhooks>': `webhook endpoints: ${THROUGH_WEBHOOK_API}`,
+    'dynamodb:PutItem on <table:webhooks>': `webhook endpoints: ${THROUGH_WEBHOOK_API}`,
+    'dynamodb:UpdateItem on <table:webhooks>': `webhook endpoints: ${THROUGH_WEBHOOK_API}`,
+    'dynamodb:DeleteItem on <table:webhooks>': `webhook endpoints: ${THROUGH_WEBHOOK_API}`,
+    'dynamodb:Query on <table:webhookCursors>': `re-enable and replay: ${THROUGH_WEBHOOK_API}`,
+    'dynamodb:UpdateItem on <table:webhookCursors>': `re-enable and replay: ${THROUGH_WEBHOOK_API}`,
+    'dynamodb:Query on <table:webhookDeliveries>': `delivery listing: ${THROUGH_WEBHOOK_API}`,
+    'dynamodb:UpdateItem on <table:webhookDeliveries>': `replayed dead letters: ${THROUGH_WEBHOOK_API}`,
     's3:ListBucketVersions on <bucket:auth>':
       'the logout wipe of a versioned bucket: the embedded S3 has no versioning',
     's3:DeleteObjectVersion on <bucket:auth>/auth/*':

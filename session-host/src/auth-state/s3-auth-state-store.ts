@@ -25,6 +25,6 @@ export class S3AuthStateStore implements AuthStateStore {
   }
 
   wipe(prefix: string): Promise<void> {
-    return wipeS3Prefix({ s3: this.options.s3, bucket: this.options.bucket, prefix, versions: 'current' });
+    return wipeS3Prefix({ s3: this.options.s3, bucket: this.options.bucket, prefix, versions: 'all' });
   }
 }

@@ -132,7 +132,8 @@ export class S3AuthState implements SessionAuth {
       s3: this.options.s3,
       bucket: this.options.bucket,
       prefix: this.options.prefix,
-      versions: 'current',
+      // A logged-out session's old journal entries still hold full creds: no version may stay.
+      versions: 'all',
     });
   }
 
