@@ -8,6 +8,7 @@ import { type HostProcess, startHostProcess } from './host-process.ts';
 import type { LocalConfig } from './local-config.ts';
 import { ensureLocalSecrets } from './local-secrets.ts';
 import { startLocalWebSocketApi } from './local-ws-gateway.ts';
+import { startLocalWebhookDispatcher } from './webhook-dispatcher.ts';
 
 /** Where session hosts reach WhatsApp: real WhatsApp by default, the fake in demo mode and tests. */
 export interface WhatsAppTarget {
@@ -65,6 +66,8 @@ export async function startLocalStack(
       ...resources.env,
       ...ensureLocalSecrets(config.stateDir),
       [ENV.operatorTenant]: config.operatorTenant,
+      // Local mode: webhooks may go to loopback receivers over http (npm run webhook-receiver).
+      [ENV.webhookDestinations]: 'loopback-http',
     };
     const { app } = composeApi({ ...process.env, ...env });
     const server = serve({ fetch: app.fetch, port: config.apiPort, hostname: '127.0.0.1' });
@@ -77,6 +80,8 @@ export async function startLocalStack(
 
     const gateway = await startLocalWebSocketApi(config.wsPort, env, log);
     stops.push(() => gateway.stop());
+    const webhooks = await startLocalWebhookDispatcher({ ...process.env, ...env });
+    stops.push(() => webhooks.stop());
 
     const hosts = new Map<string, HostProcess>();
     stops.push(async () => {

@@ -6,7 +6,7 @@
  * runtime environment. Each stream record only nudges; a restart reads the
  * stream again from its oldest record, and the cursors make that harmless.
  */
-import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
+import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   DescribeStreamCommand,
   DynamoDBStreamsClient,
@@ -32,10 +32,14 @@ export async function startLocalWebhookDispatcher(
 ): Promise<LocalWebhookDispatcher> {
   const { dispatcher, config, log, dynamodb, eventsTable } = composeDispatcher(env, options);
   const storage = loadStorageConfig(env);
-  const streams = new DynamoDBStreamsClient(
-    awsClientConfig({ region: storage.region, endpoint: storage.dynamodbEndpoint }),
-  );
-  const { Table } = await dynamodb.send(new DescribeTableCommand({ TableName: eventsTable }));
+  const clientConfig = awsClientConfig({ region: storage.region, endpoint: storage.dynamodbEndpoint });
+  const streams = new DynamoDBStreamsClient(clientConfig);
+  // The Lambda is handed its stream by the event source mapping; finding it is the poller's job,
+  // on a client of its own, so the dispatcher's recorded requests stay those of the Lambda.
+  const describer = new DynamoDBClient(clientConfig);
+  const { Table } = await describer
+    .send(new DescribeTableCommand({ TableName: eventsTable }))
+    .finally(() => describer.destroy());
   const streamArn = Table?.LatestStreamArn;
   if (!streamArn) throw new Error(`table ${eventsTable} has no stream`);
   let stopped = false;

@@ -33,6 +33,9 @@ import {
 // createApp with the test's own clients rather than composeApi, so they record nothing.
 const THROUGH_HARNESS = 'route tested through the API harness (not the composition root)';
 const THROUGH_WEBHOOK_API = 'tested through createApp in tests/webhooks/webhook-api.test.ts';
+// In AWS the event source mapping reads the stream with the function's role; locally the poller
+// reads it on a client of its own, so the dispatcher's recorded requests stay those of the Lambda.
+const STREAM_BY_MAPPING = 'the events stream, read by the Lambda event source mapping';
 const KEPT_UNUSED: Readonly<Record<AwsRuntime, Readonly<Record<string, string>>>> = {
   api: {
     'dynamodb:GetItem on <table:events>': `event-log replay: ${THROUGH_HARNESS}`,
@@ -60,21 +63,16 @@ const KEPT_UNUSED: Readonly<Record<AwsRuntime, Readonly<Record<string, string>>>
       'the replay rate count: tested through the WebSocket harness',
   },
   host: {
-    'dynamodb:GetItem on <table:webhooks>': `webhook endpoints: ${THROUGH_WEBHOOK_API}`,
-    'dynamodb:Query on <table:webhooks>': `webhook endpoints: ${THROUGH_WEBHOOK_API}`,
-    'dynamodb:PutItem on <table:webhooks>': `webhook endpoints: ${THROUGH_WEBHOOK_API}`,
-    'dynamodb:UpdateItem on <table:webhooks>': `webhook endpoints: ${THROUGH_WEBHOOK_API}`,
-    'dynamodb:DeleteItem on <table:webhooks>': `webhook endpoints: ${THROUGH_WEBHOOK_API}`,
-    'dynamodb:Query on <table:webhookCursors>': `re-enable and replay: ${THROUGH_WEBHOOK_API}`,
-    'dynamodb:UpdateItem on <table:webhookCursors>': `re-enable and replay: ${THROUGH_WEBHOOK_API}`,
-    'dynamodb:Query on <table:webhookDeliveries>': `delivery listing: ${THROUGH_WEBHOOK_API}`,
-    'dynamodb:UpdateItem on <table:webhookDeliveries>': `replayed dead letters: ${THROUGH_WEBHOOK_API}`,
     's3:ListBucketVersions on <bucket:auth>':
       'the logout wipe of a versioned bucket: the embedded S3 has no versioning',
     's3:DeleteObjectVersion on <bucket:auth>/auth/*':
       'the logout wipe of a versioned bucket: the embedded S3 has no versioning',
   },
-  webhooks: {},
+  webhooks: {
+    'dynamodb:DescribeStream on <table:events>.StreamArn': STREAM_BY_MAPPING,
+    'dynamodb:GetShardIterator on <table:events>.StreamArn': STREAM_BY_MAPPING,
+    'dynamodb:GetRecords on <table:events>.StreamArn': STREAM_BY_MAPPING,
+  },
 };
 
 let z: SynthesizedZapfleet;
