@@ -34,6 +34,12 @@ export interface HostMetrics {
   readonly receiptGateFallbacks: Counter;
   /** From an incoming message's frame to its event being durable: the receipt waits this long. */
   readonly receiptHoldMs: Samples;
+  /** Session starts waiting for a start slot (a gauge; see HOST_LIMITS.startConcurrency). */
+  readonly startsWaiting: Counter;
+  /** Start attempts that failed again to open the auth state, after the first of a streak. */
+  readonly startRetries: Counter;
+  /** Sessions handed back to the unassigned owner because this host was full. */
+  readonly handBacks: Counter;
   /** The host's own registry; rendered by renderPrometheus with the process defaults. */
   readonly registry: Registry;
 }
@@ -134,6 +140,21 @@ export function createHostMetrics(): HostMetrics {
       registry,
       'zapfleet_receipt_gate_fallbacks_total',
       'Incoming messages whose receipt was released without an event (no upsert in time).',
+    ),
+    startsWaiting: gauge(
+      registry,
+      'zapfleet_session_starts_waiting',
+      'Session starts waiting for a start slot (ZAPFLEET_HOST_START_CONCURRENCY).',
+    ),
+    startRetries: counter(
+      registry,
+      'zapfleet_session_start_retries_total',
+      'Repeated failures to open a session auth state, each retried after a backoff.',
+    ),
+    handBacks: counter(
+      registry,
+      'zapfleet_session_handbacks_total',
+      'Sessions handed back for placement elsewhere because this host was full (NO_HOST_AVAILABLE).',
     ),
     receiptHoldMs: samples(
       registry,

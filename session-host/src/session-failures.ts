@@ -50,9 +50,16 @@ export class SessionFailures {
   }
 
   /** Loading failed: corrupted state stops the session with a way out; an outage is retried later. */
-  async authOpenFailed(record: OwnedSession, fence: Fence, err: unknown): Promise<void> {
+  async authOpenFailed(
+    record: OwnedSession,
+    fence: Fence,
+    err: unknown,
+    firstOfStreak = true,
+  ): Promise<void> {
     const corrupted = err instanceof AuthStateCorruptedError;
     this.deps.logger.error({ err, sessionId: record.sessionId, corrupted }, 'auth state could not be loaded');
+    // A retry of an outage already reported is not news: one event per streak, the backoff metric counts the rest.
+    if (!corrupted && !firstOfStreak) return;
     if (corrupted) {
       // Never a crash loop, never a silent new QR over a linked device.
       const { patch } = statusPatch(record, { type: 'FAILED', reason: AUTH_STATE_CORRUPTED }, { qr: null });

@@ -1,5 +1,6 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { Logger } from 'pino';
+import { Semaphore } from '#commons/concurrency/semaphore.ts';
 import type { Clock, TimerHandle } from '#commons/domain/clock.ts';
 import type { DisconnectPolicyConfig } from '#commons/domain/disconnect-policy.ts';
 import type { LeaseConfig } from '#commons/domain/lease.ts';
@@ -15,6 +16,8 @@ import { AuthWriters } from './host/auth-writers.ts';
 import { LocalSessions } from './host/local-sessions.ts';
 import { Reconciler } from './host/reconciler.ts';
 import { SessionStarter } from './host/session-starter.ts';
+import { StartRetries } from './host/start-retries.ts';
+import { DEFAULT_HOST_LIMITS, type HostLimits } from './host-limits.ts';
 import type { HostMetrics } from './metrics.ts';
 import type { AuthStateStore } from './ports/auth-state-store.ts';
 import { EventQueues } from './runtime/event-queue.ts';
@@ -42,6 +45,8 @@ export interface SessionHostDeps {
   readonly policy?: DisconnectPolicyConfig;
   /** Lease time, timers and sleeps of the fleet logic; the system clock unless a simulation drives it. */
   readonly clock?: Clock;
+  /** Start concurrency, start backoff, send pacing; DEFAULT_HOST_LIMITS unless set. */
+  readonly limits?: Partial<HostLimits>;
 }
 
 const EVENT_DRAIN_ON_SHUTDOWN_MS = 10_000;
@@ -62,6 +67,8 @@ export class SessionHost {
   private readonly lease: LeaseKeeper;
   private readonly failover: FailoverWatcher;
   private readonly reconciler: Reconciler;
+  private readonly retries: StartRetries;
+  private readonly starter: SessionStarter;
   /** Every event this host emits goes through here: ordered per session, retried, bounded. */
   readonly events: EventQueues;
   registered = false;
@@ -92,9 +99,17 @@ export class SessionHost {
     this.events = new EventQueues({ publisher: deps.publisher, metrics: deps.metrics, logger: deps.logger });
     const failures = new SessionFailures({ ...deps, publisher: this.events });
     const common = { ...deps, local: this.local, writers: this.writers, failures };
+    const limits = { ...DEFAULT_HOST_LIMITS, ...deps.limits };
+    this.retries = new StartRetries(limits.startBackoff, () => this.clock.now());
+    this.starter = new SessionStarter({
+      ...common,
+      events: this.events,
+      retries: this.retries,
+      startSlots: new Semaphore(limits.startConcurrency),
+    });
     this.reconciler = new Reconciler({
       ...common,
-      starter: new SessionStarter({ ...common, events: this.events }),
+      starter: this.starter,
       mayAct: () => !this.draining && this.lease.held(),
     });
   }
@@ -107,8 +122,9 @@ export class SessionHost {
     return this.local.get(sessionId);
   }
 
+  /** Sessions running here plus starts under way (reserved). */
   get load(): number {
-    return this.local.size;
+    return this.local.size + this.starter.pending;
   }
 
   async start(): Promise<void> {
@@ -198,6 +214,21 @@ export class SessionHost {
       counts[key] = (counts[key] ?? 0) + 1;
     }
     return counts;
+  }
+
+  /**
+   * Entries of every per-session map this host keeps: all zero once it runs
+   * nothing and its last writes and events settled (a leak shows here first).
+   */
+  perSessionEntries(): Record<string, number> {
+    return {
+      sessions: this.local.size,
+      restartTokens: this.local.restartTokenCount,
+      authWriters: this.writers.size,
+      eventQueues: this.events.backlog().sessions,
+      reconcileQueues: this.reconciler.queued,
+      startRetries: this.retries.size,
+    };
   }
 
   eventLoopLagMs(): number {

@@ -93,7 +93,7 @@ const cases: {
     action: 'restart',
   },
   { name: 'should run, not here', record: rec(), fenceLocal: false, action: 'start' },
-  { name: 'should run, host full', record: rec(), load: 10, fenceLocal: false, action: 'back-off' },
+  { name: 'should run, host full', record: rec(), load: 10, fenceLocal: false, action: 'hand-back' },
   {
     name: 'full host replacing its own fenced run',
     record: rec({ epoch: 5 }),

@@ -8,7 +8,9 @@ import { DynamoDbConnectionStore } from '#commons/events/dynamodb-connection-sto
 import { DynamoDbEventLog } from '#commons/events/dynamodb-event-log.ts';
 import { createFanoutPublisher } from '#commons/events/fanout-publisher.ts';
 import { S3AuthStateStore } from '../../session-host/src/auth-state/s3-auth-state-store.ts';
+import type { HostLimits } from '../../session-host/src/host-limits.ts';
 import { createHostMetrics, type HostMetrics } from '../../session-host/src/metrics.ts';
+import type { AuthStateStore } from '../../session-host/src/ports/auth-state-store.ts';
 import { SessionHost } from '../../session-host/src/session-host.ts';
 import { DynamoDbHostRegistry } from '../../session-host/src/storage/dynamodb-host-registry.ts';
 import {
@@ -54,9 +56,14 @@ export class HostHarness {
       qrTimeoutMs?: number;
       /** The event path's DynamoDB client (log and subscriptions), e.g. through a toggling proxy. */
       eventsDoc?: DynamoDBDocumentClient;
+      capacity?: number;
+      limits?: Partial<HostLimits>;
+      /** Wraps the host's auth-state store (e.g. to observe how many opens run at once). */
+      wrapAuthStates?: (store: AuthStateStore) => AuthStateStore;
     } = {},
   ): Promise<RunningHost> {
     const eventsDoc = options.eventsDoc ?? this.aws.doc;
+    const wrap = options.wrapAuthStates ?? ((store: AuthStateStore) => store);
     const logs: Record<string, unknown>[] = [];
     const logger = pino({ level: 'info' }, { write: (line: string) => void logs.push(JSON.parse(line)) });
     const metrics = createHostMetrics();
@@ -70,14 +77,21 @@ export class HostHarness {
       logger,
     });
     const host = new SessionHost({
-      host: { hostId, incarnation: randomUUID(), endpoint: 'http://127.0.0.1:9', capacity: 50 },
+      host: {
+        hostId,
+        incarnation: randomUUID(),
+        endpoint: 'http://127.0.0.1:9',
+        capacity: options.capacity ?? 50,
+      },
       ownership: this.ownership,
       registry: new DynamoDbHostRegistry(this.aws.doc, this.aws.tables.hosts, 10_000),
-      authStates: new S3AuthStateStore({
-        s3: options.s3 ?? this.aws.s3,
-        bucket: this.aws.bucket,
-        pointers: this.ownership,
-      }),
+      authStates: wrap(
+        new S3AuthStateStore({
+          s3: options.s3 ?? this.aws.s3,
+          bucket: this.aws.bucket,
+          pointers: this.ownership,
+        }),
+      ),
       publisher,
       logger,
       metrics,
@@ -90,6 +104,7 @@ export class HostHarness {
       lease: leaseConfig(300, 1_500),
       nudge: async () => undefined,
       policy: { baseDelayMs: 50, maxDelayMs: 500, maxConsecutiveRestarts: 5, badSessionRetries: 2 },
+      ...(options.limits && { limits: options.limits }),
     });
     const rounds = countReconcileRounds(host);
     await host.start();

@@ -39,7 +39,7 @@ export interface ReconcileInput {
  * | keep        | should run and runs here at the record's epoch    | nothing                                    |
  * | restart     | should run, a restart was requested since it began| releases the run, starts a fresh one       |
  * | start       | should run, not running here                      | claims and starts it                       |
- * | back-off    | should run, not running here, host full           | waits for the next round                   |
+ * | hand-back   | should run, not running here, host full           | parks it on the unassigned owner (HOST_FULL)|
  * | stop        | should not run, runs here                         | stops it (STOPPED)                         |
  * | adopt       | should not run, not here, record says running     | claims it and records STOPPED (dead host)  |
  * | idle        | should not run and does not                       | nothing                                    |
@@ -52,7 +52,7 @@ export type ReconcileAction =
   | 'keep'
   | 'restart'
   | 'start'
-  | 'back-off'
+  | 'hand-back'
   | 'stop'
   | 'adopt'
   | 'idle';
@@ -84,7 +84,8 @@ export function decideReconcile(input: ReconcileInput): ReconcileDecision {
     if (local) return decide(local.restartToken !== record.restartRequested ? 'restart' : 'keep');
     // A fenced run leaves this host before the new one starts.
     const load = fenceLocal ? input.load - 1 : input.load;
-    return decide(load >= input.capacity ? 'back-off' : 'start');
+    // Waiting here for room would strand it while other hosts have some: hand it back.
+    return decide(load >= input.capacity ? 'hand-back' : 'start');
   }
   if (local) return decide('stop');
   return decide(RUNNING_STATUSES.has(record.status) ? 'adopt' : 'idle');

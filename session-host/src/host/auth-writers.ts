@@ -8,6 +8,10 @@ import type { SessionAuth } from '../ports/auth-state-store.ts';
 export class AuthWriters {
   private readonly writers = new Map<string, Set<SessionAuth>>();
 
+  get size(): number {
+    return this.writers.size;
+  }
+
   add(sessionId: string, auth: SessionAuth): void {
     const writers = this.writers.get(sessionId) ?? new Set<SessionAuth>();
     writers.add(auth);

@@ -13,6 +13,10 @@ export class LocalSessions {
     return this.sessions.size;
   }
 
+  get restartTokenCount(): number {
+    return this.restartTokens.size;
+  }
+
   get(sessionId: string): ManagedSession | undefined {
     return this.sessions.get(sessionId);
   }

@@ -1,10 +1,12 @@
 import type { Logger } from 'pino';
 import { KeyedSerialQueue } from '#commons/concurrency/serial-queue.ts';
+import { handBackPatch } from '#commons/domain/capacity-handback.ts';
 import { decideReconcile, needsAttention } from '#commons/domain/reconcile-decision.ts';
 import type { OwnedSession, SessionOwnership } from '#commons/domain/session-ownership.ts';
 import { statusPatch } from '#commons/domain/status-patch.ts';
-import { DELETING_OWNER } from '#commons/hosts/host-record.ts';
+import { DELETING_OWNER, UNASSIGNED_HOST } from '#commons/hosts/host-record.ts';
 import type { HostRegistration } from '#commons/hosts/host-registry.ts';
+import type { HostMetrics } from '../metrics.ts';
 import type { SessionFailures } from '../session-failures.ts';
 import type { AuthWriters } from './auth-writers.ts';
 import type { LocalSessions } from './local-sessions.ts';
@@ -17,6 +19,7 @@ export interface ReconcilerDeps {
   readonly writers: AuthWriters;
   readonly starter: SessionStarter;
   readonly failures: SessionFailures;
+  readonly metrics: HostMetrics;
   /** False while draining or without the lease: nothing is reconciled. */
   readonly mayAct: () => boolean;
   readonly logger: Logger;
@@ -31,6 +34,11 @@ export class Reconciler {
   private readonly perSession = new KeyedSerialQueue();
 
   constructor(private readonly deps: ReconcilerDeps) {}
+
+  /** Sessions with a reconcile queued or running. */
+  get queued(): number {
+    return this.perSession.size;
+  }
 
   /** Resolves once every reconcile queued so far has settled. */
   idle(): Promise<void> {
@@ -47,10 +55,18 @@ export class Reconciler {
       await Promise.all(
         assigned
           .filter((record) => needsAttention(record, local.view(record.sessionId)))
+          // Backing off after failed starts: not even a read until its next attempt is due.
+          .filter((record) => !this.deps.starter.waitingToRetry(record))
           .map((record) => this.reconcileSession(record.sessionId)),
       );
       // Running here but no longer assigned here (moved or deleted): check with a consistent read.
       for (const id of local.ids()) if (!seen.has(id)) void this.reconcileSession(id);
+      // A retry entry lives only while its session still wants to start here.
+      this.deps.starter.retainOnly(
+        new Set(
+          assigned.filter((r) => r.desired === 'RUNNING' && !r.logoutRequested).map((r) => r.sessionId),
+        ),
+      );
     } catch (err) {
       this.deps.logger.warn({ err, hostId: this.deps.host.hostId }, 'reconcile failed');
     }
@@ -71,7 +87,7 @@ export class Reconciler {
       hostId: host.hostId,
       record: record && { ...record, deleting: record.ownerHostId === DELETING_OWNER },
       local: local.view(sessionId),
-      load: local.size,
+      load: local.size + this.deps.starter.pending,
       capacity: host.capacity,
     });
     const running = local.get(sessionId);
@@ -83,6 +99,7 @@ export class Reconciler {
         if (current) await current.end('unlink');
         this.deps.writers.fence(sessionId);
         local.forget(sessionId);
+        this.deps.starter.forget(sessionId);
         return;
       case 'logout':
         await current?.end('logout');
@@ -93,6 +110,9 @@ export class Reconciler {
         return this.deps.starter.start(record as OwnedSession);
       case 'start':
         return this.deps.starter.start(record as OwnedSession);
+      case 'ignore':
+        this.deps.starter.forget(sessionId);
+        return;
       case 'stop':
         await current?.end('stop');
         local.forget(sessionId);
@@ -101,12 +121,12 @@ export class Reconciler {
         return this.logoutIdle(record as OwnedSession);
       case 'adopt':
         return this.recordStopped(record as OwnedSession);
-      case 'back-off':
-        this.deps.logger.warn({ sessionId, capacity: host.capacity }, 'host at capacity');
-        return;
-      case 'ignore':
+      case 'hand-back':
+        return this.handBack(record as OwnedSession);
       case 'keep':
+        return;
       case 'idle':
+        this.deps.starter.forget(sessionId);
         return;
     }
   }
@@ -114,6 +134,22 @@ export class Reconciler {
   private async logoutIdle(record: OwnedSession): Promise<void> {
     const fence = await this.deps.starter.claim(record);
     if (fence) await this.deps.failures.logoutIdle(record, fence, authPrefix(record));
+  }
+
+  /**
+   * Placed here while this host was full (the API saw a load a heartbeat old):
+   * parked on the unassigned owner with a reason, where the first host with
+   * room takes it over, instead of waiting here for a slot that may never free.
+   */
+  private async handBack(record: OwnedSession): Promise<void> {
+    const { host, ownership, metrics, logger } = this.deps;
+    const fence = await this.deps.starter.claim(record);
+    if (!fence) return;
+    await ownership.writeStatus(record.sessionId, fence, handBackPatch(record, host.hostId));
+    await ownership.release(record.sessionId, fence, UNASSIGNED_HOST);
+    this.deps.starter.forget(record.sessionId);
+    metrics.handBacks.inc();
+    logger.warn({ sessionId: record.sessionId, capacity: host.capacity }, 'host full: session handed back');
   }
 
   /** Left running by an earlier run of a host that died: record the truth. */

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { Semaphore } from '#commons/concurrency/semaphore.ts';
 import type { DisconnectPolicyConfig } from '#commons/domain/disconnect-policy.ts';
 import type { Fence } from '#commons/domain/fence.ts';
 import type { OwnedSession, SessionOwnership } from '#commons/domain/session-ownership.ts';
@@ -11,6 +12,7 @@ import type { EventSink } from '../runtime/session-events.ts';
 import type { SessionFailures } from '../session-failures.ts';
 import type { AuthWriters } from './auth-writers.ts';
 import type { LocalSessions } from './local-sessions.ts';
+import type { StartRetries } from './start-retries.ts';
 
 export interface SessionStarterDeps {
   readonly host: HostRegistration;
@@ -24,15 +26,43 @@ export interface SessionStarterDeps {
   readonly local: LocalSessions;
   readonly writers: AuthWriters;
   readonly failures: SessionFailures;
+  readonly retries: StartRetries;
+  /** Starts (claim, auth-state read, socket creation) running at once on this host. */
+  readonly startSlots: Semaphore;
 }
 
 export function authPrefix(record: OwnedSession): string {
   return AUTH_BUCKET.sessionPrefix(record.tenantId, record.sessionId);
 }
 
-/** Claims a session (epoch + 1), opens its auth state and starts its socket. */
+/**
+ * Claims a session (epoch + 1), opens its auth state and starts its socket:
+ * a bounded number at once (HOST_LIMITS.startConcurrency), and after a failure
+ * to open the auth state only when the session's backoff allows.
+ */
 export class SessionStarter {
+  /** Starts decided and not finished yet: reserved capacity. */
+  pending = 0;
+
   constructor(private readonly deps: SessionStarterDeps) {}
+
+  /** Wants to run here, is not running, and its next start attempt is not due yet. */
+  waitingToRetry(record: OwnedSession): boolean {
+    return (
+      record.desired === 'RUNNING' &&
+      !record.logoutRequested &&
+      !this.deps.local.get(record.sessionId) &&
+      !this.deps.retries.mayAttempt(record.sessionId)
+    );
+  }
+
+  forget(sessionId: string): void {
+    this.deps.retries.forget(sessionId);
+  }
+
+  retainOnly(assigned: ReadonlySet<string>): void {
+    this.deps.retries.retainOnly(assigned);
+  }
 
   claim(record: OwnedSession): Promise<Fence | undefined> {
     const { host } = this.deps;
@@ -40,6 +70,23 @@ export class SessionStarter {
   }
 
   async start(record: OwnedSession): Promise<void> {
+    // No claim (no epoch growth) and no read while the session backs off.
+    if (!this.deps.retries.mayAttempt(record.sessionId)) return;
+    const { startSlots, metrics } = this.deps;
+    // Counted in the load from now on, so concurrent decisions cannot over-fill the host.
+    this.pending += 1;
+    metrics.startsWaiting.inc();
+    try {
+      await startSlots.run(async () => {
+        metrics.startsWaiting.inc(-1);
+        await this.startNow(record);
+      });
+    } finally {
+      this.pending -= 1;
+    }
+  }
+
+  private async startNow(record: OwnedSession): Promise<void> {
     const fence = await this.claim(record);
     if (!fence) return;
     let session: ManagedSession | undefined;
@@ -53,9 +100,12 @@ export class SessionStarter {
         onCommitError: (err) => this.deps.failures.authWriteFailed(record, err),
       });
     } catch (err) {
-      await this.deps.failures.authOpenFailed(record, fence, err);
+      const firstOfStreak = this.deps.retries.failed(record.sessionId);
+      if (!firstOfStreak) this.deps.metrics.startRetries.inc();
+      await this.deps.failures.authOpenFailed(record, fence, err, firstOfStreak);
       return;
     }
+    this.deps.retries.succeeded(record.sessionId);
     this.deps.writers.add(record.sessionId, auth);
     const started = new ManagedSession({
       sessionId: record.sessionId,
