@@ -2,6 +2,9 @@ import { z } from 'zod';
 import { ENV } from '#commons/config/env-names.ts';
 import { internalTokenSchema } from '#commons/config/internal-token.ts';
 import { parseEnv } from '#commons/config/runtime-config.ts';
+import type { Rate } from '#commons/limits/rate.ts';
+import type { TenantQuotas } from '#commons/limits/tenant-limits.ts';
+import type { PairingLimits } from './use-cases/tenant-limits.ts';
 
 /**
  * Where the internal host credential comes from: the value itself locally, the
@@ -18,7 +21,26 @@ export interface ApiConfig {
   readonly logLevel: string;
   readonly eventLogTtlSeconds: number;
   readonly awsOperationLogDir: string | undefined;
+  readonly limits: {
+    readonly quotas: TenantQuotas;
+    readonly requestRate: Rate;
+    readonly pairing: PairingLimits;
+  };
 }
+
+/** Defaults of every API limit (README, "Limits"); each is a setting. */
+export const LIMIT_DEFAULTS = {
+  maxSessionsPerTenant: 100,
+  maxRunningSessionsPerTenant: 50,
+  tenantRequestRate: 20,
+  tenantRequestBurst: 40,
+  // WhatsApp throttles pairing attempts itself; a code is valid for minutes, so a few per window is plenty.
+  pairingCodesPerSession: 5,
+  pairingCodesPerTenant: 30,
+  pairingWindowSeconds: 600,
+} as const;
+
+const count = (fallback: number) => z.coerce.number().int().min(0).max(100_000).default(fallback);
 
 const schema = z
   .object({
@@ -33,6 +55,27 @@ const schema = z
     [ENV.eventLogTtlSeconds]: z.coerce.number().int().min(60).default(86_400),
     [ENV.logLevel]: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     [ENV.awsOperationLog]: z.string().min(1).optional(),
+    [ENV.maxSessionsPerTenant]: count(LIMIT_DEFAULTS.maxSessionsPerTenant),
+    [ENV.maxRunningSessionsPerTenant]: count(LIMIT_DEFAULTS.maxRunningSessionsPerTenant),
+    [ENV.tenantRequestRate]: z.coerce
+      .number()
+      .positive()
+      .max(100_000)
+      .default(LIMIT_DEFAULTS.tenantRequestRate),
+    [ENV.tenantRequestBurst]: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(100_000)
+      .default(LIMIT_DEFAULTS.tenantRequestBurst),
+    [ENV.pairingCodesPerSession]: count(LIMIT_DEFAULTS.pairingCodesPerSession),
+    [ENV.pairingCodesPerTenant]: count(LIMIT_DEFAULTS.pairingCodesPerTenant),
+    [ENV.pairingWindowSeconds]: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(86_400)
+      .default(LIMIT_DEFAULTS.pairingWindowSeconds),
   })
   .superRefine((env, ctx) => {
     const given = [env[ENV.internalToken], env[ENV.internalTokenSecretArn]].filter((v) => v !== undefined);
@@ -56,5 +99,17 @@ export function loadApiConfig(env: NodeJS.ProcessEnv): ApiConfig {
     logLevel: parsed[ENV.logLevel],
     eventLogTtlSeconds: parsed[ENV.eventLogTtlSeconds],
     awsOperationLogDir: parsed[ENV.awsOperationLog],
+    limits: {
+      quotas: {
+        maxSessions: parsed[ENV.maxSessionsPerTenant],
+        maxRunningSessions: parsed[ENV.maxRunningSessionsPerTenant],
+      },
+      requestRate: { perSecond: parsed[ENV.tenantRequestRate], burst: parsed[ENV.tenantRequestBurst] },
+      pairing: {
+        perSession: parsed[ENV.pairingCodesPerSession],
+        perTenant: parsed[ENV.pairingCodesPerTenant],
+        windowSeconds: parsed[ENV.pairingWindowSeconds],
+      },
+    },
   };
 }

@@ -7,6 +7,7 @@ import { authenticate } from './http/authenticate.ts';
 import { errorResponse } from './http/error-status.ts';
 import { requestId } from './http/request-id.ts';
 import { requireJsonBody } from './http/require-json.ts';
+import { tenantRate } from './http/tenant-rate.ts';
 import { docsRoutes } from './routes/docs.ts';
 import { healthRoutes } from './routes/health.ts';
 import { hostRoutes } from './routes/hosts.ts';
@@ -14,6 +15,7 @@ import { sessionActionRoutes } from './routes/session-actions.ts';
 import { sessionEventRoutes } from './routes/session-events.ts';
 import { sessionMessagingRoutes } from './routes/session-messaging.ts';
 import { sessionRoutes } from './routes/sessions.ts';
+import { tenantLimitRoutes } from './routes/tenant-limits.ts';
 import { webhookRoutes } from './routes/webhooks.ts';
 import type { UseCaseDependencies } from './use-cases/dependencies.ts';
 import type { WebhookDependencies } from './use-cases/webhooks.ts';
@@ -55,8 +57,16 @@ export function createApp(deps: ApiDependencies): OpenAPIHono<ApiEnv> {
       },
     }),
   );
-  for (const path of ['/v1/sessions', '/v1/sessions/*', '/v1/hosts', '/v1/webhooks', '/v1/webhooks/*']) {
+  for (const path of [
+    '/v1/sessions',
+    '/v1/sessions/*',
+    '/v1/hosts',
+    '/v1/webhooks',
+    '/v1/webhooks/*',
+    '/v1/tenants/*',
+  ]) {
     app.use(path, authenticate(deps.verifier));
+    if (deps.limits) app.use(path, tenantRate(deps.limits, deps.log));
     app.use(path, requireJsonBody());
   }
 
@@ -68,6 +78,7 @@ export function createApp(deps: ApiDependencies): OpenAPIHono<ApiEnv> {
   app.route('/', sessionEventRoutes(deps));
   app.route('/', hostRoutes(deps));
   if (deps.webhooks) app.route('/', webhookRoutes(deps.webhooks));
+  if (deps.limits) app.route('/', tenantLimitRoutes(deps.limits, deps.clock));
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',

@@ -13,6 +13,8 @@ import { createLogger } from '#commons/logging/logger.ts';
 import { DynamoDbHostDirectory } from '#commons/storage/dynamodb-host-directory.ts';
 import { DynamoDbSessionOutbox } from '#commons/storage/dynamodb-session-outbox.ts';
 import { DynamoDbSessionRepository } from '#commons/storage/dynamodb-session-repository.ts';
+import { DynamoDbTenantQuotas } from '#commons/storage/dynamodb-tenant-quotas.ts';
+import { DynamoDbTenantRates } from '#commons/storage/dynamodb-tenant-rates.ts';
 import { S3SessionAuthState } from '#commons/storage/s3-auth-wipe.ts';
 import { VERSION } from '#commons/version.ts';
 import { loadWebhookConfig } from '#commons/webhooks/webhook-config.ts';
@@ -57,7 +59,13 @@ export function composeApi(env: NodeJS.ProcessEnv): { app: ReturnType<typeof cre
       client: doc,
       sessionsTable: storage.tables.sessions,
       sessionNamesTable: storage.tables.sessionNames,
+      tenantsTable: storage.tables.tenants,
     }),
+    limits: {
+      ...config.limits,
+      overrides: new DynamoDbTenantQuotas({ client: doc, tenantsTable: storage.tables.tenants }),
+      rates: new DynamoDbTenantRates({ client: doc, tenantsTable: storage.tables.tenants }),
+    },
     hosts: new DynamoDbHostDirectory({
       client: doc,
       hostsTable: storage.tables.hosts,

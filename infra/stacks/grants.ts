@@ -11,7 +11,13 @@ export const AUTH_PREFIX = 'auth/';
 
 /** HTTP API Lambda: session CRUD (transactions with the name claim), placement, outbox, event-log replay. */
 export const API_TABLE_GRANTS: TableGrants = {
-  sessions: { items: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'], indexes: ['Query'] },
+  // ConditionCheckItem: a stale member of a tenant's running set is removed only if its session is not RUNNING.
+  sessions: {
+    items: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'ConditionCheckItem'],
+    indexes: ['Query'],
+  },
+  // Tenant limits: overrides (MASTER), usage counted in the session transactions, rate buckets, pairing windows.
+  tenants: { items: ['GetItem', 'PutItem', 'UpdateItem'] },
   sessionNames: { items: ['PutItem', 'DeleteItem'] },
   hosts: { items: ['GetItem', 'Scan'] },
   outbox: { items: ['GetItem', 'PutItem', 'UpdateItem'] },

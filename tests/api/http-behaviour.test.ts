@@ -106,6 +106,8 @@ describe('the API description', () => {
         'POST /v1/sessions/{id}/messages',
         'GET /v1/sessions/{id}/events',
         'GET /v1/hosts',
+        'GET /v1/tenants/{tenantId}/limits',
+        'PUT /v1/tenants/{tenantId}/limits',
       ].sort(),
     );
     for (const { op } of operations) expect(op.security).toEqual([{ bearerAuth: [] }]);

@@ -7,6 +7,7 @@ import {
   InternalError,
   NoHostAvailableError,
   PayloadTooLargeError,
+  RateLimitedError,
   ValidationFailedError,
 } from '#commons/errors/app-errors.ts';
 import type { Logger } from '#commons/logging/logger.ts';
@@ -26,7 +27,10 @@ export const ERROR_STATUS = {
   WEBHOOK_NOT_FOUND: 404,
   WEBHOOK_URL_REFUSED: 400,
   WEBHOOK_LIMIT_REACHED: 409,
+  PHONE_NUMBER_MISMATCH: 409,
   PAYLOAD_TOO_LARGE: 413,
+  QUOTA_EXCEEDED: 429,
+  RATE_LIMITED: 429,
   INTERNAL: 500,
   HOST_UNREACHABLE: 502,
   NO_HOST_AVAILABLE: 503,
@@ -53,7 +57,8 @@ export function errorResponse(c: Context<ApiEnv>, err: unknown, log: Logger): Re
   const status = ERROR_STATUS[error.code];
   const requestId = c.get('requestId') ?? 'unknown';
   if (status >= 500) log.error({ err, requestId, code: error.code }, 'request failed');
-  if (error instanceof NoHostAvailableError) c.header('retry-after', String(error.retryAfterSeconds));
+  if (error instanceof NoHostAvailableError || error instanceof RateLimitedError)
+    c.header('retry-after', String(error.retryAfterSeconds));
   if (error.code === 'UNAUTHENTICATED') c.header('www-authenticate', 'Bearer');
   const body: ErrorBody = {
     error: {

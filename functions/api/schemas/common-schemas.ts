@@ -23,6 +23,7 @@ const DESCRIPTIONS: Record<number, string> = {
   404: 'Not found (SESSION_NOT_FOUND, also for other tenants’ sessions)',
   409: 'Conflict',
   413: 'Body over 64 KB (PAYLOAD_TOO_LARGE)',
+  429: 'A tenant quota (QUOTA_EXCEEDED, details {quota, limit}) or rate (RATE_LIMITED, with Retry-After) was reached',
   502: 'The owning session host could not be reached (HOST_UNREACHABLE)',
   503: 'No live session host (NO_HOST_AVAILABLE), with Retry-After',
   504: 'The owning session host did not answer in time (HOST_TIMEOUT)',
@@ -31,7 +32,7 @@ const DESCRIPTIONS: Record<number, string> = {
 /** Error responses for a route, all in the one error format. */
 export function errorResponses(statuses: readonly number[], overrides: Record<number, string> = {}) {
   return Object.fromEntries(
-    [401, 403, ...statuses].map((status) => [
+    [401, 403, 429, ...statuses].map((status) => [
       status,
       {
         description: overrides[status] ?? DESCRIPTIONS[status] ?? 'Error',

@@ -6,6 +6,7 @@ import type { EventLog } from '#commons/events/ports.ts';
 import type { HostClient } from '#commons/hosts/host-client.ts';
 import type { HostDirectory } from '#commons/hosts/host-directory.ts';
 import type { Logger } from '#commons/logging/logger.ts';
+import type { LimitDependencies } from './tenant-limits.ts';
 
 /** Everything the use cases need, as ports; the composition root supplies adapters. */
 export interface UseCaseDependencies {
@@ -17,6 +18,8 @@ export interface UseCaseDependencies {
   /** The API replays a session's events (hosts append them) and retires a deleted session's counter. */
   readonly events: Pick<EventLog, 'after' | 'lastSeq' | 'retire'>;
   readonly log: Logger;
+  /** Tenant quotas and rates; without them nothing is limited (harnesses that test other things). */
+  readonly limits?: LimitDependencies | undefined;
   readonly clock: () => Date;
   readonly pickIndex?: PickIndex | undefined;
   readonly newSessionId?: (() => string) | undefined;

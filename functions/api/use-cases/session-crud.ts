@@ -12,6 +12,7 @@ import { InternalError, SessionNotFoundError } from '#commons/errors/app-errors.
 import { UNASSIGNED_HOST } from '#commons/hosts/host-record.ts';
 import type { UseCaseDependencies } from './dependencies.ts';
 import { actingTenant, loadVisibleSession } from './session-access.ts';
+import { quotasOf } from './tenant-limits.ts';
 
 export interface CreateSessionInput {
   readonly tenantId?: string | undefined;
@@ -31,7 +32,8 @@ export async function createSession(
   const checked = sessionRecordSchema.safeParse(record);
   if (!checked.success)
     throw new InternalError('refusing to store an invalid session record', { cause: checked.error });
-  await deps.sessions.create(record);
+  const quota = deps.limits && { maxSessions: (await quotasOf(deps.limits, tenantId)).maxSessions };
+  await deps.sessions.create(record, quota);
   return record;
 }
 

@@ -7,6 +7,17 @@ import type { HostRecord } from '#commons/hosts/host-record.ts';
 import { UNASSIGNED_HOST } from '#commons/hosts/host-record.ts';
 import type { UseCaseDependencies } from './dependencies.ts';
 import { liveOwner, loadVisibleSession, nudge } from './session-access.ts';
+import { quotasOf } from './tenant-limits.ts';
+
+/** The running-sessions quota a control write moves the session against (none without limits). */
+async function runningQuota(
+  deps: UseCaseDependencies,
+  session: SessionRecord,
+): Promise<ControlPatch['running']> {
+  if (!deps.limits) return undefined;
+  const { maxRunningSessions } = await quotasOf(deps.limits, session.tenantId);
+  return { tenantId: session.tenantId, maxRunning: maxRunningSessions };
+}
 
 /** Read–decide–write rounds before a conflicting writer is reported as an internal error. */
 const MAX_ATTEMPTS = 4;
@@ -78,10 +89,14 @@ export function startSession(
     if (!target) {
       // Kept RUNNING and parked on the unassigned owner, where the first live host finds it.
       const parked = session.desired === 'RUNNING' && session.ownerHostId === UNASSIGNED_HOST;
-      const patch = parked ? undefined : { desired: 'RUNNING' as const, ownerHostId: UNASSIGNED_HOST, now };
+      const running = parked ? undefined : await runningQuota(deps, session);
+      const patch = parked
+        ? undefined
+        : { desired: 'RUNNING' as const, ownerHostId: UNASSIGNED_HOST, running, now };
       return { patch, notify: undefined, after: noHost(deps, sessionId) };
     }
-    return { patch: { desired: 'RUNNING', ownerHostId: target.hostId, now }, notify: target };
+    const running = await runningQuota(deps, session);
+    return { patch: { desired: 'RUNNING', ownerHostId: target.hostId, running, now }, notify: target };
   });
 }
 
@@ -91,7 +106,10 @@ export function stopSession(
   sessionId: string,
 ): Promise<SessionRecord> {
   return control(deps, principal, sessionId, async (session, owner, now) => ({
-    patch: session.desired === 'STOPPED' ? undefined : { desired: 'STOPPED', now },
+    patch:
+      session.desired === 'STOPPED'
+        ? undefined
+        : { desired: 'STOPPED', running: await runningQuota(deps, session), now },
     notify: owner,
   }));
 }
@@ -102,16 +120,23 @@ export function restartSession(
   principal: Principal,
   sessionId: string,
 ): Promise<SessionRecord> {
-  return control(deps, principal, sessionId, async (_session, owner, now) => {
+  return control(deps, principal, sessionId, async (session, owner, now) => {
     const target = await placement(deps, owner, now);
+    const running = await runningQuota(deps, session);
     if (!target)
       return {
-        patch: { desired: 'RUNNING', ownerHostId: UNASSIGNED_HOST, now },
+        patch: { desired: 'RUNNING', ownerHostId: UNASSIGNED_HOST, running, now },
         notify: undefined,
         after: noHost(deps, sessionId),
       };
     return {
-      patch: { desired: 'RUNNING', ownerHostId: target.hostId, restartRequested: now.toISOString(), now },
+      patch: {
+        desired: 'RUNNING',
+        ownerHostId: target.hostId,
+        restartRequested: now.toISOString(),
+        running,
+        now,
+      },
       notify: target,
     };
   });
@@ -135,6 +160,7 @@ export async function logoutSession(
       const result = await deps.sessions.updateControl(sessionId, session.ownerHostId, {
         desired: 'STOPPED',
         logoutRequested: true,
+        running: await runningQuota(deps, session),
         now,
       });
       if (!result.ok) {

@@ -15,6 +15,7 @@ export const ENV = {
   tableSubscriptions: 'ZAPFLEET_TABLE_SUBSCRIPTIONS',
   tableEvents: 'ZAPFLEET_TABLE_EVENTS',
   tableOutbox: 'ZAPFLEET_TABLE_OUTBOX',
+  tableTenants: 'ZAPFLEET_TABLE_TENANTS',
   tableWebhooks: 'ZAPFLEET_TABLE_WEBHOOKS',
   tableWebhookCursors: 'ZAPFLEET_TABLE_WEBHOOK_CURSORS',
   tableWebhookDeliveries: 'ZAPFLEET_TABLE_WEBHOOK_DELIVERIES',
@@ -61,6 +62,17 @@ export const ENV = {
   handoffBudgetMs: 'ZAPFLEET_HANDOFF_BUDGET_MS',
   /** Lifetime of each QR; unset keeps Baileys' (60 s for the first, 20 s for each refresh). */
   qrTimeoutMs: 'ZAPFLEET_QR_TIMEOUT_MS',
+  // Tenant limits (defaults; a MASTER sets per-tenant overrides through the API).
+  maxSessionsPerTenant: 'ZAPFLEET_MAX_SESSIONS_PER_TENANT',
+  maxRunningSessionsPerTenant: 'ZAPFLEET_MAX_RUNNING_SESSIONS_PER_TENANT',
+  /** Sustained requests per second per tenant (REST and WebSocket actions each have a bucket). */
+  tenantRequestRate: 'ZAPFLEET_TENANT_REQUEST_RATE',
+  tenantRequestBurst: 'ZAPFLEET_TENANT_REQUEST_BURST',
+  pairingCodesPerSession: 'ZAPFLEET_PAIRING_CODES_PER_SESSION',
+  pairingCodesPerTenant: 'ZAPFLEET_PAIRING_CODES_PER_TENANT',
+  pairingWindowSeconds: 'ZAPFLEET_PAIRING_WINDOW_SECONDS',
+  maxSubscriptionsPerConnection: 'ZAPFLEET_MAX_SUBSCRIPTIONS_PER_CONNECTION',
+  maxConnectionsPerTenant: 'ZAPFLEET_MAX_CONNECTIONS_PER_TENANT',
   /** Directory where runtimes record their DynamoDB/S3 requests (set by the test run only). */
   awsOperationLog: 'ZAPFLEET_AWS_OP_LOG',
 } as const;

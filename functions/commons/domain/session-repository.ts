@@ -3,8 +3,12 @@ import type { DesiredState, SessionStatus } from './session-status.ts';
 
 /** Where session records live. The DynamoDB adapter is DynamoDbSessionRepository. */
 export interface SessionRepository {
-  /** Stores a new record and claims its name in the tenant; SessionNameTakenError when taken. */
-  create(record: SessionRecord): Promise<void>;
+  /**
+   * Stores a new record and claims its name in the tenant; SessionNameTakenError
+   * when taken. With a quota, counts the session in the same write and throws
+   * QuotaExceededError (nothing stored) when the tenant already has `maxSessions`.
+   */
+  create(record: SessionRecord, quota?: { readonly maxSessions: number }): Promise<void>;
   get(sessionId: string): Promise<SessionRecord | undefined>;
   listByTenant(tenantId: string, query: SessionListQuery): Promise<SessionPage>;
   /** Writes the API-owned control fields if the owner is still `expectedOwner`. */
@@ -51,6 +55,12 @@ export interface ControlPatch {
   readonly ownerHostId?: string | null | undefined;
   readonly restartRequested?: string | undefined;
   readonly logoutRequested?: boolean | undefined;
+  /**
+   * Moves the session in or out of its tenant's running sessions in the same
+   * write: in (refused with QuotaExceededError at `maxRunning`) when desired
+   * is RUNNING, out when STOPPED.
+   */
+  readonly running?: { readonly tenantId: string; readonly maxRunning: number } | undefined;
   readonly now: Date;
 }
 

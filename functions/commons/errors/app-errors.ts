@@ -19,6 +19,9 @@ export type ErrorCode =
   | 'WEBHOOK_NOT_FOUND'
   | 'WEBHOOK_URL_REFUSED'
   | 'WEBHOOK_LIMIT_REACHED'
+  | 'QUOTA_EXCEEDED'
+  | 'RATE_LIMITED'
+  | 'PHONE_NUMBER_MISMATCH'
   | 'INTERNAL';
 
 export interface ErrorOptions {
@@ -131,6 +134,35 @@ export class WebhookUrlRefusedError extends AppError {
 export class WebhookLimitReachedError extends AppError {
   override readonly name = 'WebhookLimitReachedError';
   readonly code = 'WEBHOOK_LIMIT_REACHED';
+}
+
+/** A tenant quota (sessions, running sessions) is used up; nothing was created or started. */
+export class QuotaExceededError extends AppError {
+  override readonly name = 'QuotaExceededError';
+  readonly code = 'QUOTA_EXCEEDED';
+  constructor(quota: string, limit: number, options: ErrorOptions = {}) {
+    super(`tenant quota ${quota} (${limit}) reached`, { ...options, details: { quota, limit } });
+  }
+}
+
+/** Too many requests of one kind in a time; `retryAfterSeconds` says when one will pass. */
+export class RateLimitedError extends AppError {
+  override readonly name = 'RateLimitedError';
+  readonly code = 'RATE_LIMITED';
+  readonly retryAfterSeconds: number;
+  constructor(limit: string, retryAfterSeconds: number, options: ErrorOptions = {}) {
+    super(`rate limit ${limit} reached; retry after ${retryAfterSeconds} s`, {
+      ...options,
+      details: { limit, retryAfterSeconds, ...options.details },
+    });
+    this.retryAfterSeconds = retryAfterSeconds;
+  }
+}
+
+/** A pairing code asked for another number than the one the session was created for. */
+export class PhoneNumberMismatchError extends AppError {
+  override readonly name = 'PhoneNumberMismatchError';
+  readonly code = 'PHONE_NUMBER_MISMATCH';
 }
 
 /** A broken invariant or an unexpected dependency failure; details never reach the caller. */

@@ -17,15 +17,25 @@ import type {
   UpdateResult,
 } from '../domain/session-repository.ts';
 import { LOGGED_OUT_BY_REQUEST } from '../domain/session-status.ts';
-import { SessionNameTakenError, SessionNotFoundError } from '../errors/app-errors.ts';
+import { QuotaExceededError, SessionNameTakenError, SessionNotFoundError } from '../errors/app-errors.ts';
 import { DELETING_OWNER } from '../hosts/host-record.ts';
 import { decodeSessionItem, decodeSessionItems, sessionKey } from './session-item.ts';
 import { INDEX } from './tables.ts';
+import {
+  countSession,
+  failedConditionAt,
+  markRunning,
+  markStopped,
+  pruneRunning,
+  uncountSession,
+} from './tenant-usage.ts';
 
 export interface DynamoDbSessionRepositoryOptions {
   readonly client: DynamoDBDocumentClient;
   readonly sessionsTable: string;
   readonly sessionNamesTable: string;
+  /** Where tenant usage is counted (quotas); without it nothing is counted. */
+  readonly tenantsTable?: string | undefined;
 }
 
 /** Pages read before a filtered list returns a short page with a cursor. */
@@ -36,14 +46,16 @@ export class DynamoDbSessionRepository implements SessionRepository {
   readonly #doc: DynamoDBDocumentClient;
   readonly #sessions: string;
   readonly #names: string;
+  readonly #tenants: string | undefined;
 
   constructor(options: DynamoDbSessionRepositoryOptions) {
     this.#doc = options.client;
     this.#sessions = options.sessionsTable;
     this.#names = options.sessionNamesTable;
+    this.#tenants = options.tenantsTable;
   }
 
-  async create(record: SessionRecord): Promise<void> {
+  async create(record: SessionRecord, quota?: { readonly maxSessions: number }): Promise<void> {
     const putSession = {
       Put: {
         TableName: this.#sessions,
@@ -51,33 +63,26 @@ export class DynamoDbSessionRepository implements SessionRepository {
         ConditionExpression: 'attribute_not_exists(sessionId)',
       },
     };
-    if (record.name === undefined) {
-      await this.#doc.send(new TransactWriteCommand({ TransactItems: [putSession] }));
-      return;
-    }
+    const items: Record<string, unknown>[] = [putSession];
+    const nameAt = record.name === undefined ? -1 : items.length;
+    if (record.name !== undefined)
+      items.push({
+        Put: {
+          TableName: this.#names,
+          Item: { tenantName: tenantNameKey(record.tenantId, record.name), sessionId: record.sessionId },
+          ConditionExpression: 'attribute_not_exists(tenantName)',
+        },
+      });
+    const quotaAt = quota && this.#tenants ? items.length : -1;
+    if (quota && this.#tenants) items.push(countSession(this.#tenants, record.tenantId, quota.maxSessions));
     try {
-      await this.#doc.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            putSession,
-            {
-              Put: {
-                TableName: this.#names,
-                Item: {
-                  tenantName: tenantNameKey(record.tenantId, record.name),
-                  sessionId: record.sessionId,
-                },
-                ConditionExpression: 'attribute_not_exists(tenantName)',
-              },
-            },
-          ],
-        }),
-      );
+      await this.#doc.send(new TransactWriteCommand({ TransactItems: items as never }));
     } catch (err) {
-      const reasons = err instanceof TransactionCanceledException ? (err.CancellationReasons ?? []) : [];
-      if (reasons[1]?.Code === 'ConditionalCheckFailed') {
+      const failed = failedConditionAt(err);
+      if (failed.includes(nameAt))
         throw new SessionNameTakenError(`a session named "${record.name}" already exists`, { cause: err });
-      }
+      if (quota && failed.includes(quotaAt))
+        throw new QuotaExceededError('maxSessions', quota.maxSessions, { cause: err });
       throw err;
     }
   }
@@ -149,11 +154,72 @@ export class DynamoDbSessionRepository implements SessionRepository {
       condition += 'ownerHostId = :expectedOwner';
       values[':expectedOwner'] = expectedOwner;
     }
-    return this.#update(sessionId, {
+    const input = {
       UpdateExpression: `SET ${set.join(', ')}${remove.length ? ` REMOVE ${remove.join(', ')}` : ''}`,
       ConditionExpression: condition,
       ExpressionAttributeValues: values,
-    });
+    };
+    if (!patch.running || !this.#tenants) return this.#update(sessionId, input);
+    const result = await this.#updateCounted(sessionId, input, patch.desired, patch.running, this.#tenants);
+    if (result !== 'quota') return result;
+    // Refused: repair members a host stopped without telling this item, then try once more.
+    const tables = { tenants: this.#tenants, sessions: this.#sessions };
+    if ((await pruneRunning(this.#doc, tables, patch.running.tenantId)) > 0) {
+      const retried = await this.#updateCounted(
+        sessionId,
+        input,
+        patch.desired,
+        patch.running,
+        this.#tenants,
+      );
+      if (retried !== 'quota') return retried;
+    }
+    throw new QuotaExceededError('maxRunningSessions', patch.running.maxRunning);
+  }
+
+  /** The control write and the running-set move in one transaction; 'quota' when the set is full. */
+  async #updateCounted(
+    sessionId: string,
+    input: {
+      UpdateExpression: string;
+      ConditionExpression: string;
+      ExpressionAttributeValues: Record<string, unknown>;
+    },
+    desired: ControlPatch['desired'],
+    running: NonNullable<ControlPatch['running']>,
+    tenantsTable: string,
+  ): Promise<UpdateResult | 'quota'> {
+    const usage =
+      desired === 'RUNNING'
+        ? markRunning(tenantsTable, running.tenantId, sessionId, running.maxRunning)
+        : markStopped(tenantsTable, running.tenantId, sessionId);
+    try {
+      await this.#doc.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Update: {
+                TableName: this.#sessions,
+                Key: sessionKey(sessionId),
+                ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+                ...input,
+              },
+            },
+            usage,
+          ],
+        }),
+      );
+    } catch (err) {
+      const failed = failedConditionAt(err);
+      if (failed.includes(0)) {
+        const reasons = err instanceof TransactionCanceledException ? (err.CancellationReasons ?? []) : [];
+        return { ok: false, reason: reasons[0]?.Item ? 'conflict' : 'not-found' };
+      }
+      if (failed.includes(1)) return 'quota';
+      throw err;
+    }
+    const record = await this.get(sessionId);
+    return record ? { ok: true, record } : { ok: false, reason: 'not-found' };
   }
 
   async markLoggedOut(session: SessionRecord, now: Date): Promise<UpdateResult> {
@@ -219,20 +285,17 @@ export class DynamoDbSessionRepository implements SessionRepository {
         ExpressionAttributeValues: { ':deleting': DELETING_OWNER },
       },
     };
-    const items =
-      session.name === undefined
-        ? [deleteSession]
-        : [
-            deleteSession,
-            {
-              Delete: {
-                TableName: this.#names,
-                Key: { tenantName: tenantNameKey(session.tenantId, session.name) },
-              },
-            },
-          ];
+    const items: Record<string, unknown>[] = [deleteSession];
+    if (session.name !== undefined)
+      items.push({
+        Delete: {
+          TableName: this.#names,
+          Key: { tenantName: tenantNameKey(session.tenantId, session.name) },
+        },
+      });
+    if (this.#tenants) items.push(uncountSession(this.#tenants, session.tenantId, session.sessionId));
     try {
-      await this.#doc.send(new TransactWriteCommand({ TransactItems: items }));
+      await this.#doc.send(new TransactWriteCommand({ TransactItems: items as never }));
     } catch (err) {
       if (err instanceof TransactionCanceledException) throw new SessionNotFoundError({ cause: err });
       throw err;

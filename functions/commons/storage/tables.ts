@@ -39,6 +39,7 @@ export type TableId =
   | 'subscriptions'
   | 'events'
   | 'outbox'
+  | 'tenants'
   | 'webhooks'
   | 'webhookCursors'
   | 'webhookDeliveries';
@@ -50,8 +51,18 @@ export const INDEX = {
   sessionsByTenant: 'byTenant',
   sessionsByOwner: 'byOwner',
   subscriptionsByConnection: 'byConnection',
+  /** Live connections of a tenant, counted (capped at the limit + 1) at `$connect`. */
+  connectionsByTenant: 'byTenant',
   /** Webhook cursors with work pending, by when it is due (sparse: only items with `due`). */
   webhookCursorsByDue: 'byDue',
+} as const;
+
+/** Sort keys of the tenants table's items. */
+export const TENANT_ITEMS = {
+  limits: 'limits',
+  usage: 'usage',
+  rate: (bucket: string) => `rate#${bucket}`,
+  window: (name: string, windowStart: number) => `window#${name}#${windowStart}`,
 } as const;
 
 /** Items of the events table that are not events. */
@@ -92,7 +103,7 @@ export const TABLES: Readonly<Record<TableId, TableDefinition>> = {
     id: 'connections',
     envName: ENV.tableConnections,
     partitionKey: S('connectionId'),
-    indexes: [],
+    indexes: [{ name: INDEX.connectionsByTenant, partitionKey: S('tenantId'), sortKey: S('connectionId') }],
     ttlAttribute: 'expiresAt',
   },
   subscriptions: {
@@ -152,6 +163,19 @@ export const TABLES: Readonly<Record<TableId, TableDefinition>> = {
     envName: ENV.tableWebhookDeliveries,
     partitionKey: S('endpointId'),
     sortKey: S('deliveryKey'),
+    indexes: [],
+    ttlAttribute: 'expiresAt',
+  },
+  /**
+   * Per-tenant control items, keyed by `item` (see TENANT_ITEMS): limit
+   * overrides, usage counted in the same transaction as the session write,
+   * request-rate buckets and pairing-code windows (these expire by TTL).
+   */
+  tenants: {
+    id: 'tenants',
+    envName: ENV.tableTenants,
+    partitionKey: S('tenantId'),
+    sortKey: S('item'),
     indexes: [],
     ttlAttribute: 'expiresAt',
   },

@@ -10,9 +10,12 @@ import { createLogger, type Logger } from '#commons/logging/logger.ts';
 import { DynamoDbHostDirectory } from '#commons/storage/dynamodb-host-directory.ts';
 import { DynamoDbSessionOutbox } from '#commons/storage/dynamodb-session-outbox.ts';
 import { DynamoDbSessionRepository } from '#commons/storage/dynamodb-session-repository.ts';
+import { DynamoDbTenantQuotas } from '#commons/storage/dynamodb-tenant-quotas.ts';
+import { DynamoDbTenantRates } from '#commons/storage/dynamodb-tenant-rates.ts';
 import { S3SessionAuthState } from '#commons/storage/s3-auth-wipe.ts';
 import { AUTH_BUCKET } from '#commons/storage/tables.ts';
 import { createApp } from '../../../functions/api/app.ts';
+import type { LimitDependencies } from '../../../functions/api/use-cases/tenant-limits.ts';
 import { createTestAws, type TestAws } from '../../support/aws.ts';
 import { FakeHostClient } from './fake-host-client.ts';
 
@@ -80,7 +83,19 @@ export interface ApiHarness {
   destroy(): void;
 }
 
-export async function createApiHarness(label = 'api', options: { log?: Logger } = {}): Promise<ApiHarness> {
+/** Limits high enough that tests about other things never meet them. */
+export const ROOMY_LIMITS = {
+  quotas: { maxSessions: 10_000, maxRunningSessions: 10_000 },
+  requestRate: { perSecond: 10_000, burst: 10_000 },
+  pairing: { perSession: 1_000, perTenant: 1_000, windowSeconds: 600 },
+} as const;
+
+export type HarnessLimits = Partial<Pick<LimitDependencies, 'quotas' | 'requestRate' | 'pairing'>>;
+
+export async function createApiHarness(
+  label = 'api',
+  options: { log?: Logger; limits?: HarnessLimits } = {},
+): Promise<ApiHarness> {
   const aws = await createTestAws(label);
   const hostClient = new FakeHostClient();
   const harness = {} as ApiHarness;
@@ -106,7 +121,14 @@ export async function createApiHarness(label = 'api', options: { log?: Logger } 
       client: aws.doc,
       sessionsTable: aws.tables.sessions,
       sessionNamesTable: aws.tables.sessionNames,
+      tenantsTable: aws.tables.tenants,
     }),
+    limits: {
+      ...ROOMY_LIMITS,
+      ...options.limits,
+      overrides: new DynamoDbTenantQuotas({ client: aws.doc, tenantsTable: aws.tables.tenants }),
+      rates: new DynamoDbTenantRates({ client: aws.doc, tenantsTable: aws.tables.tenants }),
+    },
     hosts: new DynamoDbHostDirectory({
       client: aws.doc,
       hostsTable: aws.tables.hosts,

@@ -1,0 +1,33 @@
+import { z } from '@hono/zod-openapi';
+import { TENANT_ID_PATTERN } from '#commons/domain/session-record.ts';
+
+/** Upper bound of an override: a typo cannot lift a quota into a number DynamoDB items could not hold. */
+const MAX_QUOTA = 100_000;
+
+export const TenantParams = z.object({
+  tenantId: z
+    .string()
+    .regex(TENANT_ID_PATTERN)
+    .openapi({ param: { name: 'tenantId', in: 'path' }, example: 'acme' }),
+});
+
+const quota = z.number().int().min(0).max(MAX_QUOTA);
+
+export const TenantQuotasSchema = z
+  .object({ maxSessions: quota, maxRunningSessions: quota })
+  .openapi('TenantQuotas');
+
+export const TenantLimitsBody = z
+  .strictObject({ maxSessions: quota.nullable().optional(), maxRunningSessions: quota.nullable().optional() })
+  .openapi('TenantLimitsRequest', {
+    description: 'Per-tenant overrides; a quota left out or `null` follows the default.',
+  });
+
+export const TenantLimitsSchema = z
+  .object({
+    tenantId: z.string(),
+    defaults: TenantQuotasSchema,
+    overrides: TenantQuotasSchema.partial(),
+    effective: TenantQuotasSchema,
+  })
+  .openapi('TenantLimits');
