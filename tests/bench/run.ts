@@ -13,6 +13,8 @@ const BENCHES: Record<string, string> = {
   'receipt-window': 'receipt-window.ts',
   failover: 'failover.ts',
   'fake-whatsapp-capacity': 'fake-whatsapp-capacity.ts',
+  'lease-simulation': 'lease-simulation.ts',
+  webhooks: 'webhooks.ts',
 };
 
 const [name, ...rest] = process.argv.slice(2);
