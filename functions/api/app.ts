@@ -57,6 +57,7 @@ export function createApp(deps: ApiDependencies): OpenAPIHono<ApiEnv> {
       },
     }),
   );
+  const rate = deps.limits && tenantRate(deps.limits, deps.log);
   for (const path of [
     '/v1/sessions',
     '/v1/sessions/*',
@@ -66,7 +67,7 @@ export function createApp(deps: ApiDependencies): OpenAPIHono<ApiEnv> {
     '/v1/tenants/*',
   ]) {
     app.use(path, authenticate(deps.verifier));
-    if (deps.limits) app.use(path, tenantRate(deps.limits, deps.log));
+    if (rate) app.use(path, rate);
     app.use(path, requireJsonBody());
   }
 

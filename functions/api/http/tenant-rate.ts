@@ -14,7 +14,11 @@ export const REST_RATE_BUCKET = 'rest';
  * so one tenant's burst never spends another's allowance.
  */
 export function tenantRate(limits: LimitDependencies, log: Logger): MiddlewareHandler<ApiEnv> {
+  // Hono runs a middleware once per matching pattern (`/v1/sessions/*` also matches `/v1/sessions`): one token per request.
+  const counted = new WeakSet<Request>();
   return async (c, next) => {
+    if (counted.has(c.req.raw)) return next();
+    counted.add(c.req.raw);
     const { tenantId } = c.get('principal');
     const decision = await limits.rates.take(tenantId, REST_RATE_BUCKET, limits.requestRate);
     if (!decision.allowed) {
