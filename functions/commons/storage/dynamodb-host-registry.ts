@@ -24,7 +24,9 @@ export class DynamoDbHostRegistry implements HostRegistry {
   ) {}
 
   async register(host: HostRegistration, load: number): Promise<void> {
-    this.version = 1;
+    // Versions start at the registration's wall ms, not 1: a restarted incarnation counting from 1
+    // could reach the very version a peer last saw of the previous one and be judged dead by it.
+    this.version = Math.max(this.version + 1, Math.floor(this.now()));
     await this.doc.send(
       new PutCommand({
         TableName: this.table,

@@ -74,6 +74,13 @@ export class FailoverWatcher {
         }
         continue;
       }
+      // The verdict may be a whole scan old: a peer that renewed before its sessions were read
+      // may have claimed them at the epochs just read, so taking them would make two owners.
+      if (
+        peer.heartbeatVersion !== undefined &&
+        (await this.renewedSince(peer.hostId, peer.heartbeatVersion))
+      )
+        continue;
       const plan = planTakeover(
         orphans.map((o) => o.sessionId),
         live,
@@ -102,5 +109,11 @@ export class FailoverWatcher {
       }
     }
     return taken;
+  }
+
+  /** True when the peer's record changed since it was judged dead (it came back, or a new incarnation). */
+  private async renewedSince(hostId: string, judgedVersion: number): Promise<boolean> {
+    const fresh = (await this.deps.registry.all()).find((r) => r.hostId === hostId);
+    return fresh !== undefined && !fresh.gone && fresh.heartbeatVersion !== judgedVersion;
   }
 }
