@@ -1,12 +1,20 @@
-import { type LeaseConfig, mustSelfFence, PeerTracker, planTakeover } from '#commons/domain/lease.ts';
+import type { LeaseConfig } from '#commons/domain/lease.ts';
+import type { OwnedSession } from '#commons/domain/session-ownership.ts';
+import type { LeaseKeeper, LeaseKeeperDeps } from '../../../session-host/src/fleet/lease-keeper.ts';
+import { active, type Fault, lastFaultAt, planFaults } from './faults.ts';
+import { type FencedWrite, InMemorySessionOwnership, SessionTable } from './memory-ownership.ts';
+import { HostTable, InMemoryHostRegistry } from './memory-registry.ts';
+import { type LinkState, Network } from './network.ts';
 import { seeded } from './random.ts';
-import { SimStore } from './store.ts';
+import { SimHost } from './sim-host.ts';
+import { type Gate, HostClock, Scheduler } from './virtual-clock.ts';
 
 /**
- * A seeded, deterministic world: hosts with their own drifting monotonic
- * clocks follow the lease rules against a simulated store over a network with
- * delays, partitions, pauses and crashes. The checks run on global time,
- * which no host can read.
+ * A seeded, deterministic fleet: SimHosts (the real LeaseKeeper,
+ * FailoverWatcher and handOff) on drifting virtual clocks, over a network
+ * with delays, against in-memory tables with the DynamoDB adapters'
+ * conditional writes, through crashes, pauses, cut and slow links and
+ * graceful shutdowns. The checks run on virtual time, which no host reads.
  */
 export interface SimOptions {
   readonly seed: number;
@@ -15,235 +23,168 @@ export interface SimOptions {
   readonly lease: LeaseConfig;
   readonly faultWindowMs: number;
   readonly maxDelayMs: number;
-  readonly tickMs: number;
+  readonly reconcileIntervalMs: number;
+  /** Broken controls, only ever set by the control tests. */
+  readonly broken?: {
+    readonly skipEpochOn?: FencedWrite;
+    readonly leaseKeeper?: (deps: LeaseKeeperDeps) => LeaseKeeper;
+  };
 }
 
 export interface SimResult {
   readonly violations: string[];
-  /** Global ms from the last fault until every session was owned again (undefined: never). */
+  /** Virtual ms from the last fault until every session was owned again (undefined: never). */
   readonly recoveryMs: number | undefined;
+  /** What happened, for replaying a seed: faults and the count of accepted writes. */
+  readonly faults: readonly Fault[];
+  readonly acceptedWrites: number;
 }
 
-type Mode = 'running' | 'paused' | 'crashed';
-
-interface Fault {
-  readonly host: number;
-  readonly kind: 'crash' | 'pause' | 'partition';
-  readonly from: number;
-  readonly until: number;
-}
-
-interface Snapshot {
-  readonly hosts: Map<string, { version: number; load: number; capacity: number; gone: boolean }>;
-  readonly sessions: Map<string, { owner: string; epoch: number }>;
-}
-
-class SimHost {
-  mode: Mode = 'running';
-  fenced = true;
-  lastConfirmedSendAt: number | undefined;
-  nextBeat = 0;
-  readonly active = new Map<string, number>();
-  /** Claims in flight, by the local time they were sent; a lost one times out like an SDK call. */
-  readonly pending = new Map<string, number>();
-  readonly tracker: PeerTracker;
-
-  constructor(
-    readonly id: string,
-    private readonly rate: number,
-    private readonly offset: number,
-    lease: LeaseConfig,
-  ) {
-    this.tracker = new PeerTracker(lease);
-  }
-
-  clock(global: number): number {
-    return this.offset + this.rate * global;
-  }
-}
-
-export function simulate(options: SimOptions): SimResult {
+export async function simulate(options: SimOptions): Promise<SimResult> {
   const random = seeded(options.seed);
-  const store = new SimStore();
   const { lease } = options;
-  const hosts = Array.from(
-    { length: options.hosts },
-    (_, i) => new SimHost(`h${i}`, 0.99 + random() * 0.02, random() * 100_000, lease),
-  );
-  const capacity = options.sessions;
+  const faults = planFaults(random, options.hosts, lease, options.faultWindowMs);
+  const lastFault = lastFaultAt(faults);
+  const end = lastFault + lease.leaseMs + 8 * lease.heartbeatMs;
+
+  /** Timers and answers belong to one incarnation (`h1#2`): those of a dead one never run. */
+  const dead = new Set<string>();
+  const hostOf = (owner: string): number => Number(owner.slice(1, owner.indexOf('#')));
+  const gate = (owner: string): Gate => {
+    const onWire = owner.endsWith('>');
+    const incarnation = onWire ? owner.slice(0, -1) : owner;
+    if (dead.has(incarnation) && !onWire) return { run: false };
+    const pause = active(faults, hostOf(owner), 'pause', scheduler.now);
+    return pause && 'until' in pause ? { run: false, until: pause.until } : { run: true };
+  };
+  const scheduler = new Scheduler(gate);
+  const link = (owner: string): LinkState => {
+    const h = hostOf(owner);
+    if (active(faults, h, 'cut', scheduler.now)) return { kind: 'down' };
+    const slow = active(faults, h, 'slow', scheduler.now);
+    return slow?.kind === 'slow' ? { kind: 'slow', extraMs: slow.extraMs } : { kind: 'up' };
+  };
+  const network = new Network(scheduler, random, { maxDelayMs: options.maxDelayMs, timeoutMs: 2_000 }, link);
+
+  const sessions = new SessionTable({
+    now: () => scheduler.now,
+    ...(options.broken?.skipEpochOn && { skipEpochOn: options.broken.skipEpochOn }),
+  });
+  const hostTable = new HostTable();
   const sessionIds = Array.from({ length: options.sessions }, (_, i) => `s${String(i).padStart(3, '0')}`);
-  sessionIds.forEach((id, i) => {
-    store.sessions.set(id, { owner: hosts[i % hosts.length]?.id as string, epoch: 0 });
-  });
-
-  // Host 0 never fails, so there is always somewhere for sessions to go.
-  const faults: Fault[] = [];
-  for (let h = 1; h < options.hosts; h++) {
-    const roll = random();
-    const from = 2_000 + random() * (options.faultWindowMs - 2_000);
-    const length = random() * lease.leaseMs * 2.5;
-    if (roll < 0.3) faults.push({ host: h, kind: 'crash', from, until: Number.POSITIVE_INFINITY });
-    else if (roll < 0.6) faults.push({ host: h, kind: 'pause', from, until: from + length });
-    else if (roll < 0.9) faults.push({ host: h, kind: 'partition', from, until: from + length });
+  for (const [i, sessionId] of sessionIds.entries()) {
+    sessions.put(sessionRecord(sessionId, `h${i % options.hosts}`));
   }
-  const lastFault = Math.max(0, ...faults.map((f) => (Number.isFinite(f.until) ? f.until : f.from)));
-  const end = lastFault + lease.leaseMs + 8 * lease.heartbeatMs + 10 * options.maxDelayMs;
 
-  // The network: deliveries ordered by global time.
-  const queue: { at: number; seq: number; run: () => void }[] = [];
-  let seq = 0;
-  const at = (time: number, run: () => void): void => {
-    // Binary insertion keeps the queue ordered by time, then by send order.
-    let lo = 0;
-    let hi = queue.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if ((queue[mid]?.at ?? 0) <= time) lo = mid + 1;
-      else hi = mid;
-    }
-    queue.splice(lo, 0, { at: time, seq: seq++, run });
-  };
-  let now = 0;
-  const partitioned = (h: SimHost): boolean =>
-    faults.some((f) => f.kind === 'partition' && hosts[f.host] === h && now >= f.from && now < f.until);
-  /** Request → store → response, each leg delayed; lost when the host is cut off or dead at either end. */
-  const rpc = <T>(host: SimHost, request: () => T, response: (value: T) => void): void => {
-    if (partitioned(host)) return;
-    at(now + random() * options.maxDelayMs, () => {
-      if (partitioned(host)) return;
-      const value = request();
-      at(now + random() * options.maxDelayMs, () => {
-        if (partitioned(host) || host.mode !== 'running') return;
-        response(value);
-      });
+  /** The current incarnation of each host. */
+  const hosts: SimHost[] = [];
+  const boot = (h: number, generation: number, at: number): void => {
+    const hostId = `h${h}`;
+    const incarnation = `${hostId}#${generation}`;
+    const clock = new HostClock(
+      scheduler,
+      incarnation,
+      0.99 + random() * 0.02,
+      random() * 100_000,
+      (random() - 0.5) * 100,
+    );
+    const transport = <T>(op: () => T): Promise<T> => network.call(incarnation, op);
+    const host = new SimHost({
+      host: { hostId, incarnation, endpoint: `sim://${hostId}`, capacity: options.sessions },
+      ownership: new InMemorySessionOwnership(sessions, transport),
+      registry: new InMemoryHostRegistry(hostTable, lease.leaseMs, () => clock.wallNow(), transport),
+      clock,
+      lease,
+      reconcileIntervalMs: options.reconcileIntervalMs,
+      writeIntervalMs: 200,
+      random,
+      takeoversPerSecond: 20,
+      handoffBudgetMs: 10_000,
+      nudge: async (endpoint, sessionId) => {
+        const target = hosts.find((t) => `sim://${t.hostId}` === endpoint);
+        if (target) {
+          const to = target.incarnation;
+          network.deliver(incarnation, to, () => void target.reconcileSession(sessionId));
+        }
+      },
+      ...(options.broken?.leaseKeeper && { leaseKeeper: options.broken.leaseKeeper }),
     });
+    hosts[h] = host;
+    scheduler.at(at, () => void host.start().catch(() => undefined), incarnation);
   };
-  const snapshot = (): Snapshot => ({
-    hosts: new Map([...store.hosts].map(([k, v]) => [k, { ...v }])),
-    sessions: new Map([...store.sessions].map(([k, v]) => [k, { ...v }])),
-  });
+  for (let h = 0; h < options.hosts; h++) boot(h, 1, random() * 200);
+
+  for (const f of faults) {
+    if (f.kind === 'crash') {
+      scheduler.at(f.from, () => dead.add((hosts[f.host] as SimHost).incarnation));
+      if (f.restartAt !== undefined) {
+        const restartAt = f.restartAt;
+        scheduler.at(restartAt, () => boot(f.host, 2, restartAt));
+      }
+    }
+    if (f.kind === 'shutdown') {
+      const host = hosts[f.host] as SimHost;
+      scheduler.at(
+        f.from,
+        () =>
+          void host
+            .shutdown()
+            .catch(() => undefined)
+            .finally(() => dead.add(host.incarnation)),
+        host.incarnation,
+      );
+    }
+  }
 
   const violations: string[] = [];
-  let recoveredAt: number | undefined;
-
-  const act = (host: SimHost): void => {
-    const local = host.clock(now);
-    // First thing on every wake-up, as in the real host: fence before acting.
-    if (mustSelfFence(host.lastConfirmedSendAt, local, lease)) {
-      host.fenced = true;
-      host.active.clear();
-    } else {
-      host.fenced = false;
-    }
-    if (local >= host.nextBeat) {
-      host.nextBeat = local + lease.heartbeatMs;
-      const sentAt = local;
-      const load = host.active.size;
-      rpc(
-        host,
-        () => store.heartbeat(host.id, load, capacity),
-        () => {
-          host.lastConfirmedSendAt = Math.max(host.lastConfirmedSendAt ?? sentAt, sentAt);
-        },
-      );
-      rpc(host, snapshot, (view) => onSnapshot(host, view));
-    }
-    for (const [sessionId, epoch] of host.active) {
-      if (random() > 0.3) continue;
-      rpc(
-        host,
-        () => store.commit(sessionId, host.id, epoch, now),
-        (ok) => {
-          if (!ok && host.active.get(sessionId) === epoch) host.active.delete(sessionId);
-        },
-      );
-    }
+  const report = (line: string): void => {
+    if (violations.length < 20) violations.push(line);
   };
-
-  const onSnapshot = (host: SimHost, view: Snapshot): void => {
-    const local = host.clock(now);
-    if (host.fenced) return;
-    for (const [id, item] of view.hosts) if (id !== host.id) host.tracker.observe(id, item.version, local);
-    const dead = new Set(
-      [...view.hosts]
-        .filter(([id, item]) => id !== host.id && host.tracker.isDead(id, local, item.gone))
-        .map(([id]) => id),
-    );
-    const live = [...view.hosts]
-      .filter(([id]) => !dead.has(id))
-      .map(([hostId, item]) => ({
-        hostId,
-        load: hostId === host.id ? host.active.size : item.load,
-        capacity: item.capacity,
-      }));
-    const orphans = [...view.sessions].filter(([, s]) => dead.has(s.owner)).map(([id]) => id);
-    const plan = planTakeover(orphans, live);
-    for (const [sessionId, item] of view.sessions) {
-      const sentAt = host.pending.get(sessionId);
-      if (sentAt !== undefined && local - sentAt < 2 * lease.heartbeatMs) continue;
-      const mine = item.owner === host.id;
-      if (host.active.has(sessionId) && (!mine || item.epoch !== host.active.get(sessionId))) {
-        host.active.delete(sessionId);
-        continue;
-      }
-      const takeover = plan.get(sessionId) === host.id;
-      if ((!mine || host.active.has(sessionId)) && !takeover) continue;
-      host.pending.set(sessionId, local);
-      rpc(
-        host,
-        () =>
-          takeover
-            ? store.takeover(sessionId, item.owner, item.epoch, host.id)
-            : store.claim(sessionId, host.id, item.epoch),
-        (epoch) => {
-          host.pending.delete(sessionId);
-          if (epoch !== undefined && !host.fenced) host.active.set(sessionId, epoch);
-        },
-      );
-    }
-  };
-
+  let checkedWrites = 0;
+  let ownedSince: number | undefined;
+  const alive = (host: SimHost): boolean => !dead.has(host.incarnation);
   const check = (): void => {
+    const now = scheduler.now;
     for (const sessionId of sessionIds) {
-      const owners = hosts.filter((h) => h.mode === 'running' && !h.fenced && h.active.has(sessionId));
+      const owners = hosts.filter((host) => alive(host) && host.owns(sessionId));
       if (owners.length > 1) {
-        violations.push(`t=${now}: ${sessionId} active on ${owners.map((h) => h.id).join(' and ')}`);
-      }
-    }
-  };
-
-  let commitsChecked = 0;
-  for (now = 0; now <= end; now += options.tickMs) {
-    for (const f of faults) {
-      const host = hosts[f.host] as SimHost;
-      if (f.kind === 'crash' && now >= f.from && host.mode !== 'crashed') {
-        host.mode = 'crashed';
-        host.active.clear();
-      }
-      if (f.kind === 'pause' && host.mode !== 'crashed')
-        host.mode = now >= f.from && now < f.until ? 'paused' : 'running';
-    }
-    while (queue.length > 0 && (queue[0]?.at ?? Number.POSITIVE_INFINITY) <= now) queue.shift()?.run();
-    for (const host of hosts) if (host.mode === 'running') act(host);
-    check();
-    for (; commitsChecked < store.commits.length; commitsChecked++) {
-      const c = store.commits[commitsChecked];
-      if (c && c.epoch !== store.granted.get(c.sessionId)) {
-        violations.push(
-          `t=${c.at}: commit of ${c.sessionId} from epoch ${c.epoch} accepted after ${store.granted.get(c.sessionId)}`,
+        report(
+          `t=${Math.round(now)}: ${sessionId} owned by ${owners.map((o) => o.incarnation).join(' and ')}`,
         );
       }
     }
-    const allOwned = sessionIds.every((id) =>
-      hosts.some(
-        (h) => h.mode === 'running' && !h.fenced && h.active.get(id) === store.sessions.get(id)?.epoch,
-      ),
-    );
-    if (now >= lastFault && allOwned && recoveredAt === undefined) recoveredAt = now;
-    if (!allOwned) recoveredAt = undefined;
-  }
+    for (; checkedWrites < sessions.accepted.length; checkedWrites++) {
+      const w = sessions.accepted[checkedWrites];
+      if (w && w.epoch < w.granted) {
+        report(
+          `t=${Math.round(w.at)}: ${w.kind} of ${w.sessionId} at epoch ${w.epoch} accepted after epoch ${w.granted}`,
+        );
+      }
+    }
+    const allOwned = sessionIds.every((id) => {
+      const epoch = sessions.epochOf(id);
+      return hosts.some((host) => alive(host) && host.owns(id) && host.local.get(id) === epoch);
+    });
+    if (!allOwned) ownedSince = undefined;
+    else if (ownedSince === undefined) ownedSince = now;
+  };
+
+  await scheduler.run(end, check);
+  const recovered = ownedSince === undefined ? undefined : Math.max(0, ownedSince - lastFault);
+  return { violations, recoveryMs: recovered, faults, acceptedWrites: sessions.accepted.length };
+}
+
+function sessionRecord(sessionId: string, ownerHostId: string): OwnedSession {
+  const at = new Date(0).toISOString();
   return {
-    violations,
-    recoveryMs: recoveredAt === undefined ? undefined : Math.max(0, recoveredAt - lastFault),
+    sessionId,
+    tenantId: 'sim',
+    createdAt: at,
+    updatedAt: at,
+    createdKey: at,
+    desired: 'RUNNING',
+    status: 'STARTING',
+    ownerHostId,
+    epoch: 0,
   };
 }
