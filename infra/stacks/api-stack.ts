@@ -1,7 +1,7 @@
 import { Annotations, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import { type ISecurityGroup, type IVpc, SubnetType } from 'aws-cdk-lib/aws-ec2';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
-import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import type { CfnFunction, IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
@@ -21,8 +21,18 @@ import {
   WS_TABLE_GRANTS,
 } from './grants.ts';
 
+/**
+ * Reserved concurrency of each Lambda: a ceiling (one flood cannot take the
+ * account's whole pool from the other functions) and a floor (the others
+ * cannot starve these). Sized for the default per-tenant rates times a few
+ * hundred tenants at ~50 ms per request; raise with the account's limit.
+ */
+export const DEFAULT_RESERVED_CONCURRENCY = { api: 100, ws: 50 } as const;
+
 export interface ApiStackProps extends StackProps {
   readonly config: DeploymentConfig;
+  /** @default DEFAULT_RESERVED_CONCURRENCY */
+  readonly reservedConcurrency?: { readonly api: number; readonly ws: number };
   readonly tables: TableSet;
   readonly tableNames: TableNames;
   readonly authBucket: IBucket;
@@ -95,6 +105,9 @@ export class ApiStack extends Stack {
       environment: common,
     });
     grantTables(this.wsFunction.function, props.tables, WS_TABLE_GRANTS);
+    const reserved = props.reservedConcurrency ?? DEFAULT_RESERVED_CONCURRENCY;
+    (this.apiFunction.function.node.defaultChild as CfnFunction).reservedConcurrentExecutions = reserved.api;
+    (this.wsFunction.function.node.defaultChild as CfnFunction).reservedConcurrentExecutions = reserved.ws;
     this.webSocketApi = new LambdaWebSocketApi(this, 'WebSocket', {
       handler: this.wsFunction.function,
       stageName: wsStageName,
