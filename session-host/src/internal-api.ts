@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { RECIPIENT_PATTERN } from '#commons/domain/recipient.ts';
 import { type HostMetrics, PROMETHEUS_CONTENT_TYPE, renderPrometheus } from './metrics.ts';
 import { InvalidRecipientError, SessionNotConnectedError } from './runtime/managed-session.ts';
+import { SendQueueFullError } from './runtime/send-pacer.ts';
 import type { SessionHost } from './session-host.ts';
 
 const sendSchema = z.object({
@@ -92,6 +93,10 @@ export function createInternalApi(host: SessionHost, metrics: HostMetrics, inter
       if (err instanceof SessionNotConnectedError)
         return c.json(error('SESSION_NOT_CONNECTED', err.message), 409);
       if (err instanceof InvalidRecipientError) return c.json(error('VALIDATION_FAILED', err.message), 400);
+      if (err instanceof SendQueueFullError) {
+        c.header('Retry-After', String(err.retryAfterSeconds));
+        return c.json(error(err.code, err.message), 429);
+      }
       throw err;
     }
   });

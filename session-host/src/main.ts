@@ -22,6 +22,7 @@ import { DynamoDbHostRegistry } from '#commons/storage/dynamodb-host-registry.ts
 import { DynamoDbSessionOwnership } from '#commons/storage/dynamodb-session-ownership.ts';
 import { S3AuthStateStore } from './auth-state/s3-auth-state-store.ts';
 import { loadHostConfig } from './config.ts';
+import { loadHostLimits } from './host-limits.ts';
 import { createInternalApi } from './internal-api.ts';
 import { createHostMetrics } from './metrics.ts';
 import { advertisedEndpoint } from './runtime/advertised-endpoint.ts';
@@ -98,6 +99,7 @@ const host = new SessionHost({
   lease: leaseConfig(config.heartbeatIntervalMs, config.leaseMs),
   nudge: (endpoint, sessionId) => peers.nudge(endpoint, sessionId),
   handoffBudgetMs: config.handoffBudgetMs,
+  limits: loadHostLimits(process.env),
 });
 const app = createInternalApi(host, metrics, config.internalToken);
 

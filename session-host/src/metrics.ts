@@ -40,6 +40,8 @@ export interface HostMetrics {
   readonly startRetries: Counter;
   /** Sessions handed back to the unassigned owner because this host was full. */
   readonly handBacks: Counter;
+  /** Sends refused because the session's send queue was full (SEND_QUEUE_FULL). */
+  readonly sendQueueFull: Counter;
   /** The host's own registry; rendered by renderPrometheus with the process defaults. */
   readonly registry: Registry;
 }
@@ -155,6 +157,11 @@ export function createHostMetrics(): HostMetrics {
       registry,
       'zapfleet_session_handbacks_total',
       'Sessions handed back for placement elsewhere because this host was full (NO_HOST_AVAILABLE).',
+    ),
+    sendQueueFull: counter(
+      registry,
+      'zapfleet_send_queue_full_total',
+      'Sends refused because the session send queue was full (SEND_QUEUE_FULL, ZAPFLEET_SEND_QUEUE_LIMIT).',
     ),
     receiptHoldMs: samples(
       registry,

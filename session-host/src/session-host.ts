@@ -105,6 +105,7 @@ export class SessionHost {
       ...common,
       events: this.events,
       retries: this.retries,
+      pacing: limits.sendPacing,
       startSlots: new Semaphore(limits.startConcurrency),
     });
     this.reconciler = new Reconciler({

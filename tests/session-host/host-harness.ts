@@ -23,6 +23,8 @@ import { createFakeWhatsApp, type FakeWhatsApp } from '../support/fake-whatsapp/
 import { countReconcileRounds, type ReconcileRounds } from '../support/reconcile-rounds.ts';
 import { waitFor } from '../support/wait-for.ts';
 
+const UNPACED = { ratePerSecond: 100, burst: 1_000, queueLimit: 10_000, typingMs: 0 };
+
 export interface RunningHost {
   readonly host: SessionHost;
   readonly metrics: HostMetrics;
@@ -104,7 +106,8 @@ export class HostHarness {
       lease: leaseConfig(300, 1_500),
       nudge: async () => undefined,
       policy: { baseDelayMs: 50, maxDelayMs: 500, maxConsecutiveRestarts: 5, badSessionRetries: 2 },
-      ...(options.limits && { limits: options.limits }),
+      // Tests that are not about pacing send as fast as they like; pacing tests set their own.
+      limits: { sendPacing: UNPACED, ...options.limits },
     });
     const rounds = countReconcileRounds(host);
     await host.start();

@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { Semaphore } from '#commons/concurrency/semaphore.ts';
 import type { DisconnectPolicyConfig } from '#commons/domain/disconnect-policy.ts';
 import type { Fence } from '#commons/domain/fence.ts';
+import type { SendPacing } from '#commons/domain/send-pacing.ts';
 import type { OwnedSession, SessionOwnership } from '#commons/domain/session-ownership.ts';
 import type { HostRegistration } from '#commons/hosts/host-registry.ts';
 import { AUTH_BUCKET } from '#commons/storage/tables.ts';
@@ -27,6 +28,7 @@ export interface SessionStarterDeps {
   readonly writers: AuthWriters;
   readonly failures: SessionFailures;
   readonly retries: StartRetries;
+  readonly pacing?: SendPacing;
   /** Starts (claim, auth-state read, socket creation) running at once on this host. */
   readonly startSlots: Semaphore;
 }
@@ -119,6 +121,7 @@ export class SessionStarter {
       metrics: this.deps.metrics,
       socket: this.deps.socket,
       ...(this.deps.policy && { policy: this.deps.policy }),
+      ...(this.deps.pacing && { pacing: this.deps.pacing }),
       onEnded: () => this.deps.local.forgetIfCurrent(started),
     });
     session = started;

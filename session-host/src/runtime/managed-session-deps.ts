@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { DisconnectPolicyConfig } from '#commons/domain/disconnect-policy.ts';
 import type { Fence } from '#commons/domain/fence.ts';
+import type { SendPacing } from '#commons/domain/send-pacing.ts';
 import type { SessionOwnership } from '#commons/domain/session-ownership.ts';
 import type { SessionState } from '#commons/domain/session-status.ts';
 import type { HostMetrics } from '../metrics.ts';
@@ -23,6 +24,8 @@ export interface ManagedSessionDeps {
   readonly socket: SocketSettings;
   readonly policy?: DisconnectPolicyConfig;
   readonly random?: () => number;
+  /** Paces this session's outgoing messages (created per session; DEFAULT_SEND_PACING unless set). */
+  readonly pacing?: SendPacing;
   /** The session ended on its own (stopped, logged out, failed, fenced): the host forgets it. */
   readonly onEnded: (sessionId: string) => void;
 }

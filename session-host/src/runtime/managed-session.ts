@@ -4,6 +4,7 @@ import { type ConnectionOutcome, connectionOutcome } from '#commons/domain/conne
 import { DEFAULT_DISCONNECT_POLICY } from '#commons/domain/disconnect-policy.ts';
 import { FencedError } from '#commons/domain/fence.ts';
 import { parseRecipient } from '#commons/domain/recipient.ts';
+import { DEFAULT_SEND_PACING } from '#commons/domain/send-pacing.ts';
 import { LOGGED_OUT_BY_REQUEST } from '#commons/domain/session-status.ts';
 import { IllegalTransitionError } from '#commons/domain/status-patch.ts';
 import type { SessionAuth } from '../ports/auth-state-store.ts';
@@ -18,6 +19,7 @@ import {
 import { phoneOf } from './message-events.ts';
 import { attachMessageIntake, receiptGate } from './message-intake.ts';
 import type { GatedSocketClient, ReceiptGate } from './receipt-gate.ts';
+import { SendPacer, SendQueueFullError } from './send-pacer.ts';
 import { sendText } from './send-text.ts';
 import { SessionNotConnectedError } from './session-errors.ts';
 import { SessionEvents } from './session-events.ts';
@@ -50,11 +52,13 @@ export class ManagedSession {
   private readonly activity: KeyActivity;
   private readonly events: SessionEvents;
   private readonly status: StatusWriter;
+  private readonly pacer: SendPacer;
 
   constructor(private readonly deps: ManagedSessionDeps) {
     this.activity = new KeyActivity(deps.sessionId);
     this.events = new SessionEvents(deps.tenantId, deps.sessionId, deps.events);
     this.status = new StatusWriter(deps.sessionId, deps.fence, deps.ownership, this.events, deps.initial);
+    this.pacer = new SendPacer(deps.pacing ?? DEFAULT_SEND_PACING);
   }
 
   get sessionId(): string {
@@ -208,15 +212,32 @@ export class ManagedSession {
     });
   }
 
+  /** Messages waiting for their turn to go out. */
+  get sendQueueDepth(): number {
+    return this.pacer.depth;
+  }
+
   async sendText(to: string, text: string, messageId: string): Promise<{ messageId: string }> {
     const { sock, gate } = this;
     if (parseRecipient(to) && (!sock || !gate || !this.connected))
       throw new SessionNotConnectedError(`session ${this.sessionId} is not connected`);
-    const result = await sendText({ sock: sock as WASocket, gate: gate as ReceiptGate }, this.sent, {
-      to,
-      text,
-      messageId,
-    });
+    // In order and at the paced rate; the socket is re-read after the wait, it may have changed.
+    const result = await this.pacer
+      .run(async () => {
+        const now = { sock: this.sock, gate: this.gate };
+        if (!now.sock || !now.gate || !this.connected)
+          throw new SessionNotConnectedError(`session ${this.sessionId} is not connected`);
+        return sendText(
+          { sock: now.sock, gate: now.gate },
+          this.sent,
+          { to, text, messageId },
+          this.pacer.pacing,
+        );
+      })
+      .catch((err: unknown) => {
+        if (err instanceof SendQueueFullError) this.deps.metrics.sendQueueFull.inc();
+        throw err;
+      });
     if (result === 'sent') this.deps.metrics.messagesOut.inc();
     return { messageId };
   }

@@ -14,6 +14,7 @@ export async function sendText(
   socket: { readonly sock: WASocket; readonly gate: ReceiptGate },
   sent: Set<string>,
   message: { readonly to: string; readonly text: string; readonly messageId: string },
+  options: { readonly typingMs?: number } = {},
 ): Promise<'sent' | 'repeated'> {
   const recipient = parseRecipient(message.to);
   if (!recipient) throw new InvalidRecipientError('expected a phone number, a user JID or a group JID');
@@ -22,6 +23,7 @@ export async function sendText(
   sent.add(message.messageId);
   if (sent.size > MAX_SENT_IDS) sent.delete(sent.values().next().value as string);
   try {
+    if (options.typingMs) await showTyping(socket.sock, jid, options.typingMs);
     await socket.sock.sendMessage(jid, { text: message.text }, { messageId: message.messageId });
     await socket.gate.whenFlushed();
     return 'sent';
@@ -31,4 +33,11 @@ export async function sendText(
       throw new SessionNotConnectedError('the connection closed before the message left', { cause: err });
     throw err;
   }
+}
+
+/** "typing…" for a while before the message, as a person would; a failed presence does not stop the send. */
+async function showTyping(sock: WASocket, jid: string, ms: number): Promise<void> {
+  await sock.sendPresenceUpdate('composing', jid).catch(() => undefined);
+  await new Promise((resolve) => setTimeout(resolve, ms));
+  await sock.sendPresenceUpdate('paused', jid).catch(() => undefined);
 }
