@@ -123,7 +123,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     onDelivery: (d) => {
       const e = d.event as { type?: string; sessionId?: string; seq?: number; data?: unknown };
       console.log(
-        `${d.verified ? 'verified' : 'REJECTED (bad signature)'} ${d.id} ${e.type ?? '?'} ${e.sessionId ?? ''} seq=${e.seq ?? '-'} ${JSON.stringify(e.data ?? {}).slice(0, 200)}`,
+        `${d.verified ? 'verified' : 'REJECTED (bad signature)'} ${d.id} ${e.type ?? '?'} ${e.sessionId ?? ''} seq=${e.seq ?? '-'} ${JSON.stringify({ ...(e.data as object), ...(e.type === 'qr' && { qr: '[not printed]' }) }).slice(0, 200)}`,
       );
     },
   });

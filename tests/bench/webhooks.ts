@@ -27,7 +27,13 @@ await withEmbeddedAws(async () => {
   }
   receiver.secrets = secrets;
   const dispatcher = await startLocalWebhookDispatcher(
-    h.env({ [ENV.logLevel]: 'warn', [ENV.webhookSweepIntervalMs]: '1000' }),
+    // Production request timeout; retries short enough that one slow moment does not skew the run.
+    h.env({
+      [ENV.logLevel]: 'warn',
+      [ENV.webhookSweepIntervalMs]: '500',
+      [ENV.webhookTimeoutMs]: '10000',
+      [ENV.webhookRetryDelaysMs]: '500,1000,2000,5000,10000',
+    }),
   );
   const appendedAt = new Map<string, number>();
   const perSession = Math.ceil(args.events / args.sessions);
