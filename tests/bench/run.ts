@@ -15,6 +15,7 @@ const BENCHES: Record<string, string> = {
   'fake-whatsapp-capacity': 'fake-whatsapp-capacity.ts',
   'lease-simulation': 'lease-simulation.ts',
   webhooks: 'webhooks.ts',
+  'send-pacing': 'send-pacing.ts',
 };
 
 const [name, ...rest] = process.argv.slice(2);
