@@ -17,6 +17,7 @@ import {
 import type { HostSendResult } from '#commons/hosts/host-client.ts';
 import type { HostRecord } from '#commons/hosts/host-record.ts';
 import type { UseCaseDependencies } from './dependencies.ts';
+import { admitPairing } from './pairing-limits.ts';
 import { liveOwner, loadVisibleSession } from './session-access.ts';
 
 export interface SendMessageInput {
@@ -129,6 +130,7 @@ export async function requestPairingCode(
       details: { status: session.status },
     });
   }
+  await admitPairing(deps, session, phoneNumber);
   return deps.hostClient.requestPairingCode(host.endpoint, sessionId, phoneNumber);
 }
 
