@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { ENV } from '#commons/config/env-names.ts';
 import { internalTokenSchema } from '#commons/config/internal-token.ts';
 import { parseEnv } from '#commons/config/runtime-config.ts';
-import type { Rate } from '#commons/limits/rate.ts';
+import { DEFAULT_TENANT_RATE, type Rate } from '#commons/limits/rate.ts';
 import type { TenantQuotas } from '#commons/limits/tenant-limits.ts';
 import type { PairingLimits } from './use-cases/tenant-limits.ts';
 
@@ -32,8 +32,8 @@ export interface ApiConfig {
 export const LIMIT_DEFAULTS = {
   maxSessionsPerTenant: 100,
   maxRunningSessionsPerTenant: 50,
-  tenantRequestRate: 20,
-  tenantRequestBurst: 40,
+  tenantRequestRate: DEFAULT_TENANT_RATE.perSecond,
+  tenantRequestBurst: DEFAULT_TENANT_RATE.burst,
   // WhatsApp throttles pairing attempts itself; a code is valid for minutes, so a few per window is plenty.
   pairingCodesPerSession: 5,
   pairingCodesPerTenant: 30,

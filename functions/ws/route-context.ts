@@ -4,6 +4,7 @@ import { type ControlMessage, type EventEnvelope, pushPayload } from '#commons/d
 import type { SessionRecord } from '#commons/domain/session-record.ts';
 import { TOKEN_EXPIRED_NOTICE, tokenExpired } from '#commons/events/fanout-publisher.ts';
 import type { ConnectionPoster, ConnectionRecord, ConnectionStore, EventLog } from '#commons/events/ports.ts';
+import type { WsLimits } from './ws-limits.ts';
 
 export type SessionView = Pick<
   SessionRecord,
@@ -32,6 +33,8 @@ export interface WebSocketDeps {
   readonly now?: () => number;
   /** Events replayed per subscribe at most; the client reads on over HTTP from `next`. */
   readonly replayLimit?: number;
+  /** Connection and subscription caps and the per-tenant action rate; none without them. */
+  readonly limits?: WsLimits;
 }
 
 export interface WsEvent {

@@ -1,3 +1,4 @@
+import { LIMIT_REFUSED_MESSAGE, LIMITS } from '#commons/observability/limit-metrics.ts';
 import {
   type ActionRoute,
   activeConnection,
@@ -13,6 +14,7 @@ import { disconnectRoute } from './routes/disconnect.ts';
 import { pingRoute } from './routes/ping.ts';
 import { subscribeRoute } from './routes/subscribe.ts';
 import { unsubscribeRoute } from './routes/unsubscribe.ts';
+import { WS_RATE_BUCKET } from './ws-limits.ts';
 
 export type {
   SessionReader,
@@ -61,6 +63,19 @@ async function runAction(ctx: RouteContext, event: WsEvent): Promise<WsResult> {
   // Every action after $connect: the token checked there must still be valid.
   const connection = await activeConnection(ctx, connectionId);
   if (connection === 'expired') return { statusCode: 200 };
+  const limits = ctx.deps.limits;
+  if (connection && limits) {
+    const decision = await limits.rates.take(connection.tenantId, WS_RATE_BUCKET, limits.actionRate);
+    if (!decision.allowed) {
+      ctx.deps.logger.warn(
+        { limit: LIMITS.tenantWsActionRate, tenantId: connection.tenantId, connectionId },
+        LIMIT_REFUSED_MESSAGE,
+      );
+      return ctx.fail(connectionId, 'RATE_LIMITED', 'too many actions for this tenant', undefined, {
+        retryAfter: decision.retryAfterSeconds,
+      });
+    }
+  }
   return actionRoute(routeKey)(ctx, connectionId, connection, parseBody(event.body));
 }
 

@@ -32,7 +32,10 @@ export const API_AUTH_ACCESS: readonly AuthObjectAccess[] = ['delete', 'deleteVe
 
 /** WebSocket Lambda: its connections and subscriptions; sessions and events for the late subscriber's snapshot. */
 export const WS_TABLE_GRANTS: TableGrants = {
-  connections: { items: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'] },
+  // The index counts a tenant's live connections at $connect (the connection cap).
+  connections: { items: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'], indexes: ['Query'] },
+  // The per-tenant action rate's bucket.
+  tenants: { items: ['UpdateItem'] },
   subscriptions: { items: ['PutItem', 'DeleteItem', 'BatchWriteItem'], indexes: ['Query'] },
   sessions: { items: ['GetItem'] },
   events: { items: ['GetItem', 'Query'] },

@@ -6,12 +6,15 @@ import { DynamoDbConnectionStore } from '#commons/events/dynamodb-connection-sto
 import { DynamoDbEventLog } from '#commons/events/dynamodb-event-log.ts';
 import { createFanoutPublisher } from '#commons/events/fanout-publisher.ts';
 import type { ConnectionPoster } from '#commons/events/ports.ts';
+import { DynamoDbTenantRates } from '#commons/storage/dynamodb-tenant-rates.ts';
+import { DynamoDbWsUsage } from '../../functions/ws/dynamodb-ws-usage.ts';
 import {
   createWebSocketHandler,
   type SessionView,
   type TokenCheck,
   WEBSOCKET_ROUTES,
 } from '../../functions/ws/routes.ts';
+import type { WsLimits } from '../../functions/ws/ws-limits.ts';
 import { type LocalWebSocketGateway, startWebSocketGateway } from '../../infra/local/ws-gateway/gateway.ts';
 import { createTestAws, type TestAws } from '../support/aws.ts';
 
@@ -44,6 +47,8 @@ export async function startWsHarness(
     wrapPoster?: (p: ConnectionPoster) => ConnectionPoster;
     /** One clock for the routes, the connection store and the publisher (token expiry tests move it). */
     now?: () => number;
+    /** Caps and the action rate (DynamoDB-backed, in this harness's tables); none unless given. */
+    limits?: Pick<WsLimits, 'maxConnectionsPerTenant' | 'maxSubscriptionsPerConnection' | 'actionRate'>;
   } = {},
 ) {
   const aws = await createTestAws('ws');
@@ -73,6 +78,17 @@ export async function startWsHarness(
     },
     logger,
     now,
+    ...(options.limits && {
+      limits: {
+        ...options.limits,
+        usage: new DynamoDbWsUsage(
+          aws.doc,
+          { connections: aws.tables.connections, subscriptions: aws.tables.subscriptions },
+          now,
+        ),
+        rates: new DynamoDbTenantRates({ client: aws.doc, tenantsTable: aws.tables.tenants, now }),
+      },
+    }),
   });
   const gateway = await startWebSocketGateway({
     port: 0,

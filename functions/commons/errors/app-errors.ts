@@ -22,6 +22,8 @@ export type ErrorCode =
   | 'QUOTA_EXCEEDED'
   | 'RATE_LIMITED'
   | 'PHONE_NUMBER_MISMATCH'
+  | 'SUBSCRIPTION_LIMIT'
+  | 'CONNECTION_LIMIT'
   | 'INTERNAL';
 
 export interface ErrorOptions {
@@ -163,6 +165,18 @@ export class RateLimitedError extends AppError {
 export class PhoneNumberMismatchError extends AppError {
   override readonly name = 'PhoneNumberMismatchError';
   readonly code = 'PHONE_NUMBER_MISMATCH';
+}
+
+/** A WebSocket connection holds the most subscriptions it may (sent on the connection, not over HTTP). */
+export class SubscriptionLimitError extends AppError {
+  override readonly name = 'SubscriptionLimitError';
+  readonly code = 'SUBSCRIPTION_LIMIT';
+}
+
+/** A tenant holds the most WebSocket connections it may (the `$connect` handshake is refused with 429). */
+export class ConnectionLimitError extends AppError {
+  override readonly name = 'ConnectionLimitError';
+  readonly code = 'CONNECTION_LIMIT';
 }
 
 /** A broken invariant or an unexpected dependency failure; details never reach the caller. */

@@ -12,6 +12,13 @@ export interface Rate {
   readonly burst: number;
 }
 
+/**
+ * Per-tenant default for the REST API and, separately, the WebSocket actions:
+ * well above an interactive dashboard's needs, low enough that one tenant's
+ * runaway loop cannot take the reserved concurrency from the rest.
+ */
+export const DEFAULT_TENANT_RATE: Rate = { perSecond: 20, burst: 40 };
+
 export function emissionIntervalMs(rate: Rate): number {
   return 1000 / rate.perSecond;
 }

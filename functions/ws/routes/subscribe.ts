@@ -9,6 +9,7 @@ import {
 } from '#commons/domain/events.ts';
 import { DEFAULT_REPLAY_RATE } from '#commons/events/dynamodb-connection-store.ts';
 import type { ConnectionRecord } from '#commons/events/ports.ts';
+import { LIMIT_REFUSED_MESSAGE, LIMITS } from '#commons/observability/limit-metrics.ts';
 import { REPLAY_RATE_LIMITED_MESSAGE } from '#commons/observability/metric-names.ts';
 import {
   type ActionRoute,
@@ -83,6 +84,30 @@ async function refuseReplay(
   );
 }
 
+/** A new subscription past the connection's cap (a repeat of one it holds is not new). */
+async function refuseSubscription(
+  ctx: RouteContext,
+  connectionId: string,
+  connection: ConnectionRecord,
+  sessionId: string,
+): Promise<WsResult | undefined> {
+  const limits = ctx.deps.limits;
+  if (!limits) return undefined;
+  const max = limits.maxSubscriptionsPerConnection;
+  const held = await limits.usage.subscribedSessions(connectionId, max);
+  if (held.length < max || held.includes(sessionId)) return undefined;
+  ctx.deps.logger.warn(
+    { limit: LIMITS.subscriptionsPerConnection, tenantId: connection.tenantId, connectionId, max },
+    LIMIT_REFUSED_MESSAGE,
+  );
+  return ctx.fail(
+    connectionId,
+    'SUBSCRIPTION_LIMIT',
+    `at most ${max} subscriptions per connection`,
+    sessionId,
+  );
+}
+
 /** Subscribes, replays one bounded page after `after`, sends the snapshot, then acknowledges. */
 async function subscribeAndReplay(
   ctx: RouteContext,
@@ -127,6 +152,8 @@ export const subscribeRoute: ActionRoute = async (ctx, connectionId, connection,
   const session = await visibleSession(ctx, connection, sessionId);
   if (!session || !connection)
     return ctx.fail(connectionId, 'SESSION_NOT_FOUND', 'no such session', sessionId);
+  const capped = await refuseSubscription(ctx, connectionId, connection, sessionId);
+  if (capped) return capped;
   if (after !== undefined) {
     const refused = await refuseReplay(ctx, connectionId, sessionId);
     if (refused) return refused;
