@@ -13,11 +13,21 @@ import { FilterPattern, type ILogGroup, MetricFilter } from 'aws-cdk-lib/aws-log
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
+import {
+  LIMIT_METRICS_NAMESPACE,
+  LIMIT_REFUSED_MESSAGE,
+  LIMITS,
+} from '#commons/observability/limit-metrics.ts';
 import { HOST_METRICS, POST_TO_CONNECTION_FAILED_MESSAGE } from '#commons/observability/metric-names.ts';
 import { DEAD_LETTER_MESSAGE, WEBHOOK_METRICS } from '#commons/webhooks/webhook-metrics.ts';
 
 export interface ObservabilityStackProps extends StackProps {
   readonly functions: Readonly<Record<string, IFunction>>;
+  /**
+   * Log groups of the Lambdas that enforce limits: each refusal (LIMIT_REFUSED_MESSAGE)
+   * is counted as `Zapfleet/LimitRefusals` with the limit's name as the metric.
+   */
+  readonly limitLogGroups?: Readonly<Record<string, ILogGroup>>;
   readonly httpApi: IHttpApi;
   /** Log groups where a runtime may log a failed PostToConnection (WebSocket Lambda, hosts). */
   readonly postToConnectionLogGroups: Readonly<Record<string, ILogGroup>>;
@@ -89,6 +99,22 @@ export class ObservabilityStack extends Stack {
       datapointsToAlarm: 3,
       treatMissingData: TreatMissingData.NOT_BREACHING,
     }).addAlarmAction(notify);
+
+    // Refusals are the limits working, not an outage: counted for dashboards and capacity reviews, no alarm.
+    for (const [name, logGroup] of Object.entries(props.limitLogGroups ?? {})) {
+      for (const limit of Object.values(LIMITS)) {
+        new MetricFilter(this, `${name}LimitRefused${limit[0]?.toUpperCase()}${limit.slice(1)}`, {
+          logGroup,
+          filterPattern: FilterPattern.all(
+            FilterPattern.stringValue('$.msg', '=', LIMIT_REFUSED_MESSAGE),
+            FilterPattern.stringValue('$.limit', '=', limit),
+          ),
+          metricNamespace: LIMIT_METRICS_NAMESPACE,
+          metricName: limit,
+          metricValue: '1',
+        });
+      }
+    }
 
     const failures = new Metric({
       namespace: HOST_METRICS.namespace,

@@ -68,6 +68,7 @@ export function createZapfleet(app: App, config: DeploymentConfig): Zapfleet {
       WebhookDispatcher: api.webhooks.fn.function,
     },
     webhookLogGroup: api.webhooks.fn.logGroup,
+    limitLogGroups: { HttpApiHandler: api.apiFunction.logGroup, WebSocketHandler: api.wsFunction.logGroup },
     httpApi: api.httpApi.api,
     postToConnectionLogGroups: { WebSocketHandler: api.wsFunction.logGroup, Hosts: fleet.hosts.logGroup },
     alarmEmail: config.alarmEmail,
