@@ -1,11 +1,9 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Logger } from '#commons/logging/logger.ts';
 import type { TableNames } from '#commons/storage/tables.ts';
-import {
-  DynamoDbWebhookCursors,
-  DynamoDbWebhookDeliveries,
-  DynamoDbWebhookEndpoints,
-} from '#commons/webhooks/dynamodb-webhook-store.ts';
+import { DynamoDbWebhookCursors } from '#commons/webhooks/dynamodb-webhook-cursors.ts';
+import { DynamoDbWebhookDeliveries } from '#commons/webhooks/dynamodb-webhook-deliveries.ts';
+import { DynamoDbWebhookEndpoints } from '#commons/webhooks/dynamodb-webhook-endpoints.ts';
 import type { WebhookConfig } from '#commons/webhooks/webhook-config.ts';
 import { postWebhook, type Resolve } from '#commons/webhooks/webhook-poster.ts';
 import type { WebhookDependencies } from './use-cases/webhooks.ts';

@@ -8,11 +8,9 @@ import { ENV } from '#commons/config/env-names.ts';
 import { loadStorageConfig, parseEnv } from '#commons/config/runtime-config.ts';
 import { DynamoDbEventLog } from '#commons/events/dynamodb-event-log.ts';
 import { createLogger, type Logger } from '#commons/logging/logger.ts';
-import {
-  DynamoDbWebhookCursors,
-  DynamoDbWebhookDeliveries,
-  DynamoDbWebhookEndpoints,
-} from '#commons/webhooks/dynamodb-webhook-store.ts';
+import { DynamoDbWebhookCursors } from '#commons/webhooks/dynamodb-webhook-cursors.ts';
+import { DynamoDbWebhookDeliveries } from '#commons/webhooks/dynamodb-webhook-deliveries.ts';
+import { DynamoDbWebhookEndpoints } from '#commons/webhooks/dynamodb-webhook-endpoints.ts';
 import { loadWebhookConfig, type WebhookConfig } from '#commons/webhooks/webhook-config.ts';
 import { WebhookDispatcher } from '#commons/webhooks/webhook-dispatcher.ts';
 import { emfGauge, WEBHOOK_METRICS } from '#commons/webhooks/webhook-metrics.ts';

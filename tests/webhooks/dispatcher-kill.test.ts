@@ -35,8 +35,11 @@ describe('the dispatcher killed with SIGKILL mid-delivery', () => {
     r = await startWebhookReceiver({
       secrets: [],
       // The 12th delivery is never answered: the dispatcher is killed while waiting for it.
-      respond: (d) =>
-        r?.deliveries.length === 12 && hangAt === undefined ? ((hangAt = Number(d.event.seq)), 'hang') : 200,
+      respond: (d) => {
+        if (r?.deliveries.length !== 12 || hangAt !== undefined) return 200;
+        hangAt = Number(d.event.seq);
+        return 'hang';
+      },
     });
     const endpoint = await h.addEndpoint(tenant, r.url);
     r.secrets = endpoint.secrets.map((s) => s.secret);

@@ -169,6 +169,30 @@ describe('webhook endpoints API', () => {
     expect(over.status).toBe(409);
     expect(over.body.error.code).toBe('WEBHOOK_LIMIT_REACHED');
   });
+
+  it('holds the per-tenant limit under 20 concurrent creates, and a delete frees a place', async () => {
+    const call = app('strict');
+    const token = await signToken({ tenant: `race${Date.now()}` });
+    const statuses = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        call('POST', '/v1/webhooks', token, { url: `https://public.test/r${i}`, events: ['*'] }),
+      ),
+    );
+    const created = statuses.filter((r) => r.status === 201);
+    expect(created).toHaveLength(10);
+    expect(
+      statuses.filter((r) => r.status === 409).every((r) => r.body.error.code === 'WEBHOOK_LIMIT_REACHED'),
+    ).toBe(true);
+    expect(statuses.filter((r) => r.status !== 201 && r.status !== 409)).toEqual([]);
+    expect((await call('GET', '/v1/webhooks', token)).body.webhooks).toHaveLength(10);
+    expect((await call('DELETE', `/v1/webhooks/${created[0]?.body.id}`, token)).status).toBe(204);
+    expect(
+      (await call('POST', '/v1/webhooks', token, { url: 'https://public.test/again', events: ['*'] })).status,
+    ).toBe(201);
+    expect(
+      (await call('POST', '/v1/webhooks', token, { url: 'https://public.test/over', events: ['*'] })).status,
+    ).toBe(409);
+  });
 });
 
 /** Destinations refused in strict (cloud) mode, at save and at delivery. */

@@ -2,11 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { ENV } from '#commons/config/env-names.ts';
 import type { EventType } from '#commons/domain/events.ts';
 import { DynamoDbEventLog } from '#commons/events/dynamodb-event-log.ts';
-import {
-  DynamoDbWebhookCursors,
-  DynamoDbWebhookDeliveries,
-  DynamoDbWebhookEndpoints,
-} from '#commons/webhooks/dynamodb-webhook-store.ts';
+import { DynamoDbWebhookCursors } from '#commons/webhooks/dynamodb-webhook-cursors.ts';
+import { DynamoDbWebhookDeliveries } from '#commons/webhooks/dynamodb-webhook-deliveries.ts';
+import { DynamoDbWebhookEndpoints } from '#commons/webhooks/dynamodb-webhook-endpoints.ts';
 import type { WebhookEndpoint } from '#commons/webhooks/webhook-endpoint.ts';
 import { newSigningSecret } from '#commons/webhooks/webhook-signing.ts';
 import { createTestAws, type TestAws } from '../support/aws.ts';
