@@ -1,4 +1,6 @@
+import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LIMIT_REFUSED_MESSAGE } from '#commons/observability/limit-metrics.ts';
 import { type ApiHarness, createApiHarness, OPERATOR_TENANT, signToken } from './support/api-harness.ts';
 
 /** Quotas against real DynamoDB Local: counted in the same transaction as the session write. */
@@ -112,5 +114,26 @@ describe('the running sessions quota', () => {
     // A host that gives up sets desired STOPPED itself (README, session status model).
     await h.hostWrites(a, { desired: 'STOPPED', status: 'FAILED' });
     expect((await h.request('POST', `/v1/sessions/${c}/start`, { token })).status).toBe(202);
+  });
+});
+
+describe('the metric of a refusal', () => {
+  it('logs each quota refusal with the line the metric filter counts, naming the quota', async () => {
+    const lines: Record<string, unknown>[] = [];
+    const sink = { write: (line: string) => lines.push(JSON.parse(line)) };
+    const logged = await createApiHarness('quota-log', {
+      log: pino({ level: 'info' }, sink),
+      limits: { quotas: { maxSessions: 1, maxRunningSessions: 1 } },
+    });
+    try {
+      const token = await logged.adminToken('counted');
+      await logged.createSession(token);
+      expect((await logged.request('POST', '/v1/sessions', { token, body: {} })).status).toBe(429);
+      expect(lines.filter((l) => l.msg === LIMIT_REFUSED_MESSAGE)).toEqual([
+        expect.objectContaining({ limit: 'maxSessions', tenantId: 'counted' }),
+      ]);
+    } finally {
+      logged.destroy();
+    }
   });
 });

@@ -11,6 +11,7 @@ import {
   ValidationFailedError,
 } from '#commons/errors/app-errors.ts';
 import type { Logger } from '#commons/logging/logger.ts';
+import { LIMIT_REFUSED_MESSAGE } from '#commons/observability/limit-metrics.ts';
 import type { ApiEnv } from './api-env.ts';
 
 /** The one place error codes become HTTP statuses; a new code without a status does not compile. */
@@ -59,6 +60,12 @@ export function errorResponse(c: Context<ApiEnv>, err: unknown, log: Logger): Re
   const status = ERROR_STATUS[error.code];
   const requestId = c.get('requestId') ?? 'unknown';
   if (status >= 500) log.error({ err, requestId, code: error.code }, 'request failed');
+  // Rates log their own refusals where they are taken; quotas are refused inside a transaction, so here.
+  if (error.code === 'QUOTA_EXCEEDED')
+    log.warn(
+      { requestId, limit: error.details?.quota, tenantId: c.get('principal')?.tenantId },
+      LIMIT_REFUSED_MESSAGE,
+    );
   if (error instanceof NoHostAvailableError || error instanceof RateLimitedError)
     c.header('retry-after', String(error.retryAfterSeconds));
   if (error.code === 'UNAUTHENTICATED') c.header('www-authenticate', 'Bearer');
