@@ -41,6 +41,8 @@ const KEPT_UNUSED: Readonly<Record<AwsRuntime, Readonly<Record<string, string>>>
     'dynamodb:GetItem on <table:events>': `event-log replay: ${THROUGH_HARNESS}`,
     'dynamodb:Query on <table:events>': `event-log replay: ${THROUGH_HARNESS}`,
     'dynamodb:UpdateItem on <table:events>': `DELETE retires the seq counter: ${THROUGH_HARNESS}`,
+    'dynamodb:PutItem on <table:tenants>': `MASTER quota overrides: ${THROUGH_HARNESS}`,
+    'dynamodb:ConditionCheckItem on <table:sessions>': `repair of a tenant's running set: ${THROUGH_HARNESS}`,
     'dynamodb:GetItem on <table:outbox>': `a send retried with its idempotency key: ${THROUGH_HARNESS}`,
     'dynamodb:GetItem on <table:webhooks>': `webhook endpoints: ${THROUGH_WEBHOOK_API}`,
     'dynamodb:Query on <table:webhooks>': `webhook endpoints: ${THROUGH_WEBHOOK_API}`,
