@@ -61,10 +61,12 @@ export const HOST_AUTH_ACCESS: readonly AuthObjectAccess[] = ['get', 'put', 'del
  * Webhook dispatcher Lambda: reads the event log, reads endpoints (and
  * disables them on 410 or continuous failure), moves cursors (lease,
  * advance, retry time) and finds due ones by index, appends attempts.
+ * It appends `webhook:disabled` to a session's log (the counter read with
+ * GetItem, then counter update and event + id-marker puts in one transaction).
  * The stream read grant comes with the event source mapping.
  */
 export const WEBHOOKS_TABLE_GRANTS: TableGrants = {
-  events: { items: ['Query'] },
+  events: { items: ['GetItem', 'Query', 'PutItem', 'UpdateItem'] },
   webhooks: { items: ['GetItem', 'Query', 'UpdateItem'] },
   webhookCursors: { items: ['UpdateItem'], indexes: ['Query'] },
   webhookDeliveries: { items: ['UpdateItem'] },

@@ -147,6 +147,64 @@ describe('webhook delivery from the event log', () => {
     expect(r.deliveries.map((d) => d.event.seq)).toEqual([1]);
   });
 
+  it('a 410 disables the endpoint and appends one webhook:disabled event to the session log, delivered to another endpoint', async () => {
+    const tenant = `t-${Date.now()}-dis`;
+    const gone = await receiver('whsec_x', () => 410);
+    const watcher = await receiver('whsec_x');
+    // The event names the URL without its query (it may hold a receiver's token).
+    const goneEndpoint = await h.addEndpoint(tenant, `${gone.url}?token=hidden`);
+    const watching = await h.addEndpoint(tenant, watcher.url, { events: ['webhook:disabled'] });
+    gone.secrets = goneEndpoint.secrets.map((s) => s.secret);
+    watcher.secrets = watching.secrets.map((s) => s.secret);
+    await dispatcher();
+    await h.append(tenant, 'ses_dis', 1);
+    const told = await waitFor('webhook:disabled at the second endpoint', () => watcher.acknowledged[0]);
+    expect(told.verified).toBe(true);
+    expect(told.event).toMatchObject({ type: 'webhook:disabled', sessionId: 'ses_dis', seq: 2 });
+    const disabled = await h.endpoints.get(tenant, goneEndpoint.endpointId);
+    expect(disabled?.enabled).toBe(false);
+    expect(told.event.data).toEqual({
+      webhookId: goneEndpoint.endpointId,
+      url: gone.url,
+      reason: 'gone',
+      disabledAt: new Date(disabled?.disabledAt ?? 0).toISOString(),
+    });
+    await waitFor('every cursor idle', async () => (await h.cursors.due(Date.now() + 1e9, 50)).length === 0);
+    const logged = (await h.log.after('ses_dis', 0, 50)).map((e) => [e.seq, e.type]);
+    expect(logged).toEqual([
+      [1, 'session:message'],
+      [2, 'webhook:disabled'],
+    ]);
+    expect(watcher.acknowledged).toHaveLength(1);
+  });
+
+  it('disables an endpoint failing continuously past the threshold, with a webhook:disabled event', async () => {
+    const tenant = `t-${Date.now()}-fail`;
+    const failing = await receiver('whsec_x', () => 500);
+    const endpoint = await h.addEndpoint(tenant, failing.url);
+    failing.secrets = endpoint.secrets.map((s) => s.secret);
+    await dispatcher({
+      [ENV.webhookRetryDelaysMs]: Array.from({ length: 50 }, () => '100').join(','),
+      [ENV.webhookDisableAfterMs]: '600',
+    });
+    await h.append(tenant, 'ses_fail', 1);
+    const disabled = await waitFor('endpoint disabled for failing', async () => {
+      const e = await h.endpoints.get(tenant, endpoint.endpointId);
+      return e?.enabled === false && e;
+    });
+    expect(disabled.disabledReason).toBe('failing');
+    // Well short of the 50-retry schedule: the threshold, not the schedule, stopped it.
+    expect(failing.deliveries.length).toBeLessThan(40);
+    const event = await waitFor('the webhook:disabled event in the log', async () =>
+      (await h.log.after('ses_fail', 0, 50)).find((e) => e.type === 'webhook:disabled'),
+    );
+    expect(event.data).toMatchObject({ webhookId: endpoint.endpointId, reason: 'failing' });
+    const attemptsAtDisable = failing.deliveries.length;
+    await h.append(tenant, 'ses_fail', 1);
+    await waitFor('every cursor idle', async () => (await h.cursors.due(Date.now() + 1e9, 50)).length === 0);
+    expect(failing.deliveries.length).toBe(attemptsAtDisable);
+  });
+
   it('a receiver that never answers does not slow deliveries to a second endpoint', async () => {
     const tenant = `t-${Date.now()}-slow`;
     const hanging = await receiver('whsec_x', () => 'hang');

@@ -155,7 +155,11 @@ export async function updateWebhook(
   if (input.enabled !== undefined) {
     patch.enabled = input.enabled;
     patch.disabledReason = input.enabled ? null : 'manual';
-    if (input.enabled) patch.failingSince = null;
+    if (input.enabled) {
+      patch.failingSince = null;
+      patch.disabledAt = null;
+      patch.disabledNotified = null;
+    }
   }
   const after = await deps.endpoints.update(tenantId, id, patch as EndpointPatch);
   if (!after) throw new WebhookNotFoundError();

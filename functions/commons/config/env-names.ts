@@ -28,6 +28,8 @@ export const ENV = {
   webhookLeaseMs: 'ZAPFLEET_WEBHOOK_LEASE_MS',
   webhookSweepIntervalMs: 'ZAPFLEET_WEBHOOK_SWEEP_INTERVAL_MS',
   webhookRotationOverlapSeconds: 'ZAPFLEET_WEBHOOK_ROTATION_OVERLAP_SECONDS',
+  /** An endpoint failing without one success for this long is disabled (default 5 days). */
+  webhookDisableAfterMs: 'ZAPFLEET_WEBHOOK_DISABLE_AFTER_MS',
   authBucket: 'ZAPFLEET_AUTH_BUCKET',
   logLevel: 'LOG_LEVEL',
   // Auth of tenant tokens: HS256 secret locally, JWKS + issuer + audience in the cloud.

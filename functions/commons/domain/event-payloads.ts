@@ -48,6 +48,13 @@ export const EVENT_DATA_SCHEMAS = {
     message: z.string().optional(),
     reason: statusReason.optional(),
   }),
+  /** In the log of the session whose delivery disabled the endpoint; the URL has no credentials or query. */
+  'webhook:disabled': z.object({
+    webhookId: z.string(),
+    url: z.string(),
+    reason: z.enum(['gone', 'failing']),
+    disabledAt: z.string(),
+  }),
 } as const satisfies Record<EventType, z.ZodType>;
 
 export type EventData<T extends EventType> = z.infer<(typeof EVENT_DATA_SCHEMAS)[T]>;

@@ -14,6 +14,8 @@ export const EVENT_TYPES = [
   'session:message-status',
   'session:logged-out',
   'session:error',
+  /** A webhook endpoint was disabled by the dispatcher (410, or failing past the threshold). */
+  'webhook:disabled',
 ] as const;
 
 export type EventType = (typeof EVENT_TYPES)[number];

@@ -127,6 +127,31 @@ export class DynamoDbWebhookEndpoints implements WebhookEndpointStore {
     }
   }
 
+  async disable(
+    tenantId: string,
+    endpointId: string,
+    reason: 'gone' | 'failing',
+    at: number,
+  ): Promise<WebhookEndpoint | undefined> {
+    try {
+      const { Attributes } = await this.doc.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { tenantId, endpointId },
+          UpdateExpression:
+            'SET enabled = :no, disabledReason = :reason, disabledAt = :at REMOVE disabledNotified',
+          ConditionExpression: 'attribute_exists(endpointId) AND enabled = :yes',
+          ExpressionAttributeValues: { ':no': false, ':yes': true, ':reason': reason, ':at': at },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return Attributes as WebhookEndpoint;
+    } catch (err) {
+      if (isConditionFailure(err)) return undefined;
+      throw err;
+    }
+  }
+
   async delete(tenantId: string, endpointId: string): Promise<boolean> {
     if (endpointId === COUNTER_ID) return false;
     try {

@@ -41,6 +41,7 @@ const schema = z.object({
   [ENV.webhookLeaseMs]: z.coerce.number().int().min(500).optional(),
   [ENV.webhookSweepIntervalMs]: z.coerce.number().int().min(50).default(10_000),
   [ENV.webhookRotationOverlapSeconds]: z.coerce.number().int().min(0).default(86_400),
+  [ENV.webhookDisableAfterMs]: z.coerce.number().int().min(100).default(DEFAULT_DISABLE_AFTER_MS),
 });
 
 export function loadWebhookConfig(env: NodeJS.ProcessEnv): WebhookConfig {
@@ -54,7 +55,7 @@ export function loadWebhookConfig(env: NodeJS.ProcessEnv): WebhookConfig {
     leaseMs: Math.max(parsed[ENV.webhookLeaseMs] ?? 0, timeoutMs + 5_000),
     sweepIntervalMs: parsed[ENV.webhookSweepIntervalMs],
     rotationOverlapSeconds: parsed[ENV.webhookRotationOverlapSeconds],
-    disableAfterMs: DEFAULT_DISABLE_AFTER_MS,
+    disableAfterMs: parsed[ENV.webhookDisableAfterMs],
     deliveryRetentionSeconds: 14 * 86_400,
     maxEndpointsPerTenant: WEBHOOK_LIMITS.maxEndpointsPerTenant,
     maxResponseBytes: 1024,

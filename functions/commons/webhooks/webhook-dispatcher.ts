@@ -11,6 +11,7 @@ import type { EventEnvelope } from '../domain/events.ts';
 import type { EventLog } from '../events/ports.ts';
 import type { Logger } from '../logging/logger.ts';
 import { nextRetry, verdictOf } from './retry-schedule.ts';
+import { disabledEvent } from './webhook-disabled-event.ts';
 import {
   coversSession,
   failingTooLong,
@@ -37,7 +38,8 @@ export interface WebhookDispatcherOptions {
   readonly endpoints: WebhookEndpointStore;
   readonly cursors: WebhookCursorStore;
   readonly deliveries: WebhookDeliveryLog;
-  readonly events: Pick<EventLog, 'after'>;
+  /** Read to deliver; appended to with `webhook:disabled`. */
+  readonly events: Pick<EventLog, 'after' | 'append'>;
   readonly post: PostFn;
   readonly log: Logger;
   /** Names this dispatcher's leases. */
@@ -134,6 +136,9 @@ export class WebhookDispatcher {
     for (;;) {
       const endpoint = await this.o.endpoints.get(cursor.tenantId, key.endpointId);
       if (!endpoint?.enabled || !coversSession(endpoint, key.sessionId)) {
+        // A dispatcher stopped between disabling the endpoint and saying so: say it now.
+        if (endpoint && !endpoint.enabled && coversSession(endpoint, key.sessionId))
+          await this.notifyDisabled(endpoint, key.sessionId);
         // Nothing to send now; leaving the cursor idle lets a re-enable pick up where it stopped.
         await this.o.cursors.finish(key, this.o.owner, cursor.nudges);
         return;
@@ -206,7 +211,7 @@ export class WebhookDispatcher {
           attempt,
           this.o.deliveryRetentionSeconds,
         );
-        await this.disable(endpoint, 'gone');
+        await this.disable(endpoint, 'gone', event.sessionId);
         await this.o.cursors.release(key, this.o.owner);
         return 'stopped';
       }
@@ -251,7 +256,7 @@ export class WebhookDispatcher {
         await this.o.cursors.retryAt(key, this.o.owner, failures, dueAt);
       }
       if (failingTooLong({ ...endpoint, failingSince }, now, this.o.disableAfterMs)) {
-        await this.disable(endpoint, 'failing');
+        await this.disable(endpoint, 'failing', event.sessionId);
         if (decision.kind === 'dead-letter') await this.o.cursors.release(key, this.o.owner);
         return 'stopped';
       }
@@ -280,15 +285,33 @@ export class WebhookDispatcher {
     };
   }
 
-  private async disable(endpoint: WebhookEndpoint, reason: 'gone' | 'failing'): Promise<void> {
-    await this.o.endpoints.update(endpoint.tenantId, endpoint.endpointId, {
-      enabled: false,
-      disabledReason: reason,
-    });
+  private async disable(
+    endpoint: WebhookEndpoint,
+    reason: 'gone' | 'failing',
+    sessionId: string,
+  ): Promise<void> {
+    const disabled = await this.o.endpoints.disable(
+      endpoint.tenantId,
+      endpoint.endpointId,
+      reason,
+      this.now(),
+    );
+    // Not enabled any more: whoever disabled it tells.
+    if (!disabled) return;
     this.o.log.warn(
       { endpointId: endpoint.endpointId, tenantId: endpoint.tenantId, reason },
       'webhook endpoint disabled',
     );
     this.o.onOutcome?.('disabled');
+    await this.notifyDisabled(disabled, sessionId);
+  }
+
+  /** Appends the endpoint's webhook:disabled event once (its id names the disable), then remembers it did. */
+  private async notifyDisabled(endpoint: WebhookEndpoint, sessionId: string): Promise<void> {
+    const { disabledAt, disabledReason } = endpoint;
+    if (endpoint.disabledNotified || disabledAt === undefined) return;
+    if (disabledReason !== 'gone' && disabledReason !== 'failing') return;
+    await this.o.events.append(disabledEvent({ ...endpoint, disabledAt }, disabledReason, sessionId));
+    await this.o.endpoints.update(endpoint.tenantId, endpoint.endpointId, { disabledNotified: true });
   }
 }

@@ -24,17 +24,24 @@ export interface WebhookEndpoint {
   readonly disabledReason?: DisabledReason | undefined;
   /** Epoch ms of the first failure in the current unbroken run of failures. */
   readonly failingSince?: number | undefined;
+  /** Epoch ms the dispatcher disabled it (410 or failing); names its webhook:disabled event. */
+  readonly disabledAt?: number | undefined;
+  /** The webhook:disabled event for `disabledAt` is in a log. */
+  readonly disabledNotified?: boolean | undefined;
   readonly createdAt: string;
   readonly secrets: readonly SigningSecret[];
 }
 
 /** What the API shows: never a secret. */
-export type WebhookView = Omit<WebhookEndpoint, 'secrets' | 'failingSince'> & {
+export type WebhookView = Omit<
+  WebhookEndpoint,
+  'secrets' | 'failingSince' | 'disabledAt' | 'disabledNotified'
+> & {
   readonly failingSince?: string | undefined;
 };
 
 export function viewOf(endpoint: WebhookEndpoint): WebhookView {
-  const { secrets: _secrets, failingSince, ...rest } = endpoint;
+  const { secrets: _secrets, failingSince, disabledAt: _at, disabledNotified: _told, ...rest } = endpoint;
   return {
     ...rest,
     ...(failingSince !== undefined && { failingSince: new Date(failingSince).toISOString() }),

@@ -6,6 +6,8 @@ export type EndpointPatch = Partial<
 > & {
   readonly disabledReason?: DisabledReason | null;
   readonly failingSince?: number | null;
+  readonly disabledAt?: number | null;
+  readonly disabledNotified?: boolean | null;
 };
 
 export interface WebhookEndpointStore {
@@ -16,6 +18,16 @@ export interface WebhookEndpointStore {
   /** Undefined when the endpoint does not exist. */
   update(tenantId: string, endpointId: string, patch: EndpointPatch): Promise<WebhookEndpoint | undefined>;
   delete(tenantId: string, endpointId: string): Promise<boolean>;
+  /**
+   * Disables an enabled endpoint at `at`; the endpoint as disabled, or
+   * undefined when it was not enabled (someone else disabled it first).
+   */
+  disable(
+    tenantId: string,
+    endpointId: string,
+    reason: 'gone' | 'failing',
+    at: number,
+  ): Promise<WebhookEndpoint | undefined>;
 }
 
 export interface CursorKey {
