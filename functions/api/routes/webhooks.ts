@@ -210,16 +210,7 @@ export function webhookRoutes(deps: WebhookDependencies): OpenAPIHono<ApiEnv> {
         ...q,
         limit: q.limit ?? 50,
       });
-      return c.json(
-        {
-          deliveries: page.deliveries.map(({ endpointId: _e, event: _ev, attempts, ...d }) => ({
-            ...d,
-            attempts: [...attempts],
-          })),
-          ...(page.next && { next: page.next }),
-        },
-        200,
-      );
+      return c.json(deliveriesJson(page), 200);
     })
     .openapi(replay, async (c) => {
       const result = await replayWebhook(
@@ -231,6 +222,17 @@ export function webhookRoutes(deps: WebhookDependencies): OpenAPIHono<ApiEnv> {
       );
       return c.json(result, 202);
     });
+}
+
+/** A page of deliveries as the API shows it: no endpoint id (it is in the path), no stored event. */
+function deliveriesJson(page: Awaited<ReturnType<typeof listDeliveries>>) {
+  return {
+    deliveries: page.deliveries.map(({ endpointId: _e, event: _ev, attempts, ...d }) => ({
+      ...d,
+      attempts: [...attempts],
+    })),
+    ...(page.next && { next: page.next }),
+  };
 }
 
 function toJson<

@@ -11,17 +11,11 @@ import type { EventEnvelope } from '../domain/events.ts';
 import type { EventLog } from '../events/ports.ts';
 import type { Logger } from '../logging/logger.ts';
 import { nextRetry, verdictOf } from './retry-schedule.ts';
+import { attemptDelivery, type PostFn } from './webhook-attempt.ts';
 import { disabledEvent } from './webhook-disabled-event.ts';
-import {
-  coversSession,
-  failingTooLong,
-  signingSecrets,
-  type WebhookEndpoint,
-  wantsEvent,
-} from './webhook-endpoint.ts';
+import { coversSession, failingTooLong, type WebhookEndpoint, wantsEvent } from './webhook-endpoint.ts';
 import { DEAD_LETTER_MESSAGE } from './webhook-metrics.ts';
 import {
-  type AttemptRecord,
   type ClaimedCursor,
   type CursorKey,
   CursorLeaseLostError,
@@ -29,10 +23,8 @@ import {
   type WebhookDeliveryLog,
   type WebhookEndpointStore,
 } from './webhook-ports.ts';
-import type { PostResult } from './webhook-poster.ts';
-import { signedHeaders } from './webhook-signing.ts';
 
-export type PostFn = (url: string, headers: Record<string, string>, body: string) => Promise<PostResult>;
+export type { PostFn };
 
 export interface WebhookDispatcherOptions {
   readonly endpoints: WebhookEndpointStore;
@@ -63,7 +55,6 @@ export interface AppendedEvent {
 }
 
 const PAGE = 50;
-const MAX_RESPONSE_CHARS = 1024;
 
 export class WebhookDispatcher {
   private readonly running = new Map<string, Promise<void>>();
@@ -178,7 +169,7 @@ export class WebhookDispatcher {
         continue;
       }
       await flushSkips();
-      const attempt = await this.attempt(endpoint, event);
+      const attempt = await attemptDelivery(this.o.post, endpoint, event, this.now(), this.o.log);
       const verdict = verdictOf(attempt.status);
       const base = {
         endpointId: endpoint.endpointId,
@@ -264,25 +255,6 @@ export class WebhookDispatcher {
     }
     await flushSkips();
     return { delivered };
-  }
-
-  private async attempt(endpoint: WebhookEndpoint, event: EventEnvelope): Promise<AttemptRecord> {
-    const at = this.now();
-    const body = JSON.stringify(event);
-    const headers = signedHeaders(signingSecrets(endpoint, at), event.eventId, Math.floor(at / 1000), body);
-    const result = await this.o.post(endpoint.url, { ...headers }, body).catch((err: unknown): PostResult => {
-      this.o.log.warn({ err, endpointId: endpoint.endpointId }, 'webhook post failed');
-      return { durationMs: 0, error: 'CONNECTION_ERROR' };
-    });
-    return {
-      at: new Date(at).toISOString(),
-      durationMs: result.durationMs,
-      ...(result.status !== undefined && { status: result.status }),
-      ...(result.error !== undefined && { error: result.error }),
-      ...(result.responseBody !== undefined && {
-        responseBody: result.responseBody.slice(0, MAX_RESPONSE_CHARS),
-      }),
-    };
   }
 
   private async disable(
