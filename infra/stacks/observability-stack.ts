@@ -100,22 +100,6 @@ export class ObservabilityStack extends Stack {
       treatMissingData: TreatMissingData.NOT_BREACHING,
     }).addAlarmAction(notify);
 
-    // Refusals are the limits working, not an outage: counted for dashboards and capacity reviews, no alarm.
-    for (const [name, logGroup] of Object.entries(props.limitLogGroups ?? {})) {
-      for (const limit of Object.values(LIMITS)) {
-        new MetricFilter(this, `${name}LimitRefused${limit[0]?.toUpperCase()}${limit.slice(1)}`, {
-          logGroup,
-          filterPattern: FilterPattern.all(
-            FilterPattern.stringValue('$.msg', '=', LIMIT_REFUSED_MESSAGE),
-            FilterPattern.stringValue('$.limit', '=', limit),
-          ),
-          metricNamespace: LIMIT_METRICS_NAMESPACE,
-          metricName: limit,
-          metricValue: '1',
-        });
-      }
-    }
-
     const failures = new Metric({
       namespace: HOST_METRICS.namespace,
       metricName: HOST_METRICS.postToConnectionFailures,
@@ -140,44 +124,67 @@ export class ObservabilityStack extends Stack {
       treatMissingData: TreatMissingData.NOT_BREACHING,
     }).addAlarmAction(notify);
 
-    if (props.webhookLogGroup) {
-      const deadLetters = new Metric({
+    if (props.webhookLogGroup)
+      this.alarmOnWebhooks(props.webhookLogGroup, props.webhookPendingAgeSeconds ?? 3600, notify);
+    this.countLimitRefusals(props.limitLogGroups ?? {});
+  }
+
+  /** Dead letters (counted from the dispatcher's log) and the age of the oldest pending work. */
+  private alarmOnWebhooks(logGroup: ILogGroup, pendingAgeSeconds: number, notify: SnsAction): void {
+    const deadLetters = new Metric({
+      namespace: WEBHOOK_METRICS.namespace,
+      metricName: WEBHOOK_METRICS.deadLetters,
+      statistic: 'Sum',
+      period: Duration.minutes(5),
+    });
+    new MetricFilter(this, 'WebhookDeadLetterCount', {
+      logGroup,
+      filterPattern: FilterPattern.stringValue('$.msg', '=', DEAD_LETTER_MESSAGE),
+      metricNamespace: deadLetters.namespace,
+      metricName: deadLetters.metricName,
+      metricValue: '1',
+    });
+    new Alarm(this, 'WebhookDeadLetters', {
+      alarmDescription:
+        'Webhook deliveries were dead-lettered: a tenant’s receiver failed for the whole retry schedule.',
+      metric: deadLetters,
+      threshold: 1,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    }).addAlarmAction(notify);
+    // Published by each sweep (embedded metric format); silence means the sweeper is not running.
+    new Alarm(this, 'WebhookOldestPendingAge', {
+      alarmDescription:
+        'Webhook work has waited too long (a receiver failing for hours, or the dispatcher stuck).',
+      metric: new Metric({
         namespace: WEBHOOK_METRICS.namespace,
-        metricName: WEBHOOK_METRICS.deadLetters,
-        statistic: 'Sum',
+        metricName: WEBHOOK_METRICS.oldestPendingAgeSeconds,
+        statistic: 'Maximum',
         period: Duration.minutes(5),
-      });
-      new MetricFilter(this, 'WebhookDeadLetterCount', {
-        logGroup: props.webhookLogGroup,
-        filterPattern: FilterPattern.stringValue('$.msg', '=', DEAD_LETTER_MESSAGE),
-        metricNamespace: deadLetters.namespace,
-        metricName: deadLetters.metricName,
-        metricValue: '1',
-      });
-      new Alarm(this, 'WebhookDeadLetters', {
-        alarmDescription:
-          'Webhook deliveries were dead-lettered: a tenant’s receiver failed for the whole retry schedule.',
-        metric: deadLetters,
-        threshold: 1,
-        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        evaluationPeriods: 1,
-        treatMissingData: TreatMissingData.NOT_BREACHING,
-      }).addAlarmAction(notify);
-      // Published by each sweep (embedded metric format); silence means the sweeper is not running.
-      new Alarm(this, 'WebhookOldestPendingAge', {
-        alarmDescription:
-          'Webhook work has waited too long (a receiver failing for hours, or the dispatcher stuck).',
-        metric: new Metric({
-          namespace: WEBHOOK_METRICS.namespace,
-          metricName: WEBHOOK_METRICS.oldestPendingAgeSeconds,
-          statistic: 'Maximum',
-          period: Duration.minutes(5),
-        }),
-        threshold: props.webhookPendingAgeSeconds ?? 3600,
-        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
-        evaluationPeriods: 3,
-        treatMissingData: TreatMissingData.BREACHING,
-      }).addAlarmAction(notify);
+      }),
+      threshold: pendingAgeSeconds,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 3,
+      treatMissingData: TreatMissingData.BREACHING,
+    }).addAlarmAction(notify);
+  }
+
+  /** Refusals are the limits working, not an outage: counted for dashboards and capacity reviews, no alarm. */
+  private countLimitRefusals(logGroups: Readonly<Record<string, ILogGroup>>): void {
+    for (const [name, logGroup] of Object.entries(logGroups)) {
+      for (const limit of Object.values(LIMITS)) {
+        new MetricFilter(this, `${name}LimitRefused${limit[0]?.toUpperCase()}${limit.slice(1)}`, {
+          logGroup,
+          filterPattern: FilterPattern.all(
+            FilterPattern.stringValue('$.msg', '=', LIMIT_REFUSED_MESSAGE),
+            FilterPattern.stringValue('$.limit', '=', limit),
+          ),
+          metricNamespace: LIMIT_METRICS_NAMESPACE,
+          metricName: limit,
+          metricValue: '1',
+        });
+      }
     }
   }
 }

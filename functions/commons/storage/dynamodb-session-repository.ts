@@ -21,14 +21,8 @@ import { QuotaExceededError, SessionNameTakenError, SessionNotFoundError } from 
 import { DELETING_OWNER } from '../hosts/host-record.ts';
 import { decodeSessionItem, decodeSessionItems, sessionKey } from './session-item.ts';
 import { INDEX } from './tables.ts';
-import {
-  countSession,
-  failedConditionAt,
-  markRunning,
-  markStopped,
-  pruneRunning,
-  uncountSession,
-} from './tenant-usage.ts';
+import { countSession, failedConditionAt, pruneRunning, uncountSession } from './tenant-usage.ts';
+import { type RunningMove, updateCounted } from './tenant-usage-update.ts';
 
 export interface DynamoDbSessionRepositoryOptions {
   readonly client: DynamoDBDocumentClient;
@@ -160,66 +154,17 @@ export class DynamoDbSessionRepository implements SessionRepository {
       ExpressionAttributeValues: values,
     };
     if (!patch.running || !this.#tenants) return this.#update(sessionId, input);
-    const result = await this.#updateCounted(sessionId, input, patch.desired, patch.running, this.#tenants);
+    const tables = { tenants: this.#tenants, sessions: this.#sessions };
+    const move: RunningMove = patch.running;
+    const counted = () => updateCounted(this.#doc, tables, sessionId, input, patch.desired, move);
+    const result = await counted();
     if (result !== 'quota') return result;
     // Refused: repair members a host stopped without telling this item, then try once more.
-    const tables = { tenants: this.#tenants, sessions: this.#sessions };
-    if ((await pruneRunning(this.#doc, tables, patch.running.tenantId)) > 0) {
-      const retried = await this.#updateCounted(
-        sessionId,
-        input,
-        patch.desired,
-        patch.running,
-        this.#tenants,
-      );
+    if ((await pruneRunning(this.#doc, tables, move.tenantId)) > 0) {
+      const retried = await counted();
       if (retried !== 'quota') return retried;
     }
     throw new QuotaExceededError('maxRunningSessions', patch.running.maxRunning);
-  }
-
-  /** The control write and the running-set move in one transaction; 'quota' when the set is full. */
-  async #updateCounted(
-    sessionId: string,
-    input: {
-      UpdateExpression: string;
-      ConditionExpression: string;
-      ExpressionAttributeValues: Record<string, unknown>;
-    },
-    desired: ControlPatch['desired'],
-    running: NonNullable<ControlPatch['running']>,
-    tenantsTable: string,
-  ): Promise<UpdateResult | 'quota'> {
-    const usage =
-      desired === 'RUNNING'
-        ? markRunning(tenantsTable, running.tenantId, sessionId, running.maxRunning)
-        : markStopped(tenantsTable, running.tenantId, sessionId);
-    try {
-      await this.#doc.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Update: {
-                TableName: this.#sessions,
-                Key: sessionKey(sessionId),
-                ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-                ...input,
-              },
-            },
-            usage,
-          ],
-        }),
-      );
-    } catch (err) {
-      const failed = failedConditionAt(err);
-      if (failed.includes(0)) {
-        const reasons = err instanceof TransactionCanceledException ? (err.CancellationReasons ?? []) : [];
-        return { ok: false, reason: reasons[0]?.Item ? 'conflict' : 'not-found' };
-      }
-      if (failed.includes(1)) return 'quota';
-      throw err;
-    }
-    const record = await this.get(sessionId);
-    return record ? { ok: true, record } : { ok: false, reason: 'not-found' };
   }
 
   async markLoggedOut(session: SessionRecord, now: Date): Promise<UpdateResult> {
