@@ -56,7 +56,10 @@ const schema = z
     [ENV.logLevel]: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     [ENV.awsOperationLog]: z.string().min(1).optional(),
     [ENV.maxSessionsPerTenant]: count(LIMIT_DEFAULTS.maxSessionsPerTenant),
-    [ENV.maxRunningSessionsPerTenant]: count(LIMIT_DEFAULTS.maxRunningSessionsPerTenant),
+    // Held as a set of session ids in one item (400 KB): see MAX_RUNNING_QUOTA.
+    [ENV.maxRunningSessionsPerTenant]: count(LIMIT_DEFAULTS.maxRunningSessionsPerTenant).pipe(
+      z.number().max(10_000),
+    ),
     [ENV.tenantRequestRate]: z.coerce
       .number()
       .positive()

@@ -73,6 +73,16 @@ describe('the sessions quota', () => {
 });
 
 describe('the running sessions quota', () => {
+  it('refuses an override the running set could not hold in one item (400, nothing stored)', async () => {
+    const put = await h.request('PUT', '/v1/tenants/huge/limits', {
+      token: master,
+      body: { maxRunningSessions: 20_000 },
+    });
+    expect(put.status).toBe(400);
+    const got = await h.request('GET', '/v1/tenants/huge/limits', { token: master });
+    expect(await got.json()).toMatchObject({ overrides: {} });
+  });
+
   it('starts at most 2 of 5 sessions started in parallel, and a stop makes room', async () => {
     const token = await h.adminToken('run');
     await h.putHost({ hostId: 'h-run' });

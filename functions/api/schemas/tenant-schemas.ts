@@ -12,13 +12,19 @@ export const TenantParams = z.object({
 });
 
 const quota = z.number().int().min(0).max(MAX_QUOTA);
+/** Running sessions are held as a set of ids in one item (400 KB at most): 10,000 ids of ~24 bytes fit with room. */
+export const MAX_RUNNING_QUOTA = 10_000;
+const runningQuota = z.number().int().min(0).max(MAX_RUNNING_QUOTA);
 
 export const TenantQuotasSchema = z
-  .object({ maxSessions: quota, maxRunningSessions: quota })
+  .object({ maxSessions: quota, maxRunningSessions: runningQuota })
   .openapi('TenantQuotas');
 
 export const TenantLimitsBody = z
-  .strictObject({ maxSessions: quota.nullable().optional(), maxRunningSessions: quota.nullable().optional() })
+  .strictObject({
+    maxSessions: quota.nullable().optional(),
+    maxRunningSessions: runningQuota.nullable().optional(),
+  })
   .openapi('TenantLimitsRequest', {
     description: 'Per-tenant overrides; a quota left out or `null` follows the default.',
   });
