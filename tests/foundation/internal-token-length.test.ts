@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ENV } from '#commons/config/env-names.ts';
 import { INTERNAL_TOKEN_MIN_LENGTH } from '#commons/config/internal-token.ts';
+import { TABLES } from '#commons/storage/tables.ts';
 import { loadApiConfig } from '../../functions/api/api-config.ts';
 import { loadOrCreateLocalSecrets, secretsPath } from '../../infra/local/local-secrets.ts';
 import { loadHostConfig } from '../../session-host/src/config.ts';
@@ -13,15 +14,10 @@ afterAll(() => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 
+// Every table the bootstrap defines, so a new table needs no edit here.
 const STORAGE = {
   [ENV.region]: 'us-east-1',
-  [ENV.tableSessions]: 's',
-  [ENV.tableSessionNames]: 'n',
-  [ENV.tableHosts]: 'h',
-  [ENV.tableConnections]: 'c',
-  [ENV.tableSubscriptions]: 'u',
-  [ENV.tableEvents]: 'e',
-  [ENV.tableOutbox]: 'o',
+  ...Object.fromEntries(Object.values(TABLES).map((t) => [t.envName, t.id])),
   [ENV.authBucket]: 'b',
 };
 const hostEnv = (token: string) => ({
