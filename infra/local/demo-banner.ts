@@ -11,6 +11,8 @@ export interface DemoInfo {
   readonly phone: { readonly pn: string; readonly name: string };
   readonly contacts: readonly { readonly pn: string; readonly name: string }[];
   readonly hosts: readonly string[];
+  /** The demo's loopback webhook receiver and its endpoint id (absent if it could not be registered). */
+  readonly webhook?: { readonly url: string; readonly id: string };
 }
 
 const JSON_FIELD = (field: string): string =>
@@ -33,6 +35,9 @@ export function demoBanner(info: DemoInfo, version: string): string {
     `  phone          ${info.phone.pn} (${info.phone.name})`,
     `  contacts       ${info.contacts.map((c) => `${c.pn} (${c.name})`).join(', ')}`,
     `  hosts          ${info.hosts.join(', ') || 'none'}`,
+    info.webhook
+      ? `  webhook        ${info.webhook.url} (${info.webhook.id}): every event of "${info.tenant}", verified with standardwebhooks and printed here as [webhook] lines`
+      : '  webhook        none registered: npm run webhook-receiver -- --secret <secret of POST /v1/webhooks>',
     '',
     `  ADMIN token of tenant "${info.tenant}" (valid 12 h):`,
     `    export TOKEN=${info.token}`,
@@ -60,7 +65,7 @@ export function demoBanner(info: DemoInfo, version: string): string {
     `      curl -s -X POST $API/v1/sessions/$ID/start ${auth}`,
     `      curl -s -X POST $API/v1/sessions/$ID/logout ${auth}`,
     '',
-    `  Or run the whole scenario with timings: npm run flow -- --url ${info.apiUrl} --token $TOKEN --scan${wsFlag.replace('--url', '--ws-url')}${
+    `  Or run the whole scenario with timings (--webhook: a receiver of its own, checked at the end): npm run flow -- --url ${info.apiUrl} --token $TOKEN --scan --webhook${wsFlag.replace('--url', '--ws-url')}${
       info.controlUrl === 'http://127.0.0.1:3002' ? '' : ` --control-url ${info.controlUrl}`
     }`,
     `  ${bob.name} (${bob.pn}) is free for a second session; linked devices: curl -s $C/devices`,

@@ -36,6 +36,12 @@ export interface FlowOptions {
   readonly humanTimeoutMs?: number;
   /** Default 10 s per step (plus the QR lifetime for the refresh). */
   readonly stepTimeoutMs?: number;
+  /**
+   * Register an in-process loopback receiver as a webhook first and check at
+   * the end that it got every event of the session (the stack must allow
+   * loopback http destinations: local mode does).
+   */
+  readonly webhook?: boolean | { readonly port?: number };
 }
 
 export interface FlowRun {

@@ -2,7 +2,8 @@
  * The complete flow of one session, through public interfaces only: create →
  * subscribe → start → qr → refreshed qr → scan → connected → incoming text →
  * reply → stop → start (no new QR) → logout. `npm run flow` prints it; the
- * end-to-end test runs it for two tenants at once.
+ * end-to-end test runs it for two tenants at once. With `webhook`, a loopback
+ * receiver is registered first and must have got every event at the end.
  */
 import {
   createApiClient,
@@ -20,6 +21,13 @@ import {
   talk,
 } from './demo-flow-phases.ts';
 
+import {
+  type FlowDeliveries,
+  type FlowWebhook,
+  flowDeliveries,
+  registerFlowWebhook,
+} from './flow-webhook.ts';
+
 export type { FlowOptions, FlowStep };
 
 export interface FlowResult {
@@ -31,6 +39,8 @@ export interface FlowResult {
   readonly incomingText: string;
   readonly replyText: string;
   readonly replyId: string;
+  /** With `webhook`: what its receiver got of the session. */
+  readonly webhook?: FlowDeliveries;
 }
 
 /** Runs one named step: its time and a one-line detail are recorded and reported. */
@@ -54,6 +64,28 @@ export async function runCompleteFlow(options: FlowOptions): Promise<FlowResult>
   const api = createApiClient(options.apiUrl, options.token);
   const steps: FlowStep[] = [];
   const step = stepRunner(options, steps);
+  const wanted = options.webhook;
+  const webhook = wanted
+    ? await step(
+        'register webhook',
+        () => registerFlowWebhook(api, wanted === true ? {} : wanted),
+        (w) => `${w.endpointId} → ${w.url}`,
+      )
+    : undefined;
+  try {
+    return await flowWithSession(options, api, step, steps, webhook);
+  } finally {
+    await webhook?.close();
+  }
+}
+
+async function flowWithSession(
+  options: FlowOptions,
+  api: FlowRun['api'],
+  step: FlowRun['step'],
+  steps: FlowStep[],
+  webhook: FlowWebhook | undefined,
+): Promise<FlowResult> {
   const stepMs = options.stepTimeoutMs ?? 10_000;
   const session = await step(
     'create session',
@@ -85,7 +117,21 @@ export async function runCompleteFlow(options: FlowOptions): Promise<FlowResult>
     const { qrSeqs, afterConnect } = await linkByQr(run);
     const chat = await talk(run, afterConnect);
     await restartAndLogOut(run, afterConnect);
-    return { sessionId: id, steps, received: events.received, qrSeqs, ...chat };
+    const delivered =
+      webhook &&
+      (await step(
+        'webhook received the flow',
+        () => flowDeliveries(api, webhook, id, stepMs * 3),
+        (d) => `${d.count} deliveries verified by standardwebhooks, seq 1..${d.lastSeq} in order`,
+      ));
+    return {
+      sessionId: id,
+      steps,
+      received: events.received,
+      qrSeqs,
+      ...chat,
+      ...(delivered && { webhook: delivered }),
+    };
   } finally {
     await events.close();
   }

@@ -1,7 +1,8 @@
 /**
  * `npm run demo`: the local stack against the fake WhatsApp server instead of
  * real WhatsApp, with a simulated phone and two contacts driven through the
- * fake's HTTP control API on loopback. Ctrl-C (or SIGTERM) stops everything.
+ * fake's HTTP control API on loopback. A loopback webhook receiver gets every
+ * event of the demo tenant and prints it. Ctrl-C (or SIGTERM) stops everything.
  */
 import { ENV } from '#commons/config/env-names.ts';
 import { VERSION } from '#commons/version.ts';
@@ -9,6 +10,7 @@ import { startControlServer } from '#tests/support/fake-whatsapp/control-http.ts
 import { createFakeWhatsApp } from '#tests/support/fake-whatsapp/server.ts';
 import { cliArgs } from './cli-args.ts';
 import { type DemoInfo, demoBanner } from './demo-banner.ts';
+import { startDemoWebhook } from './demo-webhook.ts';
 import { LOCAL_STACK_FLAGS, loadLocalConfig } from './local-config.ts';
 import { startLocalStack } from './local-stack.ts';
 import { signLocalToken } from './token.ts';
@@ -77,6 +79,8 @@ async function main(): Promise<void> {
     role: 'ADMIN',
     ttlSeconds: TOKEN_TTL_SECONDS,
   });
+  const webhook = await startDemoWebhook(stack.apiUrl, token, log);
+  if (webhook) stops.push(() => webhook.close());
   const info: DemoInfo = {
     apiUrl: stack.apiUrl,
     wsUrl: stack.wsUrl,
@@ -87,6 +91,7 @@ async function main(): Promise<void> {
     phone: { pn: phone.pn, name: phone.name },
     contacts: contacts.map((c) => ({ pn: c.pn, name: c.name })),
     hosts: [...stack.hosts.keys()],
+    ...(webhook && { webhook: { url: webhook.url, id: webhook.endpointId } }),
   };
   console.log(demoBanner(info, VERSION));
   // One machine-readable line for scripts and the end-to-end test (ports may have been picked at random).

@@ -106,6 +106,13 @@ export async function startWebhookReceiver(options: {
   return receiver;
 }
 
+/** One line per delivery for a terminal; a QR string is never printed. */
+export function describeDelivery(d: ReceivedDelivery): string {
+  const e = d.event as { type?: string; sessionId?: string; seq?: number; data?: unknown };
+  const data = { ...(e.data as object), ...(e.type === 'qr' && { qr: '[not printed]' }) };
+  return `${d.verified ? 'verified' : 'REJECTED (bad signature)'} ${d.id} ${e.type ?? '?'} ${e.sessionId ?? ''} seq=${e.seq ?? '-'} ${JSON.stringify(data).slice(0, 200)}`;
+}
+
 if (import.meta.url === `file://${process.argv[1]}`) {
   const { values } = parseArgs({
     options: {
@@ -120,12 +127,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const receiver = await startWebhookReceiver({
     secrets: values.secret,
     port: Number(values.port),
-    onDelivery: (d) => {
-      const e = d.event as { type?: string; sessionId?: string; seq?: number; data?: unknown };
-      console.log(
-        `${d.verified ? 'verified' : 'REJECTED (bad signature)'} ${d.id} ${e.type ?? '?'} ${e.sessionId ?? ''} seq=${e.seq ?? '-'} ${JSON.stringify({ ...(e.data as object), ...(e.type === 'qr' && { qr: '[not printed]' }) }).slice(0, 200)}`,
-      );
-    },
+    onDelivery: (d) => console.log(describeDelivery(d)),
   });
   console.log(`webhook receiver on ${receiver.url} (verifying with standardwebhooks)`);
   const stop = (): void => void receiver.close().then(() => process.exit(0));

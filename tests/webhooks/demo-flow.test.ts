@@ -64,4 +64,42 @@ describe('webhooks in npm run demo (real processes)', () => {
     const text = mine().find((d) => d.event.type === 'session:message')?.event.data as { text?: string };
     expect(text.text).toBe(flow.incomingText);
   }, 90_000);
+
+  it('the demo prints its own receiver’s deliveries, and the flow with webhook reports every event received in order', async () => {
+    if (!demo) throw new Error('the demo did not start');
+    const { info } = demo;
+    expect(info.webhook?.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\//);
+    const flow = await runCompleteFlow({
+      apiUrl: info.apiUrl,
+      wsUrl: info.wsUrl,
+      token: info.token,
+      sessionName: 'webhook-flow-2',
+      scan: { controlUrl: info.controlUrl, phone: info.phone.pn, contact: info.contacts[0]?.pn ?? '' },
+      webhook: true,
+    });
+    expect(flow.steps[0]?.name).toBe('register webhook');
+    expect(flow.steps.at(-1)?.name).toBe('webhook received the flow');
+    const res = await fetch(`${info.apiUrl}/v1/sessions/${flow.sessionId}/events?after=0&limit=1`, {
+      headers: { authorization: `Bearer ${info.token}` },
+    });
+    const { lastSeq } = (await res.json()) as { lastSeq: number };
+    expect(flow.webhook?.lastSeq).toBe(lastSeq);
+    expect(flow.webhook?.count).toBeGreaterThanOrEqual(lastSeq);
+    // The demo's own receiver printed the session's deliveries, verified.
+    await waitFor('a [webhook] line of the flow’s session in the demo output', () =>
+      demo
+        ?.output()
+        .split('\n')
+        .some((l) => l.startsWith('[webhook] verified') && l.includes(flow.sessionId)),
+    );
+    // The flow deleted its endpoint; the demo's stays.
+    const list = await fetch(`${info.apiUrl}/v1/webhooks`, {
+      headers: { authorization: `Bearer ${info.token}` },
+    });
+    const ids = ((await list.json()) as { webhooks: { id: string; url: string }[] }).webhooks.map(
+      (w) => w.url,
+    );
+    expect(ids).toContain(info.webhook?.url);
+    expect(ids.filter((u) => u !== info.webhook?.url && u !== receiver?.url)).toEqual([]);
+  }, 90_000);
 });
