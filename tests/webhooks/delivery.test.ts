@@ -1,5 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ENV } from '#commons/config/env-names.ts';
+import { createLogger } from '#commons/logging/logger.ts';
+import { WebhookDispatcher } from '#commons/webhooks/webhook-dispatcher.ts';
 import { replayDeliveries } from '#commons/webhooks/webhook-replay.ts';
 import {
   type LocalWebhookDispatcher,
@@ -203,6 +205,48 @@ describe('webhook delivery from the event log', () => {
     await h.append(tenant, 'ses_fail', 1);
     await waitFor('every cursor idle', async () => (await h.cursors.due(Date.now() + 1e9, 50)).length === 0);
     expect(failing.deliveries.length).toBe(attemptsAtDisable);
+  });
+
+  it('a dispatcher that stopped between disabling and telling: the next drain appends the webhook:disabled event, once', async () => {
+    const tenant = `t-${Date.now()}-crash`;
+    const endpoint = await h.addEndpoint(tenant, 'http://127.0.0.1:9/hooks?k=v');
+    await h.append(tenant, 'ses_crash', 1);
+    // What a dispatcher killed right after its conditional disable leaves behind.
+    const disabled = await h.endpoints.disable(tenant, endpoint.endpointId, 'gone', Date.now());
+    expect(disabled?.enabled).toBe(false);
+    expect(await h.endpoints.disable(tenant, endpoint.endpointId, 'gone', Date.now())).toBeUndefined();
+    const silent = createLogger({ name: 'crash-test', level: 'silent' });
+    const posted: string[] = [];
+    const dispatcher = new WebhookDispatcher({
+      endpoints: h.endpoints,
+      cursors: h.cursors,
+      deliveries: h.deliveries,
+      events: h.log,
+      post: async (url) => {
+        posted.push(url);
+        return { status: 200, durationMs: 1 };
+      },
+      log: silent,
+      owner: 'crash-test',
+      leaseMs: 5_000,
+      retryDelaysMs: [100],
+      disableAfterMs: 60_000,
+      deliveryRetentionSeconds: 3_600,
+    });
+    const key = { endpointId: endpoint.endpointId, sessionId: 'ses_crash' };
+    for (let i = 0; i < 2; i++) {
+      await h.cursors.markDirty(key, tenant, Date.now());
+      await dispatcher.drain(key, tenant);
+    }
+    const logged = await h.log.after('ses_crash', 0, 50);
+    expect(logged.map((e) => e.type)).toEqual(['session:message', 'webhook:disabled']);
+    expect(logged[1]?.data).toEqual({
+      webhookId: endpoint.endpointId,
+      url: 'http://127.0.0.1:9/hooks',
+      reason: 'gone',
+      disabledAt: new Date(disabled?.disabledAt ?? 0).toISOString(),
+    });
+    expect(posted).toEqual([]);
   });
 
   it('a receiver that never answers does not slow deliveries to a second endpoint', async () => {
