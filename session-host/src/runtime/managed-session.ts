@@ -3,7 +3,6 @@ import { SerialQueue } from '#commons/concurrency/serial-queue.ts';
 import { type ConnectionOutcome, connectionOutcome } from '#commons/domain/connection-outcome.ts';
 import { DEFAULT_DISCONNECT_POLICY } from '#commons/domain/disconnect-policy.ts';
 import { FencedError } from '#commons/domain/fence.ts';
-import { parseRecipient } from '#commons/domain/recipient.ts';
 import { DEFAULT_SEND_PACING } from '#commons/domain/send-pacing.ts';
 import { LOGGED_OUT_BY_REQUEST } from '#commons/domain/session-status.ts';
 import { IllegalTransitionError } from '#commons/domain/status-patch.ts';
@@ -19,8 +18,8 @@ import {
 import { phoneOf } from './message-events.ts';
 import { attachMessageIntake, receiptGate } from './message-intake.ts';
 import type { GatedSocketClient, ReceiptGate } from './receipt-gate.ts';
-import { SendPacer, SendQueueFullError } from './send-pacer.ts';
-import { sendText } from './send-text.ts';
+import { SendPacer } from './send-pacer.ts';
+import { sendPaced } from './send-text.ts';
 import { SessionNotConnectedError } from './session-errors.ts';
 import { SessionEvents } from './session-events.ts';
 import { createSocket } from './socket-factory.ts';
@@ -218,28 +217,12 @@ export class ManagedSession {
   }
 
   async sendText(to: string, text: string, messageId: string): Promise<{ messageId: string }> {
-    const { sock, gate } = this;
-    if (parseRecipient(to) && (!sock || !gate || !this.connected))
-      throw new SessionNotConnectedError(`session ${this.sessionId} is not connected`);
-    // In order and at the paced rate; the socket is re-read after the wait, it may have changed.
-    const result = await this.pacer
-      .run(async () => {
-        const now = { sock: this.sock, gate: this.gate };
-        if (!now.sock || !now.gate || !this.connected)
-          throw new SessionNotConnectedError(`session ${this.sessionId} is not connected`);
-        return sendText(
-          { sock: now.sock, gate: now.gate },
-          this.sent,
-          { to, text, messageId },
-          this.pacer.pacing,
-        );
-      })
-      .catch((err: unknown) => {
-        if (err instanceof SendQueueFullError) this.deps.metrics.sendQueueFull.inc();
-        throw err;
-      });
-    if (result === 'sent') this.deps.metrics.messagesOut.inc();
-    return { messageId };
+    const current = () => (this.connected ? { sock: this.sock, gate: this.gate } : {});
+    return sendPaced(this.sessionId, this.pacer, this.deps.metrics, current, this.sent, {
+      to,
+      text,
+      messageId,
+    });
   }
 
   async requestPairingCode(phoneNumber: string): Promise<string> {
