@@ -46,8 +46,10 @@ export class DynamoDbWebhookCursors implements WebhookCursorStore {
           Key: key,
           UpdateExpression:
             'SET leaseOwner = :me, leaseUntil = :until, tenantId = if_not_exists(tenantId, :tenant), delivered = if_not_exists(delivered, :zero), failures = if_not_exists(failures, :zero), nudges = if_not_exists(nudges, :zero)',
+          // Our own lease too: a drain whose finish met a new nudge claims again at once (one drain
+          // per cursor per process), instead of leaving the cursor until its lease expires.
           ConditionExpression:
-            '(attribute_not_exists(leaseUntil) OR leaseUntil < :now) AND (attribute_not_exists(dueAt) OR dueAt <= :now)',
+            '(attribute_not_exists(leaseUntil) OR leaseUntil < :now OR leaseOwner = :me) AND (attribute_not_exists(dueAt) OR dueAt <= :now)',
           ExpressionAttributeValues: {
             ':me': owner,
             ':until': now + leaseMs,

@@ -58,7 +58,7 @@ export class CursorLeaseLostError extends Error {
 export interface WebhookCursorStore {
   /** Durably records that the cursor may have work (an event was appended). */
   markDirty(key: CursorKey, tenantId: string, now: number): Promise<void>;
-  /** Takes the lease if free and the cursor is due; undefined otherwise. */
+  /** Takes the lease if free (or already `owner`'s) and the cursor is due; undefined otherwise. */
   claim(
     key: CursorKey,
     tenantId: string,
