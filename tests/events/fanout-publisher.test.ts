@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { EventEnvelope, NewEvent } from '#commons/domain/events.ts';
 import { ThrottledError } from '#commons/events/api-gateway-poster.ts';
 import { createFanoutPublisher } from '#commons/events/fanout-publisher.ts';
-import type { ConnectionPoster, ConnectionStore, EventLog, PostResult } from '#commons/events/ports.ts';
+import type { ConnectionStore, EventLog } from '#commons/events/ports.ts';
 import { POST_TO_CONNECTION_FAILED_MESSAGE } from '#commons/observability/metric-names.ts';
 
 /** Fakes of our own ports: this is about the publisher's retry and cleanup logic. */
