@@ -19,6 +19,13 @@ export interface DynamoDbTenantRatesOptions {
 
 /** Buckets whose last `tat` this instance remembers, as a hint of which write to try first. */
 const MAX_HINTS = 1_000;
+/**
+ * Each request judges the bucket by its own clock reading, taken before its write lands: under
+ * concurrency (and across instances whose clocks differ by ms) a request whose reading is a few
+ * ms older than the one that moved `tat` would lose its place in an exact burst. This much slack
+ * absorbs that, at the cost of a fraction of one request per burst.
+ */
+const CLOCK_SLACK_MS = 25;
 /** Both writes can lose a race once each; a third miss means the bucket moved under us twice. */
 const MAX_ATTEMPTS = 3;
 
@@ -48,7 +55,7 @@ export class DynamoDbTenantRates implements RateLimiter, WindowCounter {
     const hintKey = `${tenantId}\u0000${item}`;
     const now = this.#now();
     const interval = emissionIntervalMs(rate);
-    const maxTat = maxTatBefore(rate, now);
+    const maxTat = maxTatBefore(rate, now) + CLOCK_SLACK_MS;
     let busy = (this.#hints.get(hintKey) ?? 0) > now;
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       const stored = busy
