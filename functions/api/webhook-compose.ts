@@ -5,7 +5,7 @@ import { DynamoDbWebhookCursors } from '#commons/webhooks/dynamodb-webhook-curso
 import { DynamoDbWebhookDeliveries } from '#commons/webhooks/dynamodb-webhook-deliveries.ts';
 import { DynamoDbWebhookEndpoints } from '#commons/webhooks/dynamodb-webhook-endpoints.ts';
 import type { WebhookConfig } from '#commons/webhooks/webhook-config.ts';
-import { postWebhook, type Resolve } from '#commons/webhooks/webhook-poster.ts';
+import { createWebhookPoster, type Resolve } from '#commons/webhooks/webhook-poster.ts';
 import type { WebhookDependencies } from './use-cases/webhooks.ts';
 
 /** The webhook routes' adapters, for the API's composition root (and tests that need the real ones). */
@@ -22,13 +22,7 @@ export function composeWebhookApi(
     deliveries: new DynamoDbWebhookDeliveries(doc, tables.webhookDeliveries),
     destinations: config.destinations,
     resolve: options.resolve,
-    post: (url, headers, body) =>
-      postWebhook(url, headers, body, {
-        mode: config.destinations,
-        timeoutMs: config.timeoutMs,
-        maxResponseBytes: config.maxResponseBytes,
-        ...(options.resolve && { resolve: options.resolve }),
-      }),
+    post: createWebhookPoster(config, options.resolve),
     rotationOverlapSeconds: config.rotationOverlapSeconds,
     maxEndpointsPerTenant: config.maxEndpointsPerTenant,
     log,

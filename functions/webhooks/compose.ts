@@ -14,7 +14,7 @@ import { DynamoDbWebhookEndpoints } from '#commons/webhooks/dynamodb-webhook-end
 import { loadWebhookConfig, type WebhookConfig } from '#commons/webhooks/webhook-config.ts';
 import { WebhookDispatcher } from '#commons/webhooks/webhook-dispatcher.ts';
 import { emfGauge, WEBHOOK_METRICS } from '#commons/webhooks/webhook-metrics.ts';
-import { postWebhook, type Resolve } from '#commons/webhooks/webhook-poster.ts';
+import { createWebhookPoster, type Resolve } from '#commons/webhooks/webhook-poster.ts';
 
 export interface ComposedDispatcher {
   readonly dispatcher: WebhookDispatcher;
@@ -52,13 +52,7 @@ export function composeDispatcher(
       table: storage.tables.events,
       ttlSeconds: runtime[ENV.eventLogTtlSeconds],
     }),
-    post: (url, headers, body) =>
-      postWebhook(url, headers, body, {
-        mode: config.destinations,
-        timeoutMs: config.timeoutMs,
-        maxResponseBytes: config.maxResponseBytes,
-        ...(options.resolve && { resolve: options.resolve }),
-      }),
+    post: createWebhookPoster(config, options.resolve),
     log,
     owner: `${process.env.AWS_LAMBDA_LOG_STREAM_NAME ?? 'local'}-${process.pid}-${randomUUID().slice(0, 8)}`,
     leaseMs: config.leaseMs,

@@ -54,8 +54,14 @@ export interface MetricsSnapshot {
 const SAMPLES_KEPT = 4096;
 const RECEIPT_HOLD_BUCKETS_MS = [5, 10, 25, 50, 100, 250, 500, 1_000, 2_500, 5_000, 10_000, 30_000];
 
-function counter(registry: Registry, name: string, help: string): Counter {
-  const prom = new PromCounter({ name, help, registers: [registry] });
+/** A Prometheus counter or gauge that also keeps its value for the host's own reads (tests, /readyz). */
+function tracked(
+  kind: typeof PromCounter | typeof Gauge,
+  registry: Registry,
+  name: string,
+  help: string,
+): Counter {
+  const prom = new kind({ name, help, registers: [registry] });
   let value = 0;
   return {
     inc: (by = 1) => {
@@ -68,19 +74,10 @@ function counter(registry: Registry, name: string, help: string): Counter {
   };
 }
 
-function gauge(registry: Registry, name: string, help: string): Counter {
-  const prom = new Gauge({ name, help, registers: [registry] });
-  let value = 0;
-  return {
-    inc: (by = 1) => {
-      value += by;
-      prom.inc(by);
-    },
-    get value() {
-      return value;
-    },
-  };
-}
+const counter = (registry: Registry, name: string, help: string): Counter =>
+  tracked(PromCounter, registry, name, help);
+const gauge = (registry: Registry, name: string, help: string): Counter =>
+  tracked(Gauge, registry, name, help);
 
 function samples(registry: Registry, name: string, help: string): Samples {
   const histogram = new Histogram({ name, help, buckets: RECEIPT_HOLD_BUCKETS_MS, registers: [registry] });

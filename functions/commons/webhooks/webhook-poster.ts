@@ -161,3 +161,21 @@ export async function postWebhook(
     req.end(body);
   });
 }
+
+/** The one way a runtime posts to receivers: its configured checks, bound once. */
+export function createWebhookPoster(
+  config: {
+    readonly destinations: DestinationMode;
+    readonly timeoutMs: number;
+    readonly maxResponseBytes: number;
+  },
+  resolve?: Resolve,
+): (url: string, headers: Record<string, string>, body: string) => Promise<PostResult> {
+  const options: PostOptions = {
+    mode: config.destinations,
+    timeoutMs: config.timeoutMs,
+    maxResponseBytes: config.maxResponseBytes,
+    ...(resolve && { resolve }),
+  };
+  return (url, headers, body) => postWebhook(url, headers, body, options);
+}
