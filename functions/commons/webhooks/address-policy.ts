@@ -10,6 +10,14 @@ export type DestinationMode = 'strict' | 'loopback-http';
 /** Cloud metadata endpoints, named even though their ranges are refused anyway. */
 const METADATA = new Set(['169.254.169.254', 'fd00:ec2::254', '100.100.100.200']);
 
+/**
+ * IANA's global unicast block. ipaddr.js calls every IPv6 address outside its
+ * special ranges `unicast`, including the deprecated IPv4-compatible ::/96
+ * (::127.0.0.1), which a kernel with an automatic tunnel routes to the
+ * embedded IPv4 address; nothing outside 2000::/3 is a public destination.
+ */
+const IPV6_GLOBAL_UNICAST = ipaddr.parseCIDR('2000::/3');
+
 export type AddressRefusal = 'invalid' | 'metadata' | 'not-loopback' | string;
 
 /** Undefined when `address` may be connected to in `mode`; otherwise why not. */
@@ -25,7 +33,9 @@ export function refusedAddress(address: string, mode: DestinationMode): AddressR
   }
   // Anything ipaddr.js does not class as plain unicast (private, loopback,
   // link-local, CGNAT, multicast, unspecified, IPv4-mapped, 6to4, …) is refused.
-  return range === 'unicast' ? undefined : range;
+  if (range !== 'unicast') return range;
+  if (parsed.kind() === 'ipv6' && !parsed.match(IPV6_GLOBAL_UNICAST)) return 'not-global-unicast';
+  return undefined;
 }
 
 export type UrlRefusal = 'invalid-url' | 'scheme' | 'credentials' | 'port' | 'address';
