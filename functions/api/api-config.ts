@@ -4,6 +4,7 @@ import { internalTokenSchema } from '#commons/config/internal-token.ts';
 import { parseEnv } from '#commons/config/runtime-config.ts';
 import { DEFAULT_TENANT_RATE, type Rate } from '#commons/limits/rate.ts';
 import type { TenantQuotas } from '#commons/limits/tenant-limits.ts';
+import { DEFAULT_SEND_QUEUE_LIMITS, type SendQueueLimits } from './use-cases/queue-message.ts';
 import type { PairingLimits } from './use-cases/tenant-limits.ts';
 
 /**
@@ -25,6 +26,7 @@ export interface ApiConfig {
     readonly quotas: TenantQuotas;
     readonly requestRate: Rate;
     readonly pairing: PairingLimits;
+    readonly sendQueue: SendQueueLimits;
   };
 }
 
@@ -79,6 +81,18 @@ const schema = z
       .min(1)
       .max(86_400)
       .default(LIMIT_DEFAULTS.pairingWindowSeconds),
+    // The same settings the hosts pace with: the API counts the queue, the hosts drain it.
+    [ENV.sendQueueLimit]: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(100_000)
+      .default(DEFAULT_SEND_QUEUE_LIMITS.queueLimit),
+    [ENV.sendRatePerSecond]: z.coerce
+      .number()
+      .positive()
+      .max(100)
+      .default(DEFAULT_SEND_QUEUE_LIMITS.ratePerSecond),
   })
   .superRefine((env, ctx) => {
     const given = [env[ENV.internalToken], env[ENV.internalTokenSecretArn]].filter((v) => v !== undefined);
@@ -113,6 +127,7 @@ export function loadApiConfig(env: NodeJS.ProcessEnv): ApiConfig {
         perTenant: parsed[ENV.pairingCodesPerTenant],
         windowSeconds: parsed[ENV.pairingWindowSeconds],
       },
+      sendQueue: { queueLimit: parsed[ENV.sendQueueLimit], ratePerSecond: parsed[ENV.sendRatePerSecond] },
     },
   };
 }

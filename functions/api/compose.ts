@@ -11,6 +11,7 @@ import { DynamoDbEventLog } from '#commons/events/dynamodb-event-log.ts';
 import { HttpHostClient } from '#commons/hosts/http-host-client.ts';
 import { createLogger } from '#commons/logging/logger.ts';
 import { DynamoDbHostDirectory } from '#commons/storage/dynamodb-host-directory.ts';
+import { DynamoDbSendQueue } from '#commons/storage/dynamodb-send-queue.ts';
 import { DynamoDbSessionOutbox } from '#commons/storage/dynamodb-session-outbox.ts';
 import { DynamoDbSessionRepository } from '#commons/storage/dynamodb-session-repository.ts';
 import { DynamoDbTenantQuotas } from '#commons/storage/dynamodb-tenant-quotas.ts';
@@ -76,6 +77,8 @@ export function composeApi(env: NodeJS.ProcessEnv): { app: ReturnType<typeof cre
       ttlSeconds: config.eventLogTtlSeconds,
     }),
     outbox: new DynamoDbSessionOutbox({ client: doc, outboxTable: storage.tables.outbox }),
+    queue: new DynamoDbSendQueue({ client: doc, outboxTable: storage.tables.outbox }),
+    sendQueue: config.limits.sendQueue,
     authState: new S3SessionAuthState({ client: s3, bucket: storage.authBucket }),
     hostClient: hostClientWithToken(
       internalToken,

@@ -20,7 +20,8 @@ export const API_TABLE_GRANTS: TableGrants = {
   tenants: { items: ['GetItem', 'PutItem', 'UpdateItem'] },
   sessionNames: { items: ['PutItem', 'DeleteItem'] },
   hosts: { items: ['GetItem', 'Scan'] },
-  outbox: { items: ['GetItem', 'PutItem', 'UpdateItem'] },
+  // The send queue: a session's pending rows counted on the queue index before a 202.
+  outbox: { items: ['GetItem', 'PutItem', 'UpdateItem'], indexes: ['Query'] },
   events: { items: ['GetItem', 'Query', 'UpdateItem'] },
   // Webhook endpoints API: endpoints CRUD, cursors moved back by replay / marked on re-enable, delivery listing.
   webhooks: { items: ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem'] },
@@ -53,6 +54,8 @@ export const HOST_TABLE_GRANTS: TableGrants = {
   events: { items: ['GetItem', 'Query', 'PutItem', 'UpdateItem'] },
   subscriptions: { items: ['Query', 'BatchWriteItem'], indexes: ['Query'] },
   connections: { items: ['DeleteItem'] },
+  // The send queue: pending rows by the queue index, fenced SENDING/SENT/FAILED marks.
+  outbox: { items: ['UpdateItem'], indexes: ['Query'] },
 };
 /** A logout wipes every version of the session's objects (old journal entries hold full creds). */
 export const HOST_AUTH_ACCESS: readonly AuthObjectAccess[] = ['get', 'put', 'delete', 'deleteVersions'];

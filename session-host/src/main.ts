@@ -19,6 +19,7 @@ import { createFanoutPublisher } from '#commons/events/fanout-publisher.ts';
 import { HttpHostClient } from '#commons/hosts/http-host-client.ts';
 import { createLogger } from '#commons/logging/logger.ts';
 import { DynamoDbHostRegistry } from '#commons/storage/dynamodb-host-registry.ts';
+import { DynamoDbSendQueue } from '#commons/storage/dynamodb-send-queue.ts';
 import { DynamoDbSessionOwnership } from '#commons/storage/dynamodb-session-ownership.ts';
 import { S3AuthStateStore } from './auth-state/s3-auth-state-store.ts';
 import { loadHostConfig } from './config.ts';
@@ -82,6 +83,7 @@ const host = new SessionHost({
   },
   ownership,
   registry: new DynamoDbHostRegistry(doc, storage.tables.hosts, config.leaseMs),
+  queue: new DynamoDbSendQueue({ client: doc, outboxTable: storage.tables.outbox }),
   authStates: new S3AuthStateStore({ s3, bucket: storage.authBucket, pointers: ownership }),
   publisher,
   logger,

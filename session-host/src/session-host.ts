@@ -4,6 +4,7 @@ import { Semaphore } from '#commons/concurrency/semaphore.ts';
 import type { Clock, TimerHandle } from '#commons/domain/clock.ts';
 import type { DisconnectPolicyConfig } from '#commons/domain/disconnect-policy.ts';
 import type { LeaseConfig } from '#commons/domain/lease.ts';
+import type { SendQueue } from '#commons/domain/session-outbox.ts';
 import type { SessionOwnership } from '#commons/domain/session-ownership.ts';
 import type { EventPublisher } from '#commons/events/ports.ts';
 import type { HostRegistration, HostRegistry } from '#commons/hosts/host-registry.ts';
@@ -14,6 +15,7 @@ import { handOff } from './fleet/handoff.ts';
 import { LeaseKeeper } from './fleet/lease-keeper.ts';
 import { AuthWriters } from './host/auth-writers.ts';
 import { LocalSessions } from './host/local-sessions.ts';
+import { OutboxDrains } from './host/outbox-drains.ts';
 import { Reconciler } from './host/reconciler.ts';
 import { SessionStarter } from './host/session-starter.ts';
 import { StartRetries } from './host/start-retries.ts';
@@ -47,6 +49,8 @@ export interface SessionHostDeps {
   readonly clock?: Clock;
   /** Start concurrency, start backoff, send pacing; DEFAULT_HOST_LIMITS unless set. */
   readonly limits?: Partial<HostLimits>;
+  /** The durable send queue (202 path); without it queued messages wait for a host that has one. */
+  readonly queue?: SendQueue;
 }
 
 const EVENT_DRAIN_ON_SHUTDOWN_MS = 10_000;
@@ -69,6 +73,7 @@ export class SessionHost {
   private readonly reconciler: Reconciler;
   private readonly retries: StartRetries;
   private readonly starter: SessionStarter;
+  private readonly drains: OutboxDrains | undefined;
   /** Every event this host emits goes through here: ordered per session, retried, bounded. */
   readonly events: EventQueues;
   registered = false;
@@ -100,6 +105,14 @@ export class SessionHost {
     const failures = new SessionFailures({ ...deps, publisher: this.events });
     const common = { ...deps, local: this.local, writers: this.writers, failures };
     const limits = { ...DEFAULT_HOST_LIMITS, ...deps.limits };
+    this.drains =
+      deps.queue &&
+      new OutboxDrains({
+        queue: deps.queue,
+        events: this.events,
+        logger: deps.logger,
+        current: (sessionId) => this.local.get(sessionId),
+      });
     this.retries = new StartRetries(limits.startBackoff, () => this.clock.now());
     this.starter = new SessionStarter({
       ...common,
@@ -107,6 +120,7 @@ export class SessionHost {
       retries: this.retries,
       pacing: limits.sendPacing,
       startSlots: new Semaphore(limits.startConcurrency),
+      onConnected: (sessionId) => this.drains?.kick(sessionId),
     });
     this.reconciler = new Reconciler({
       ...common,
@@ -229,6 +243,7 @@ export class SessionHost {
       eventQueues: this.events.backlog().sessions,
       reconcileQueues: this.reconciler.queued,
       startRetries: this.retries.size,
+      outboxDrains: this.drains?.size ?? 0,
     };
   }
 
@@ -238,13 +253,16 @@ export class SessionHost {
     return Math.round(p99 * 100) / 100;
   }
 
-  reconcileAll(): Promise<void> {
-    return this.reconciler.reconcileAll();
+  /** Every round also looks at each running session's send queue (a lost nudge only delays a message). */
+  async reconcileAll(): Promise<void> {
+    await this.reconciler.reconcileAll();
+    for (const id of this.local.ids()) this.drains?.kick(id);
   }
 
-  /** Reconciles one session now (the nudge path). */
-  reconcileSession(sessionId: string): Promise<void> {
-    return this.reconciler.reconcileSession(sessionId);
+  /** Reconciles one session now (the nudge path: a start, a handoff, a queued message). */
+  async reconcileSession(sessionId: string): Promise<void> {
+    await this.reconciler.reconcileSession(sessionId);
+    this.drains?.kick(sessionId);
   }
 
   /**

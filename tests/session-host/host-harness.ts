@@ -7,6 +7,7 @@ import { leaseConfig } from '#commons/domain/lease.ts';
 import { DynamoDbConnectionStore } from '#commons/events/dynamodb-connection-store.ts';
 import { DynamoDbEventLog } from '#commons/events/dynamodb-event-log.ts';
 import { createFanoutPublisher } from '#commons/events/fanout-publisher.ts';
+import { DynamoDbSendQueue } from '#commons/storage/dynamodb-send-queue.ts';
 import { S3AuthStateStore } from '../../session-host/src/auth-state/s3-auth-state-store.ts';
 import type { HostLimits } from '../../session-host/src/host-limits.ts';
 import { createHostMetrics, type HostMetrics } from '../../session-host/src/metrics.ts';
@@ -87,6 +88,7 @@ export class HostHarness {
       },
       ownership: this.ownership,
       registry: new DynamoDbHostRegistry(this.aws.doc, this.aws.tables.hosts, 10_000),
+      queue: new DynamoDbSendQueue({ client: this.aws.doc, outboxTable: this.aws.tables.outbox }),
       authStates: wrap(
         new S3AuthStateStore({
           s3: options.s3 ?? this.aws.s3,

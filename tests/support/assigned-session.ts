@@ -1,10 +1,11 @@
-import { randomUUID } from 'node:crypto';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { newSessionId } from '#commons/domain/ids.ts';
 import type { TestAws } from './aws.ts';
 
 /** Writes a session as the API's start leaves it: desired RUNNING, assigned to `hostId`, epoch 0. */
 export async function putAssignedSession(aws: TestAws, hostId: string, tenantId = 'acme'): Promise<string> {
-  const sessionId = `ses_t${randomUUID().replaceAll('-', '').slice(0, 18)}`;
+  // A real session id, so the API's routes accept it too.
+  const sessionId = newSessionId();
   const now = new Date().toISOString();
   await aws.doc.send(
     new PutCommand({

@@ -8,6 +8,7 @@ import {
   NoHostAvailableError,
   PayloadTooLargeError,
   RateLimitedError,
+  SendQueueFullError,
   ValidationFailedError,
 } from '#commons/errors/app-errors.ts';
 import type { Logger } from '#commons/logging/logger.ts';
@@ -32,6 +33,7 @@ export const ERROR_STATUS = {
   PAYLOAD_TOO_LARGE: 413,
   QUOTA_EXCEEDED: 429,
   RATE_LIMITED: 429,
+  SEND_QUEUE_FULL: 429,
   SUBSCRIPTION_LIMIT: 429,
   CONNECTION_LIMIT: 429,
   INTERNAL: 500,
@@ -66,7 +68,11 @@ export function errorResponse(c: Context<ApiEnv>, err: unknown, log: Logger): Re
       { requestId, limit: error.details?.quota, tenantId: c.get('principal')?.tenantId },
       LIMIT_REFUSED_MESSAGE,
     );
-  if (error instanceof NoHostAvailableError || error instanceof RateLimitedError)
+  if (
+    error instanceof NoHostAvailableError ||
+    error instanceof RateLimitedError ||
+    error instanceof SendQueueFullError
+  )
     c.header('retry-after', String(error.retryAfterSeconds));
   if (error.code === 'UNAUTHENTICATED') c.header('www-authenticate', 'Bearer');
   const body: ErrorBody = {

@@ -12,6 +12,7 @@ import {
   SentMessageSchema,
 } from '../schemas/session-schemas.ts';
 import type { UseCaseDependencies } from '../use-cases/dependencies.ts';
+import { queueMessage } from '../use-cases/queue-message.ts';
 import { currentQr, requestPairingCode, sendMessage } from '../use-cases/session-messaging.ts';
 
 const qr = createRoute({
@@ -56,7 +57,7 @@ const send = createRoute({
   method: 'post',
   path: '/v1/sessions/{id}/messages',
   tags: ['Messages'],
-  summary: 'Send a text message (idempotent with idempotencyKey)',
+  summary: 'Queue (default) or send a text message (idempotent with idempotencyKey)',
   security: bearerSecurity,
   request: {
     params: SessionIdParams,
@@ -64,11 +65,17 @@ const send = createRoute({
   },
   responses: {
     201: {
-      description: 'Sent (or sent before under this key with the same `to` and `text`)',
+      description: '`mode: sync`: sent (or sent before under this key with the same `to` and `text`)',
       content: { 'application/json': { schema: SentMessageSchema } },
     },
-    ...errorResponses([400, 404, 409, 413, 502, 504], {
-      409: 'The session is not connected (SESSION_NOT_CONNECTED), or the idempotencyKey was already used within 24 h for a different `to` or `text` (IDEMPOTENCY_KEY_REUSED; nothing is sent)',
+    202: {
+      description:
+        "Queued: durably in the session's send queue (`status: QUEUED`, or the current status of an earlier request with this key); the owning host sends queued messages once each, in order, at the paced rate",
+      content: { 'application/json': { schema: SentMessageSchema } },
+    },
+    ...errorResponses([400, 404, 409, 413, 429, 502, 504], {
+      409: 'The session is not connected (sync) or not running (queued) (SESSION_NOT_CONNECTED), or the idempotencyKey was already used within 24 h for a different `to` or `text` (IDEMPOTENCY_KEY_REUSED; nothing is sent)',
+      429: "The session's send queue is full (SEND_QUEUE_FULL, with Retry-After; nothing is queued), or a tenant rate (RATE_LIMITED)",
     }),
   },
 });
@@ -104,7 +111,13 @@ export function sessionMessagingRoutes(deps: UseCaseDependencies): OpenAPIHono<A
       return c.json({ code: result.code }, 200);
     })
     .openapi(send, async (c) => {
-      const sent = await sendMessage(deps, c.get('principal'), c.req.valid('param').id, c.req.valid('json'));
-      return c.json({ messageId: sent.messageId, status: sent.status }, 201);
+      const { mode, ...input } = c.req.valid('json');
+      const id = c.req.valid('param').id;
+      if (mode === 'sync') {
+        const sent = await sendMessage(deps, c.get('principal'), id, input);
+        return c.json({ messageId: sent.messageId, status: sent.status }, 201);
+      }
+      const queued = await queueMessage(deps, c.get('principal'), id, input);
+      return c.json({ messageId: queued.messageId, status: queued.status }, 202);
     });
 }

@@ -143,9 +143,18 @@ export const SendMessageBody = z
       .regex(/^[A-Za-z0-9._:-]{1,128}$/)
       .optional()
       .openapi({ description: 'Repeating a key within 24 h returns the same messageId and sends once.' }),
+    mode: z.enum(['queued', 'sync']).default('queued').openapi({
+      description:
+        "`queued` (default): answer 202 once the message is durably in the session's send queue; `session:message-status` events follow (QUEUED, SENT or FAILED, then DELIVERED/READ). `sync`: answer 201 once the host has sent it.",
+    }),
   })
   .openapi('SendMessage');
 
 export const SentMessageSchema = z
-  .object({ messageId: z.string().openapi({ example: '3EB0A1B2C3D4E5F6A7B8C9' }), status: z.string() })
+  .object({
+    messageId: z.string().openapi({ example: '3EB0A1B2C3D4E5F6A7B8C9' }),
+    status: z
+      .string()
+      .openapi({ description: 'QUEUED (202), or how far it got: SENDING, SENT, FAILED, SERVER_ACK…' }),
+  })
   .openapi('SentMessage');

@@ -1,11 +1,12 @@
 import type { PickIndex } from '#commons/domain/placement.ts';
 import type { SessionAuthState } from '#commons/domain/session-auth-state.ts';
-import type { SessionOutbox } from '#commons/domain/session-outbox.ts';
+import type { SendQueue, SessionOutbox } from '#commons/domain/session-outbox.ts';
 import type { SessionRepository } from '#commons/domain/session-repository.ts';
 import type { EventLog } from '#commons/events/ports.ts';
 import type { HostClient } from '#commons/hosts/host-client.ts';
 import type { HostDirectory } from '#commons/hosts/host-directory.ts';
 import type { Logger } from '#commons/logging/logger.ts';
+import type { SendQueueLimits } from './queue-message.ts';
 import type { LimitDependencies } from './tenant-limits.ts';
 
 /** Everything the use cases need, as ports; the composition root supplies adapters. */
@@ -14,6 +15,10 @@ export interface UseCaseDependencies {
   readonly hosts: HostDirectory;
   readonly hostClient: HostClient;
   readonly outbox: SessionOutbox;
+  /** The durable send queue (202 path) on the outbox table. */
+  readonly queue?: SendQueue | undefined;
+  /** The per-session queue bound; DEFAULT_SEND_QUEUE_LIMITS unless set. */
+  readonly sendQueue?: SendQueueLimits | undefined;
   readonly authState: SessionAuthState;
   /** The API replays a session's events (hosts append them) and retires a deleted session's counter. */
   readonly events: Pick<EventLog, 'after' | 'lastSeq' | 'retire'>;

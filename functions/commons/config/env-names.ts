@@ -75,6 +75,9 @@ export const ENV = {
   pairingWindowSeconds: 'ZAPFLEET_PAIRING_WINDOW_SECONDS',
   maxSubscriptionsPerConnection: 'ZAPFLEET_MAX_SUBSCRIPTIONS_PER_CONNECTION',
   maxConnectionsPerTenant: 'ZAPFLEET_MAX_CONNECTIONS_PER_TENANT',
+  /** Pending messages per session (the API counts them on the outbox) and the pace hosts send at. */
+  sendQueueLimit: 'ZAPFLEET_SEND_QUEUE_LIMIT',
+  sendRatePerSecond: 'ZAPFLEET_SEND_RATE_PER_SECOND',
   /** Directory where runtimes record their DynamoDB/S3 requests (set by the test run only). */
   awsOperationLog: 'ZAPFLEET_AWS_OP_LOG',
 } as const;

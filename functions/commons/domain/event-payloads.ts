@@ -40,7 +40,10 @@ export const EVENT_DATA_SCHEMAS = {
     id: z.string(),
     chat: z.string().nullish(),
     fromMe: z.boolean(),
+    /** QUEUED, SENT, FAILED for a queued send (202); SERVER_ACK, DELIVERED, READ… from WhatsApp's receipts. */
     status: z.string(),
+    /** Why a queued message FAILED (INVALID_RECIPIENT, SESSION_LOGGED_OUT, SEND_FAILED). */
+    error: z.object({ code: z.string(), message: z.string() }).optional(),
   }),
   'session:logged-out': z.object({ reason: statusReason }),
   'session:error': z.object({

@@ -55,7 +55,7 @@ export function takeToken(
  * The Retry-After (seconds) for a refused send: the time the queue needs to
  * shed one message at the paced rate, at least 1 s. Pure.
  */
-export function queueFullRetryAfterSeconds(pacing: SendPacing): number {
+export function queueFullRetryAfterSeconds(pacing: Pick<SendPacing, 'ratePerSecond'>): number {
   return Math.max(1, Math.ceil(1 / pacing.ratePerSecond));
 }
 

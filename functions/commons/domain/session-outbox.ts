@@ -22,6 +22,8 @@ export interface OutboxEntry {
   readonly leaseUntil?: number | undefined;
   readonly sentAt?: string | undefined;
   readonly status?: string | undefined;
+  /** Rows of the send queue only (see QueuedMessage); a sync send's row has none. */
+  readonly state?: OutboxState | undefined;
 }
 
 export const OUTBOX_RETENTION_SECONDS = 24 * 60 * 60;
@@ -56,4 +58,66 @@ export interface SessionOutbox {
   /** Gives the lease up after a send that certainly did not happen. */
   releaseLease(sessionId: string, idempotencyKey: string): Promise<void>;
   markSent(sessionId: string, idempotencyKey: string, status: string, now: Date): Promise<void>;
+}
+
+/** Where a queued message is: QUEUED until a host claims it, SENDING while one writes it, then SENT or FAILED. */
+export type OutboxState = 'QUEUED' | 'SENDING' | 'SENT' | 'FAILED';
+
+/** A message accepted for the send queue (202): what to send and its place in the session's queue. */
+export interface QueuedMessage extends OutboxEntry {
+  readonly to: string;
+  readonly text: string;
+  /**
+   * Sort key of the session's queue index (`byQueue`); present only while the
+   * message waits or is being sent, so the index holds exactly the pending rows.
+   */
+  readonly queueKey?: string | undefined;
+  readonly state: OutboxState;
+  /** The owner epoch of the host that last marked it SENDING (the fence of the SENT mark). */
+  readonly sendingEpoch?: number | undefined;
+  readonly failure?: { readonly code: string; readonly message: string } | undefined;
+}
+
+/**
+ * Orders a session's queue by acceptance time, then by message id for
+ * messages accepted in the same millisecond. Pure.
+ */
+export function queueKeyFor(acceptedAt: Date, messageId: string): string {
+  return `${String(acceptedAt.getTime()).padStart(15, '0')}#${messageId}`;
+}
+
+/** The id of a message's status event: each status is appended once per message, whichever host tells it. */
+export function messageStatusEventId(messageId: string, status: OutboxState): string {
+  return `out_${messageId}_${status}`;
+}
+
+/** The outcome of a fenced mark: done, the row is already past it, or a newer owner holds it. */
+export type MarkOutcome = 'marked' | 'finished' | 'fenced';
+
+/** The durable send queue (202 path): the API appends, the owning host drains in queue order. */
+export interface SendQueue {
+  /**
+   * Stores `message` (state QUEUED) unless its key holds a live row, which is returned;
+   * refuses with `full` when the session already has `limit` pending messages.
+   */
+  enqueue(
+    message: QueuedMessage,
+    limit: number,
+    now: Date,
+  ): Promise<
+    { readonly kind: 'created' | 'existing'; readonly entry: OutboxEntry } | { readonly kind: 'full' }
+  >;
+  /** The session's pending (QUEUED or SENDING) messages, oldest first, at most `limit`. */
+  pending(sessionId: string, limit: number): Promise<readonly QueuedMessage[]>;
+  /** SENDING under `epoch`, unless the row is finished or a newer epoch marked it. */
+  markSending(message: QueuedMessage, epoch: number): Promise<MarkOutcome>;
+  /** SENT or FAILED, only while the row is still SENDING under `epoch`; leaves the queue index. */
+  markDone(
+    message: QueuedMessage,
+    epoch: number,
+    outcome:
+      | { readonly state: 'SENT' }
+      | { readonly state: 'FAILED'; readonly code: string; readonly message: string },
+    now: Date,
+  ): Promise<MarkOutcome>;
 }

@@ -21,6 +21,7 @@ export type ErrorCode =
   | 'WEBHOOK_LIMIT_REACHED'
   | 'QUOTA_EXCEEDED'
   | 'RATE_LIMITED'
+  | 'SEND_QUEUE_FULL'
   | 'PHONE_NUMBER_MISMATCH'
   | 'SUBSCRIPTION_LIMIT'
   | 'CONNECTION_LIMIT'
@@ -156,6 +157,20 @@ export class RateLimitedError extends AppError {
     super(`rate limit ${limit} reached; retry after ${retryAfterSeconds} s`, {
       ...options,
       details: { limit, retryAfterSeconds, ...options.details },
+    });
+    this.retryAfterSeconds = retryAfterSeconds;
+  }
+}
+
+/** A session's send queue holds its limit of pending messages; nothing was queued. */
+export class SendQueueFullError extends AppError {
+  override readonly name = 'SendQueueFullError';
+  readonly code = 'SEND_QUEUE_FULL';
+  readonly retryAfterSeconds: number;
+  constructor(limit: number, retryAfterSeconds: number, options: ErrorOptions = {}) {
+    super(`the session's send queue holds ${limit} messages; retry after ${retryAfterSeconds} s`, {
+      ...options,
+      details: { limit, retryAfterSeconds },
     });
     this.retryAfterSeconds = retryAfterSeconds;
   }

@@ -16,6 +16,7 @@ export const LIMITS = {
   pairingCodesPerTenant: 'pairingCodesPerTenant',
   subscriptionsPerConnection: 'subscriptionsPerConnection',
   connectionsPerTenant: 'connectionsPerTenant',
+  sendQueue: 'sendQueue',
 } as const;
 
 export type LimitName = (typeof LIMITS)[keyof typeof LIMITS];

@@ -55,6 +55,8 @@ export const INDEX = {
   connectionsByTenant: 'byTenant',
   /** Webhook cursors with work pending, by when it is due (sparse: only items with `due`). */
   webhookCursorsByDue: 'byDue',
+  /** A session's pending queued messages in queue order (sparse: only rows with `queueKey`). */
+  outboxByQueue: 'byQueue',
 } as const;
 
 /** Sort keys of the tenants table's items. */
@@ -135,7 +137,7 @@ export const TABLES: Readonly<Record<TableId, TableDefinition>> = {
     envName: ENV.tableOutbox,
     partitionKey: S('sessionId'),
     sortKey: S('idempotencyKey'),
-    indexes: [],
+    indexes: [{ name: INDEX.outboxByQueue, partitionKey: S('sessionId'), sortKey: S('queueKey') }],
     ttlAttribute: 'expiresAt',
   },
   /** A tenant's webhook endpoints (with their signing secrets, never returned after creation). */

@@ -31,6 +31,8 @@ export interface SessionStarterDeps {
   readonly pacing?: SendPacing;
   /** Starts (claim, auth-state read, socket creation) running at once on this host. */
   readonly startSlots: Semaphore;
+  /** A session's socket opened: its send queue can drain. */
+  readonly onConnected?: (sessionId: string) => void;
 }
 
 export function authPrefix(record: OwnedSession): string {
@@ -122,6 +124,7 @@ export class SessionStarter {
       socket: this.deps.socket,
       ...(this.deps.policy && { policy: this.deps.policy }),
       ...(this.deps.pacing && { pacing: this.deps.pacing }),
+      ...(this.deps.onConnected && { onConnected: this.deps.onConnected }),
       onEnded: () => this.deps.local.forgetIfCurrent(started),
     });
     session = started;

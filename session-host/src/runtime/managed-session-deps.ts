@@ -26,6 +26,8 @@ export interface ManagedSessionDeps {
   readonly random?: () => number;
   /** Paces this session's outgoing messages (created per session; DEFAULT_SEND_PACING unless set). */
   readonly pacing?: SendPacing;
+  /** The socket opened (after the status write was queued): the send queue may drain. */
+  readonly onConnected?: (sessionId: string) => void;
   /** The session ended on its own (stopped, logged out, failed, fenced): the host forgets it. */
   readonly onEnded: (sessionId: string) => void;
 }

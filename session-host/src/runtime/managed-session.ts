@@ -142,6 +142,7 @@ export class ManagedSession {
     this.enqueue(async () => {
       if (event) await this.status.apply(event, { qr: null, ...(me && { me }) });
       this.events.publish('session:connected', { ...(me && { me }) });
+      this.deps.onConnected?.(this.sessionId);
     });
   }
 

@@ -8,6 +8,7 @@ import type { EventLog } from '#commons/events/ports.ts';
 import type { HostRecord } from '#commons/hosts/host-record.ts';
 import { createLogger, type Logger } from '#commons/logging/logger.ts';
 import { DynamoDbHostDirectory } from '#commons/storage/dynamodb-host-directory.ts';
+import { DynamoDbSendQueue } from '#commons/storage/dynamodb-send-queue.ts';
 import { DynamoDbSessionOutbox } from '#commons/storage/dynamodb-session-outbox.ts';
 import { DynamoDbSessionRepository } from '#commons/storage/dynamodb-session-repository.ts';
 import { DynamoDbTenantQuotas } from '#commons/storage/dynamodb-tenant-quotas.ts';
@@ -15,6 +16,7 @@ import { DynamoDbTenantRates } from '#commons/storage/dynamodb-tenant-rates.ts';
 import { S3SessionAuthState } from '#commons/storage/s3-auth-wipe.ts';
 import { AUTH_BUCKET } from '#commons/storage/tables.ts';
 import { createApp } from '../../../functions/api/app.ts';
+import type { SendQueueLimits } from '../../../functions/api/use-cases/queue-message.ts';
 import type { LimitDependencies } from '../../../functions/api/use-cases/tenant-limits.ts';
 import { createTestAws, type TestAws } from '../../support/aws.ts';
 import { FakeHostClient } from './fake-host-client.ts';
@@ -94,9 +96,10 @@ export type HarnessLimits = Partial<Pick<LimitDependencies, 'quotas' | 'requestR
 
 export async function createApiHarness(
   label = 'api',
-  options: { log?: Logger; limits?: HarnessLimits } = {},
+  options: { log?: Logger; limits?: HarnessLimits; sendQueue?: SendQueueLimits; aws?: TestAws } = {},
 ): Promise<ApiHarness> {
-  const aws = await createTestAws(label);
+  // A given `aws` is shared with another harness (a real host), which disposes of it.
+  const aws = options.aws ?? (await createTestAws(label));
   const hostClient = new FakeHostClient();
   const harness = {} as ApiHarness;
   // Real time, not a fixed date: DynamoDB Local's TTL sweeper does delete items whose expiry is in the past.
@@ -136,6 +139,8 @@ export async function createApiHarness(
     }),
     events,
     outbox: new DynamoDbSessionOutbox({ client: aws.doc, outboxTable: aws.tables.outbox }),
+    queue: new DynamoDbSendQueue({ client: aws.doc, outboxTable: aws.tables.outbox }),
+    ...(options.sendQueue && { sendQueue: options.sendQueue }),
     authState: new S3SessionAuthState({ client: aws.s3, bucket: aws.bucket }),
     hostClient,
     log: options.log ?? createLogger({ name: 'api-test', level: 'silent' }),

@@ -173,6 +173,16 @@ async function decryptCopy(
     const decoded = proto.Message.decode(plaintext);
     const deviceSent = Boolean(decoded.deviceSentMessage);
     const message = decoded.deviceSentMessage?.message ?? decoded;
+    // WhatsApp drops a message id it already delivered to the chat (a sender re-sending after a crash); decrypted first so the ratchet moves on.
+    const chat = sender.user.pn;
+    if (
+      recipient.inbox.some(
+        (m) => m.id === copy.id && m.deviceSent === deviceSent && m.from.split(/[:@]/)[0] === chat,
+      )
+    ) {
+      ctx.events.emit('message-duplicate', recipient.pn, copy.id);
+      return;
+    }
     const received: ReceivedMessage = {
       id: copy.id,
       from: companionJid(sender),

@@ -30,6 +30,8 @@ export interface FakeEvents {
   'message-received': [user: string, message: ReceivedMessage];
   'client-receipt': [receipt: ClientReceipt];
   'message-acked': [id: string];
+  /** A message id the user already got in that chat arrived again: dropped, as WhatsApp does. */
+  'message-duplicate': [user: string, id: string];
   /** A copy the fake could not decrypt or deliver. */
   'decrypt-error': [error: Error];
   /** A frame that broke the protocol; the connection was dropped. */

@@ -1,0 +1,169 @@
+import { jidEncode } from '@whiskeysockets/baileys';
+import type { EventData } from '#commons/domain/event-payloads.ts';
+import { parseRecipient } from '#commons/domain/recipient.ts';
+import {
+  messageStatusEventId,
+  type OutboxState,
+  type QueuedMessage,
+  type SendQueue,
+} from '#commons/domain/session-outbox.ts';
+import type { Logger } from '#commons/logging/logger.ts';
+import { SendQueueFullError } from '../runtime/send-pacer.ts';
+import { InvalidRecipientError, SessionNotConnectedError } from '../runtime/session-errors.ts';
+import type { EventSink } from '../runtime/session-events.ts';
+
+/** What a drain needs of a running session. */
+export interface DrainTarget {
+  readonly sessionId: string;
+  readonly epoch: number;
+  readonly isConnected: boolean;
+  sendText(to: string, text: string, messageId: string): Promise<{ messageId: string }>;
+}
+
+export interface OutboxDrainsDeps {
+  readonly queue: SendQueue;
+  readonly events: EventSink;
+  readonly logger: Logger;
+  /** The session running here under this id now, if any. */
+  readonly current: (sessionId: string) => DrainTarget | undefined;
+  readonly now?: () => Date;
+}
+
+/** Rows read per look at a session's queue. */
+const BATCH = 25;
+/** Sends of one message that failed for an unknown reason before it is marked FAILED (SEND_FAILED). */
+export const MAX_SEND_ATTEMPTS = 3;
+/** Messages whose failed attempts are remembered; the oldest is forgotten past it (it then gets 3 more). */
+const MAX_TRACKED_FAILURES = 1_000;
+
+/**
+ * Sends each running session's queued messages (the 202 path) one at a time in
+ * queue order through the session's pacer. A row is marked SENDING under the
+ * session's owner epoch before the socket write and SENT after, both
+ * conditional on the epoch, so a newer owner resumes a SENDING row by sending
+ * it again under the same message id (WhatsApp drops an id it already
+ * delivered) and an older owner can no longer mark it.
+ */
+export class OutboxDrains {
+  private readonly running = new Map<string, { again: boolean }>();
+  private readonly attempts = new Map<string, number>();
+  private readonly now: () => Date;
+
+  constructor(private readonly deps: OutboxDrainsDeps) {
+    this.now = deps.now ?? (() => new Date());
+  }
+
+  /** Sessions being drained right now (a per-session map: empty when idle). */
+  get size(): number {
+    return this.running.size;
+  }
+
+  /** Looks at the session's queue now, or once more after the pass under way. */
+  kick(sessionId: string): void {
+    const run = this.running.get(sessionId);
+    if (run) {
+      run.again = true;
+      return;
+    }
+    if (!this.deps.current(sessionId)) return;
+    const state = { again: true };
+    this.running.set(sessionId, state);
+    void this.loop(sessionId, state).finally(() => this.running.delete(sessionId));
+  }
+
+  private async loop(sessionId: string, state: { again: boolean }): Promise<void> {
+    while (state.again) {
+      state.again = false;
+      const target = this.deps.current(sessionId);
+      if (!target) return;
+      try {
+        await this.pass(target);
+      } catch (err) {
+        // The rows stay queued: the next kick (reconcile timer, nudge, reconnect) looks again.
+        this.deps.logger.warn({ err, sessionId }, 'send queue drain failed');
+        return;
+      }
+    }
+  }
+
+  private async pass(target: DrainTarget): Promise<void> {
+    const seen = new Set<string>();
+    for (;;) {
+      if (this.deps.current(target.sessionId) !== target || !target.isConnected) return;
+      const rows = (await this.deps.queue.pending(target.sessionId, BATCH)).filter(
+        (row) => !seen.has(row.idempotencyKey),
+      );
+      if (rows.length === 0) return;
+      for (const row of rows) {
+        seen.add(row.idempotencyKey);
+        if (!(await this.sendOne(target, row))) return;
+      }
+    }
+  }
+
+  /** False when the drain must stop for now (not connected, a newer owner). */
+  private async sendOne(target: DrainTarget, row: QueuedMessage): Promise<boolean> {
+    const epoch = target.epoch;
+    this.status(row, 'QUEUED', false);
+    const sending = await this.deps.queue.markSending(row, epoch);
+    if (sending === 'finished') return true;
+    if (sending === 'fenced') return false;
+    try {
+      await target.sendText(row.to, row.text, row.messageId);
+    } catch (err) {
+      if (err instanceof SessionNotConnectedError || err instanceof SendQueueFullError) return false;
+      if (err instanceof InvalidRecipientError)
+        return this.fail(row, epoch, 'INVALID_RECIPIENT', err.message);
+      const attempts = (this.attempts.get(row.messageId) ?? 0) + 1;
+      this.deps.logger.warn(
+        { err, sessionId: row.sessionId, messageId: row.messageId, attempts },
+        'send failed',
+      );
+      if (attempts < MAX_SEND_ATTEMPTS) {
+        this.attempts.set(row.messageId, attempts);
+        if (this.attempts.size > MAX_TRACKED_FAILURES)
+          this.attempts.delete(this.attempts.keys().next().value as string);
+        return false;
+      }
+      return this.fail(row, epoch, 'SEND_FAILED', 'the message could not be sent');
+    }
+    this.attempts.delete(row.messageId);
+    const done = await this.deps.queue.markDone(row, epoch, { state: 'SENT' }, this.now());
+    if (done !== 'marked') return false;
+    this.status(row, 'SENT', true);
+    return true;
+  }
+
+  private async fail(row: QueuedMessage, epoch: number, code: string, message: string): Promise<boolean> {
+    this.attempts.delete(row.messageId);
+    const done = await this.deps.queue.markDone(row, epoch, { state: 'FAILED', code, message }, this.now());
+    if (done !== 'marked') return false;
+    this.status(row, 'FAILED', true, { code, message });
+    return true;
+  }
+
+  /** Each status once per message (the event id), whichever host tells it. */
+  private status(
+    row: QueuedMessage,
+    status: OutboxState,
+    critical: boolean,
+    error?: { code: string; message: string },
+  ): void {
+    const recipient = parseRecipient(row.to);
+    const data: EventData<'session:message-status'> = {
+      id: row.messageId,
+      chat: recipient ? jidEncode(recipient.user, recipient.server) : null,
+      fromMe: true,
+      status,
+      ...(error && { error }),
+    };
+    const event = {
+      type: 'session:message-status' as const,
+      tenantId: row.tenantId,
+      sessionId: row.sessionId,
+      data,
+      eventId: messageStatusEventId(row.messageId, status),
+    };
+    this.deps.events.push(event, critical).catch(() => undefined);
+  }
+}
