@@ -159,6 +159,7 @@ describe('fuzzing every route', () => {
       ['POST', '/stop'],
       ['POST', '/start'],
       ['POST', '/restart'],
+      ['POST', '/logout'],
       ['DELETE', ''],
     );
     await fc.assert(
@@ -224,8 +225,9 @@ describe('fuzzing every route', () => {
                 to: fc.stringMatching(/^[1-9][0-9]{6,14}$/),
                 text: fc.string({ minLength: 1, maxLength: 200 }),
                 idempotencyKey: fc.stringMatching(/^[A-Za-z0-9._:-]{1,128}$/),
+                mode: fc.constantFrom('sync', 'queued'),
               },
-              { requiredKeys: ['to', 'text'] },
+              { requiredKeys: ['to', 'text', 'mode'] },
             ),
           ),
         ),
@@ -244,6 +246,7 @@ describe('fuzzing every route', () => {
       { numRuns: RUNS },
     );
     expect(sendStatuses).toContain(201);
+    expect(sendStatuses).toContain(202);
   });
 
   it('POST …/pairing-code never answers 5xx', async () => {

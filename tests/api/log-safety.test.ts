@@ -44,7 +44,7 @@ describe('logs', () => {
       (
         await h.request('POST', `/v1/sessions/${id}/messages`, {
           token,
-          body: { to: '4915123456789', text: 'x' },
+          body: { to: '4915123456789', text: 'x', mode: 'sync' },
         })
       ).status,
     ).toBe(500);

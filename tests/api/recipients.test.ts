@@ -19,7 +19,7 @@ beforeEach(() => {
 });
 
 const send = (to: string) =>
-  h.request('POST', `/v1/sessions/${sessionId}/messages`, { token, body: { to, text: 'hi' } });
+  h.request('POST', `/v1/sessions/${sessionId}/messages`, { token, body: { to, text: 'hi', mode: 'sync' } });
 
 describe('message recipients', () => {
   it.each([['4915123456789'], ['+4915123456789'], ['4915123456789@s.whatsapp.net'], ['201651282282156@lid']])(

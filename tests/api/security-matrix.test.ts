@@ -111,7 +111,7 @@ const ROUTES: Route[] = [
     method: 'POST',
     path: (id) => `/v1/sessions/${id}/messages`,
     body: { to: '4915123456789', text: 'hi' },
-    ok: 201,
+    ok: 202,
     foreign: 404,
     state: { status: 'CONNECTED' },
   },

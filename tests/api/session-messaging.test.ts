@@ -113,8 +113,9 @@ describe('pairing codes', () => {
 });
 
 describe('sending messages', () => {
+  // The synchronous mode (201 once the host sent it); the queued default is in send-queue.test.ts.
   const send = (id: string, body: Record<string, unknown>) =>
-    h.request('POST', `/v1/sessions/${id}/messages`, { token, body });
+    h.request('POST', `/v1/sessions/${id}/messages`, { token, body: { mode: 'sync', ...body } });
 
   it('mints the message id, forwards once and answers 201', async () => {
     const id = await runningSession('CONNECTED');
