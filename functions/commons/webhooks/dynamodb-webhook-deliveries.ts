@@ -5,6 +5,8 @@ import type { AttemptRecord, DeliveryRecord, DeliveryStatus, WebhookDeliveryLog 
 const deliveryKey = (sessionId: string, seq: number): string =>
   `${sessionId}#${String(seq).padStart(12, '0')}`;
 const MAX_ATTEMPTS_KEPT = 20;
+/** Query pages one listing may read: a status filter over 14 days of deliveries must not scan them all in one request. */
+export const MAX_LIST_PAGES_READ = 5;
 
 /** Deliveries: PK endpointId, SK `{sessionId}#{seq:012}`, attempts appended, TTL expiresAt. */
 export class DynamoDbWebhookDeliveries implements WebhookDeliveryLog {
@@ -67,7 +69,9 @@ export class DynamoDbWebhookDeliveries implements WebhookDeliveryLog {
     let start: Record<string, unknown> | undefined = options.after
       ? { endpointId, deliveryKey: options.after }
       : undefined;
+    let pages = 0;
     do {
+      pages += 1;
       const page = await this.doc.send(
         new QueryCommand({
           TableName: this.table,
@@ -88,10 +92,14 @@ export class DynamoDbWebhookDeliveries implements WebhookDeliveryLog {
       }
       start = page.LastEvaluatedKey;
       if (out.length >= options.limit) break;
-    } while (start);
+    } while (start && pages < MAX_LIST_PAGES_READ);
     const last = out.at(-1);
-    const more = out.length >= options.limit && last !== undefined;
-    return { deliveries: out, ...(more && { next: deliveryKey(last.sessionId, last.seq) }) };
+    if (out.length >= options.limit && last !== undefined) {
+      return { deliveries: out, next: deliveryKey(last.sessionId, last.seq) };
+    }
+    // Stopped at the page budget with the partition not exhausted: continue after what was read.
+    const readUpTo = start?.deliveryKey;
+    return { deliveries: out, ...(typeof readUpTo === 'string' && { next: readUpTo }) };
   }
 
   async get(endpointId: string, sessionId: string, seq: number): Promise<DeliveryRecord | undefined> {
