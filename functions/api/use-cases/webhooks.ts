@@ -9,6 +9,7 @@ import {
 import type { Logger } from '#commons/logging/logger.ts';
 import { type DestinationMode, DestinationRefusedError } from '#commons/webhooks/address-policy.ts';
 import { verdictOf } from '#commons/webhooks/retry-schedule.ts';
+import { WEBHOOK_LIMITS } from '#commons/webhooks/webhook-config.ts';
 import {
   signingSecrets,
   viewOf,
@@ -198,7 +199,9 @@ export async function rotateWebhookSecret(
   // Secrets already expired are dropped; live old ones end with the overlap at the latest.
   const kept = endpoint.secrets
     .filter((s) => s.expiresAt === undefined || s.expiresAt > now)
-    .map((s) => ({ secret: s.secret, expiresAt: Math.min(s.expiresAt ?? expiresAt, expiresAt) }));
+    .map((s) => ({ secret: s.secret, expiresAt: Math.min(s.expiresAt ?? expiresAt, expiresAt) }))
+    // Bounded: each secret grows the item (400 KB cap) and every delivery's signature header.
+    .slice(-WEBHOOK_LIMITS.maxPreviousSecrets);
   const updated = await deps.endpoints.update(tenantId, id, { secrets: [...kept, { secret }] });
   if (!updated) throw new WebhookNotFoundError();
   deps.log.info({ tenantId, endpointId: id }, 'webhook secret rotated');

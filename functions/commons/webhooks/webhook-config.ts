@@ -29,6 +29,8 @@ export const WEBHOOK_LIMITS = {
   maxUrlLength: 2048,
   maxDescriptionLength: 200,
   maxReplayEventIds: 100,
+  /** Previous secrets still signing beside the current one; a rotation past it ends the oldest overlap early. */
+  maxPreviousSecrets: 2,
 } as const;
 
 const schema = z.object({
