@@ -40,7 +40,7 @@ export class FleetHarness {
     return new FleetHarness(aws, fake);
   }
 
-  async startHost(hostId: string): Promise<FleetHost> {
+  async startHost(hostId: string, extraEnv: Record<string, string> = {}): Promise<FleetHost> {
     const logs: Record<string, unknown>[] = [];
     const process = await startHostProcess({
       env: {
@@ -57,6 +57,7 @@ export class FleetHarness {
         [ENV.leaseMs]: String(FLEET_TIMING.leaseMs),
         [ENV.handoffBudgetMs]: '20000',
         [ENV.logLevel]: 'info',
+        ...extraEnv,
       },
       onLog: (line) => {
         try {
