@@ -163,7 +163,7 @@ export async function talk(
   const replyText = `reply from zapfleet ${Math.random().toString(36).slice(2, 8)}`;
   const sent = await step(
     'POST messages',
-    () => api.expect(201, 'POST', `${path}/messages`, { to: replyTo, text: replyText }),
+    () => api.expect(202, 'POST', `${path}/messages`, { to: replyTo, text: replyText }),
     (r) => `${r.messageId} ${r.status}`,
   );
   if (control && options.scan) {
