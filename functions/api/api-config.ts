@@ -2,9 +2,10 @@ import { z } from 'zod';
 import { ENV } from '#commons/config/env-names.ts';
 import { internalTokenSchema } from '#commons/config/internal-token.ts';
 import { parseEnv } from '#commons/config/runtime-config.ts';
+import type { SendQueueLimits } from '#commons/domain/send-pacing.ts';
 import { DEFAULT_TENANT_RATE, type Rate } from '#commons/limits/rate.ts';
 import type { TenantQuotas } from '#commons/limits/tenant-limits.ts';
-import { DEFAULT_SEND_QUEUE_LIMITS, type SendQueueLimits } from './use-cases/queue-message.ts';
+import { DEFAULT_SEND_QUEUE_LIMITS } from './use-cases/queue-message.ts';
 import type { PairingLimits } from './use-cases/tenant-limits.ts';
 
 /**

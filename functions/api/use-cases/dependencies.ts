@@ -1,4 +1,5 @@
 import type { PickIndex } from '#commons/domain/placement.ts';
+import type { SendQueueLimits } from '#commons/domain/send-pacing.ts';
 import type { SessionAuthState } from '#commons/domain/session-auth-state.ts';
 import type { SendQueue, SessionOutbox } from '#commons/domain/session-outbox.ts';
 import type { SessionRepository } from '#commons/domain/session-repository.ts';
@@ -6,7 +7,6 @@ import type { EventLog } from '#commons/events/ports.ts';
 import type { HostClient } from '#commons/hosts/host-client.ts';
 import type { HostDirectory } from '#commons/hosts/host-directory.ts';
 import type { Logger } from '#commons/logging/logger.ts';
-import type { SendQueueLimits } from './queue-message.ts';
 import type { LimitDependencies } from './tenant-limits.ts';
 
 /** Everything the use cases need, as ports; the composition root supplies adapters. */

@@ -1,6 +1,10 @@
 import type { Principal } from '#commons/auth/principal.ts';
 import { newMessageId } from '#commons/domain/ids.ts';
-import { queueFullRetryAfterSeconds } from '#commons/domain/send-pacing.ts';
+import {
+  DEFAULT_SEND_PACING,
+  queueFullRetryAfterSeconds,
+  type SendQueueLimits,
+} from '#commons/domain/send-pacing.ts';
 import {
   matchesRequest,
   OUTBOX_RETENTION_SECONDS,
@@ -18,13 +22,7 @@ import type { UseCaseDependencies } from './dependencies.ts';
 import { liveOwner, loadVisibleSession, nudge } from './session-access.ts';
 import type { SendMessageInput, SentMessage } from './session-messaging.ts';
 
-/** The per-session send queue bound and the pace a refusal's Retry-After is computed from. */
-export interface SendQueueLimits {
-  readonly queueLimit: number;
-  readonly ratePerSecond: number;
-}
-
-export const DEFAULT_SEND_QUEUE_LIMITS: SendQueueLimits = { queueLimit: 1_000, ratePerSecond: 1 };
+export const DEFAULT_SEND_QUEUE_LIMITS: SendQueueLimits = DEFAULT_SEND_PACING;
 
 /**
  * The 202 path: the message is durable in the session's queue (state QUEUED)

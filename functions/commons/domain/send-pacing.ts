@@ -22,6 +22,9 @@ export interface SendPacing {
  */
 export const DEFAULT_SEND_PACING: SendPacing = { ratePerSecond: 1, burst: 3, queueLimit: 1_000, typingMs: 0 };
 
+/** What the API needs of the pacing: the queue bound it counts and the rate its Retry-After assumes. */
+export type SendQueueLimits = Pick<SendPacing, 'queueLimit' | 'ratePerSecond'>;
+
 export interface TokenBucket {
   readonly tokens: number;
   /** Monotonic time `tokens` was computed at. */
