@@ -65,7 +65,7 @@ export function demoBanner(info: DemoInfo, version: string): string {
     `      curl -s -X POST $API/v1/sessions/$ID/start ${auth}`,
     `      curl -s -X POST $API/v1/sessions/$ID/logout ${auth}`,
     '',
-    `  Or run the whole scenario with timings (--webhook: a receiver of its own, checked at the end): npm run flow -- --url ${info.apiUrl} --token $TOKEN --scan --webhook${wsFlag.replace('--url', '--ws-url')}${
+    `  Or run the whole scenario with timings (--webhook: a receiver of its own, checked at the end): ZAPFLEET_TOKEN=$TOKEN npm run flow -- --url ${info.apiUrl} --scan --webhook${wsFlag.replace('--url', '--ws-url')}${
       info.controlUrl === 'http://127.0.0.1:3002' ? '' : ` --control-url ${info.controlUrl}`
     }`,
     `  ${bob.name} (${bob.pn}) is free for a second session; linked devices: curl -s $C/devices`,
