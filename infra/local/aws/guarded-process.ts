@@ -40,6 +40,9 @@ export function spawnGuarded(
     cwd: options.cwd,
     env: options.env ?? process.env,
     stdio: ['pipe', 'pipe', 'pipe'],
+    // Its own process group: a terminal's Ctrl-C (or a signal to our group) must not stop the
+    // command before our own shutdown has used it; the pipe still ends it with us.
+    detached: true,
   });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const forward = (chunk: Buffer): void => {

@@ -13,6 +13,9 @@ export async function startS3Local(port: number): Promise<S3Local> {
   const child = fork(CHILD, [String(port)], {
     execArgv: ['--openssl-legacy-provider', '--import', 'tsx'],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    // Its own process group: a terminal's Ctrl-C must not stop storage before the stack's own
+    // shutdown has used it (the IPC channel still ends the child with us).
+    detached: true,
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   await new Promise<void>((resolve, reject) => {
