@@ -24,6 +24,7 @@ import type { HostMetrics } from './metrics.ts';
 import type { AuthStateStore } from './ports/auth-state-store.ts';
 import { EventQueues } from './runtime/event-queue.ts';
 import type { ManagedSession, SocketSettings } from './runtime/managed-session.ts';
+import type { EventSink } from './runtime/session-events.ts';
 import { SessionFailures } from './session-failures.ts';
 
 export interface SessionHostDeps {
@@ -116,7 +117,7 @@ export class SessionHost {
     this.retries = new StartRetries(limits.startBackoff, () => this.clock.now());
     this.starter = new SessionStarter({
       ...common,
-      events: this.events,
+      events: this.sessionEvents(),
       retries: this.retries,
       pacing: limits.sendPacing,
       startSlots: new Semaphore(limits.startConcurrency),
@@ -127,6 +128,20 @@ export class SessionHost {
       starter: this.starter,
       mayAct: () => !this.draining && this.lease.held(),
     });
+  }
+
+  /** The sessions' event sink: a session:logged-out also fails the session's queued messages. */
+  private sessionEvents(): EventSink {
+    return {
+      push: (event, critical) => {
+        if (event.type === 'session:logged-out' && this.drains) {
+          this.drains.failAll(event.sessionId).catch((err: unknown) => {
+            this.deps.logger.warn({ err, sessionId: event.sessionId }, 'failing queued messages failed');
+          });
+        }
+        return this.events.push(event, critical);
+      },
+    };
   }
 
   get hostId(): string {

@@ -97,4 +97,37 @@ describe('send queue (202)', () => {
     const got = await h.fake.waitForMessage(contact.pn, (m) => m.id === body.messageId && !m.deviceSent);
     expect(got.text).toBe('sync hello');
   });
+
+  it('fails the messages still queued when the session logs out: FAILED with SESSION_LOGGED_OUT', async () => {
+    const pacing: SendPacing = { ratePerSecond: 0.5, burst: 1, queueLimit: 100, typingMs: 0 };
+    const { host, sessionId, token, contact } = await linkedSession(pacing);
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const res = await api.request('POST', `/v1/sessions/${sessionId}/messages`, {
+        token,
+        body: { to: contact.pn, text: `before logout ${i}` },
+      });
+      ids.push(((await res.json()) as { messageId: string }).messageId);
+      api.now = new Date(api.now.getTime() + 1);
+    }
+    await h.fake.waitForMessage(contact.pn, (m) => m.id === ids[0] && !m.deviceSent);
+    await host.session(sessionId)?.end('logout');
+    const events = await waitFor(async () => {
+      const all = await h.eventsOf(sessionId);
+      return ids.slice(1).every((id) => statuses(all, id).includes('FAILED')) && all;
+    }, 'FAILED for the messages still queued');
+    for (const id of ids.slice(1)) {
+      const failed = events.find(
+        (e) => e.type === 'session:message-status' && e.data.id === id && e.data.status === 'FAILED',
+      );
+      expect(failed?.data.error).toMatchObject({ code: 'SESSION_LOGGED_OUT' });
+    }
+    expect(statuses(events, ids[0] as string)).toContain('SENT');
+    expect(
+      h.fake
+        .inbox(contact.pn)
+        .filter((m) => !m.deviceSent)
+        .map((m) => m.id),
+    ).toEqual([ids[0]]);
+  });
 });

@@ -120,4 +120,10 @@ export interface SendQueue {
       | { readonly state: 'FAILED'; readonly code: string; readonly message: string },
     now: Date,
   ): Promise<MarkOutcome>;
+  /** FAILED whatever its epoch, while still pending: the session can never send it (logged out). */
+  failPending(
+    message: QueuedMessage,
+    failure: { readonly code: string; readonly message: string },
+    now: Date,
+  ): Promise<MarkOutcome>;
 }

@@ -103,6 +103,25 @@ export class DynamoDbSendQueue implements SendQueue {
     });
   }
 
+  async failPending(
+    message: QueuedMessage,
+    failure: { code: string; message: string },
+    now: Date,
+  ): Promise<MarkOutcome> {
+    return this.#mark(message, {
+      UpdateExpression:
+        'SET #state = :failed, #status = :failed, sentAt = :at, failure = :failure REMOVE queueKey',
+      ConditionExpression: '#state IN (:queued, :sending)',
+      ExpressionAttributeNames: { '#state': 'state', '#status': 'status' },
+      ExpressionAttributeValues: {
+        ':failed': 'FAILED',
+        ':at': now.toISOString(),
+        ':failure': { code: failure.code, message: failure.message },
+        ...PENDING,
+      },
+    });
+  }
+
   async #mark(
     message: QueuedMessage,
     update: {

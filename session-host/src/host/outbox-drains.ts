@@ -33,6 +33,8 @@ export interface OutboxDrainsDeps {
 const BATCH = 25;
 /** Sends of one message that failed for an unknown reason before it is marked FAILED (SEND_FAILED). */
 export const MAX_SEND_ATTEMPTS = 3;
+/** Rounds of failing a logged-out session's queue (BATCH each: past the largest queue limit). */
+const MAX_FAIL_ROUNDS = 4_000;
 /** Messages whose failed attempts are remembered; the oldest is forgotten past it (it then gets 3 more). */
 const MAX_TRACKED_FAILURES = 1_000;
 
@@ -69,6 +71,26 @@ export class OutboxDrains {
     const state = { again: true };
     this.running.set(sessionId, state);
     void this.loop(sessionId, state).finally(() => this.running.delete(sessionId));
+  }
+
+  /**
+   * The session logged out: its pending messages can never go, so each is
+   * FAILED (SESSION_LOGGED_OUT) and told, rather than waiting out the outbox's 24 h.
+   */
+  async failAll(sessionId: string): Promise<void> {
+    const failure = {
+      code: 'SESSION_LOGGED_OUT',
+      message: 'the session logged out before the message was sent',
+    };
+    // Bounded: each round fails what it read, so the queue shrinks every round.
+    for (let round = 0; round < MAX_FAIL_ROUNDS; round++) {
+      const rows = await this.deps.queue.pending(sessionId, BATCH);
+      if (rows.length === 0) return;
+      for (const row of rows) {
+        if ((await this.deps.queue.failPending(row, failure, this.now())) === 'marked')
+          this.status(row, 'FAILED', true, failure);
+      }
+    }
   }
 
   private async loop(sessionId: string, state: { again: boolean }): Promise<void> {
