@@ -164,6 +164,7 @@ describe('session host start limits', () => {
       eventQueues: 0,
       reconcileQueues: 0,
       startRetries: 0,
+      outboxDrains: 0,
     });
   });
 });
