@@ -44,6 +44,7 @@ const KEPT_UNUSED: Readonly<Record<AwsRuntime, Readonly<Record<string, string>>>
     'dynamodb:PutItem on <table:tenants>': `MASTER quota overrides: ${THROUGH_HARNESS}`,
     'dynamodb:ConditionCheckItem on <table:sessions>': `repair of a tenant's running set: ${THROUGH_HARNESS}`,
     'dynamodb:GetItem on <table:outbox>': `a send retried with its idempotency key: ${THROUGH_HARNESS}`,
+    'dynamodb:UpdateItem on <table:outbox>': `the sync send's lease and mark (mode sync): ${THROUGH_HARNESS}`,
     'dynamodb:GetItem on <table:webhooks>': `webhook endpoints: ${THROUGH_WEBHOOK_API}`,
     'dynamodb:Query on <table:webhooks>': `webhook endpoints: ${THROUGH_WEBHOOK_API}`,
     'dynamodb:PutItem on <table:webhooks>': `webhook endpoints: ${THROUGH_WEBHOOK_API}`,
