@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { parseRecipient } from './recipient.ts';
 
 /**
  * Idempotent sends: one row per (session, idempotency key) holding the message
@@ -40,7 +41,10 @@ export interface OutboxRequest {
  * different requests collide.
  */
 export function requestDigest(request: OutboxRequest): string {
-  const canonical = JSON.stringify(['send-v1', request.to, 'text', request.text]);
+  // The recipient as WhatsApp sees it: "+4915…", "4915…" and "4915…@s.whatsapp.net" are one request.
+  const recipient = parseRecipient(request.to);
+  const to = recipient ? `${recipient.user}@${recipient.server}` : request.to;
+  const canonical = JSON.stringify(['send-v1', to, 'text', request.text]);
   return createHash('sha256').update(canonical, 'utf8').digest('hex');
 }
 
