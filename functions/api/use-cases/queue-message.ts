@@ -5,12 +5,7 @@ import {
   queueFullRetryAfterSeconds,
   type SendQueueLimits,
 } from '#commons/domain/send-pacing.ts';
-import {
-  matchesRequest,
-  OUTBOX_RETENTION_SECONDS,
-  queueKeyFor,
-  requestDigest,
-} from '#commons/domain/session-outbox.ts';
+import { matchesRequest, newOutboxEntry, queueKeyFor } from '#commons/domain/session-outbox.ts';
 import {
   IdempotencyKeyReusedError,
   InternalError,
@@ -45,16 +40,11 @@ export async function queueMessage(
   const limits = deps.sendQueue ?? DEFAULT_SEND_QUEUE_LIMITS;
   const now = deps.clock();
   const messageId = (deps.newMessageId ?? newMessageId)();
-  const digest = requestDigest({ to: input.to, text: input.text });
+  const row = newOutboxEntry({ ...input, sessionId, tenantId: session.tenantId, messageId }, now);
+  const digest = row.requestDigest as string;
   const result = await deps.queue.enqueue(
     {
-      sessionId,
-      idempotencyKey: input.idempotencyKey ?? messageId,
-      messageId,
-      requestDigest: digest,
-      tenantId: session.tenantId,
-      createdAt: now.toISOString(),
-      expiresAt: Math.floor(now.getTime() / 1000) + OUTBOX_RETENTION_SECONDS,
+      ...row,
       to: input.to,
       text: input.text,
       queueKey: queueKeyFor(now, messageId),

@@ -1,11 +1,6 @@
 import type { Principal } from '#commons/auth/principal.ts';
 import { newMessageId } from '#commons/domain/ids.ts';
-import {
-  matchesRequest,
-  OUTBOX_RETENTION_SECONDS,
-  type OutboxEntry,
-  requestDigest,
-} from '#commons/domain/session-outbox.ts';
+import { matchesRequest, newOutboxEntry, type OutboxEntry } from '#commons/domain/session-outbox.ts';
 import type { SessionRecord } from '#commons/domain/session-record.ts';
 import { canSendMessages, isQrCurrent } from '#commons/domain/session-status.ts';
 import {
@@ -52,20 +47,9 @@ export async function sendMessage(
   const now = deps.clock();
   const messageId = (deps.newMessageId ?? newMessageId)();
   const leaseMs = deps.sendLeaseMs ?? DEFAULT_LEASE_MS;
-  const digest = requestDigest({ to: input.to, text: input.text });
-  const reserved = await deps.outbox.reserve(
-    {
-      sessionId,
-      idempotencyKey: input.idempotencyKey ?? messageId,
-      messageId,
-      requestDigest: digest,
-      tenantId: session.tenantId,
-      createdAt: now.toISOString(),
-      expiresAt: Math.floor(now.getTime() / 1000) + OUTBOX_RETENTION_SECONDS,
-      leaseUntil: now.getTime() + leaseMs,
-    },
-    now,
-  );
+  const row = newOutboxEntry({ ...input, sessionId, tenantId: session.tenantId, messageId }, now);
+  const digest = row.requestDigest as string;
+  const reserved = await deps.outbox.reserve({ ...row, leaseUntil: now.getTime() + leaseMs }, now);
   let entry = reserved.entry;
   if (!reserved.created) {
     // Checked before waiting or sending: a key must never carry another text or recipient under its message id.

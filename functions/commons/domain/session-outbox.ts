@@ -29,6 +29,29 @@ export interface OutboxEntry {
 
 export const OUTBOX_RETENTION_SECONDS = 24 * 60 * 60;
 
+/** The fields every outbox row starts with, queued or sent at once: the key, the minted id, the request's digest. */
+export function newOutboxEntry(
+  request: {
+    readonly sessionId: string;
+    readonly tenantId: string;
+    readonly idempotencyKey?: string | undefined;
+    readonly messageId: string;
+    readonly to: string;
+    readonly text: string;
+  },
+  now: Date,
+): OutboxEntry {
+  return {
+    sessionId: request.sessionId,
+    idempotencyKey: request.idempotencyKey ?? request.messageId,
+    messageId: request.messageId,
+    requestDigest: requestDigest({ to: request.to, text: request.text }),
+    tenantId: request.tenantId,
+    createdAt: now.toISOString(),
+    expiresAt: Math.floor(now.getTime() / 1000) + OUTBOX_RETENTION_SECONDS,
+  };
+}
+
 /** What a send asks for; the digest covers exactly these fields. */
 export interface OutboxRequest {
   readonly to: string;
