@@ -1,5 +1,4 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createTokenVerifier } from '#commons/auth/token-verifier.ts';
 import { DynamoDbEventLog } from '#commons/events/dynamodb-event-log.ts';
 import { createLogger } from '#commons/logging/logger.ts';
 import { DynamoDbHostDirectory } from '#commons/storage/dynamodb-host-directory.ts';
@@ -14,13 +13,7 @@ import { newSigningSecret, signedHeaders } from '#commons/webhooks/webhook-signi
 import { createApp } from '../../functions/api/app.ts';
 import { composeWebhookApi } from '../../functions/api/webhook-compose.ts';
 import { startWebhookReceiver, type WebhookReceiver } from '../../infra/local/webhook-receiver.ts';
-import {
-  OPERATOR_TENANT,
-  signToken,
-  TEST_AUDIENCE,
-  TEST_ISSUER,
-  TEST_SECRET,
-} from '../api/support/api-harness.ts';
+import { signToken, testTokenVerifier } from '../api/support/api-harness.ts';
 import { FakeHostClient } from '../api/support/fake-host-client.ts';
 import { createTestAws, type TestAws } from '../support/aws.ts';
 import { waitFor } from './webhook-harness.ts';
@@ -61,15 +54,7 @@ function app(mode: DestinationMode, overlapSeconds = 86_400) {
   };
   const built = createApp({
     version: 'test',
-    verifier: createTokenVerifier({
-      mode: 'secret',
-      secret: TEST_SECRET,
-      issuer: TEST_ISSUER,
-      audience: TEST_AUDIENCE,
-      tenantClaim: 'tenant',
-      roleClaim: 'role',
-      operatorTenant: OPERATOR_TENANT,
-    }),
+    verifier: testTokenVerifier(),
     sessions: new DynamoDbSessionRepository({
       client: aws.doc,
       sessionsTable: aws.tables.sessions,

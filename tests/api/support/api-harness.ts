@@ -1,7 +1,7 @@
 import { ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import { DeleteCommand, GetCommand, PutCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { SignJWT } from 'jose';
-import { createTokenVerifier } from '#commons/auth/token-verifier.ts';
+import { createTokenVerifier, type TokenVerifier } from '#commons/auth/token-verifier.ts';
 import type { SendQueueLimits } from '#commons/domain/send-pacing.ts';
 import type { SessionRecord } from '#commons/domain/session-record.ts';
 import { DynamoDbEventLog } from '#commons/events/dynamodb-event-log.ts';
@@ -26,6 +26,19 @@ export const TEST_ISSUER = 'zapfleet-test';
 export const TEST_AUDIENCE = 'zapfleet-api';
 /** The tenant whose MASTER tokens the test API honours. */
 export const OPERATOR_TENANT = 'ops';
+
+/** The verifier every in-process API test app uses: HS256 with the test secret, issuer and audience. */
+export function testTokenVerifier(): TokenVerifier {
+  return createTokenVerifier({
+    mode: 'secret',
+    secret: TEST_SECRET,
+    issuer: TEST_ISSUER,
+    audience: TEST_AUDIENCE,
+    tenantClaim: 'tenant',
+    roleClaim: 'role',
+    operatorTenant: OPERATOR_TENANT,
+  });
+}
 
 export interface TokenOptions {
   tenant?: string;
@@ -111,15 +124,7 @@ export async function createApiHarness(
   });
   const app = createApp({
     version: 'test',
-    verifier: createTokenVerifier({
-      mode: 'secret',
-      secret: TEST_SECRET,
-      issuer: TEST_ISSUER,
-      audience: TEST_AUDIENCE,
-      tenantClaim: 'tenant',
-      roleClaim: 'role',
-      operatorTenant: OPERATOR_TENANT,
-    }),
+    verifier: testTokenVerifier(),
     sessions: new DynamoDbSessionRepository({
       client: aws.doc,
       sessionsTable: aws.tables.sessions,

@@ -1,4 +1,3 @@
-import { createTokenVerifier } from '#commons/auth/token-verifier.ts';
 import { DynamoDbEventLog } from '#commons/events/dynamodb-event-log.ts';
 import { createLogger } from '#commons/logging/logger.ts';
 import { DynamoDbHostDirectory } from '#commons/storage/dynamodb-host-directory.ts';
@@ -13,7 +12,7 @@ import type { Resolve } from '#commons/webhooks/webhook-poster.ts';
 import { createApp } from '../../../functions/api/app.ts';
 import { composeWebhookApi } from '../../../functions/api/webhook-compose.ts';
 import type { TestAws } from '../../support/aws.ts';
-import { OPERATOR_TENANT, ROOMY_LIMITS, TEST_AUDIENCE, TEST_ISSUER, TEST_SECRET } from './api-harness.ts';
+import { ROOMY_LIMITS, testTokenVerifier } from './api-harness.ts';
 import { FakeHostClient } from './fake-host-client.ts';
 
 /** The whole API with the webhook and tenant-limit routes mounted, on real adapters. */
@@ -29,15 +28,7 @@ export function webhookApp(
   });
   return createApp({
     version: 'test',
-    verifier: createTokenVerifier({
-      mode: 'secret',
-      secret: TEST_SECRET,
-      issuer: TEST_ISSUER,
-      audience: TEST_AUDIENCE,
-      tenantClaim: 'tenant',
-      roleClaim: 'role',
-      operatorTenant: OPERATOR_TENANT,
-    }),
+    verifier: testTokenVerifier(),
     sessions: new DynamoDbSessionRepository({
       client: aws.doc,
       sessionsTable: aws.tables.sessions,
