@@ -1,20 +1,11 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { DynamoDbEventLog } from '#commons/events/dynamodb-event-log.ts';
-import { createLogger } from '#commons/logging/logger.ts';
-import { DynamoDbHostDirectory } from '#commons/storage/dynamodb-host-directory.ts';
-import { DynamoDbSessionOutbox } from '#commons/storage/dynamodb-session-outbox.ts';
-import { DynamoDbSessionRepository } from '#commons/storage/dynamodb-session-repository.ts';
-import { S3SessionAuthState } from '#commons/storage/s3-auth-wipe.ts';
 import type { DestinationMode } from '#commons/webhooks/address-policy.ts';
 import { verdictOf } from '#commons/webhooks/retry-schedule.ts';
-import { loadWebhookConfig } from '#commons/webhooks/webhook-config.ts';
 import { postWebhook, type Resolve } from '#commons/webhooks/webhook-poster.ts';
 import { newSigningSecret, signedHeaders } from '#commons/webhooks/webhook-signing.ts';
-import { createApp } from '../../functions/api/app.ts';
-import { composeWebhookApi } from '../../functions/api/webhook-compose.ts';
 import { startWebhookReceiver, type WebhookReceiver } from '../../infra/local/webhook-receiver.ts';
-import { signToken, testTokenVerifier } from '../api/support/api-harness.ts';
-import { FakeHostClient } from '../api/support/fake-host-client.ts';
+import { signToken } from '../api/support/api-harness.ts';
+import { webhookApp } from '../api/support/webhook-app.ts';
 import { createTestAws, type TestAws } from '../support/aws.ts';
 import { waitFor } from './webhook-harness.ts';
 
@@ -47,32 +38,7 @@ beforeAll(async () => {
 afterAll(() => aws.destroy());
 
 function app(mode: DestinationMode, overlapSeconds = 86_400) {
-  const log = createLogger({ name: 'webhook-api-test', level: 'silent' });
-  const config = {
-    ...loadWebhookConfig({ ZAPFLEET_WEBHOOK_DESTINATIONS: mode, ZAPFLEET_WEBHOOK_TIMEOUT_MS: '2000' }),
-    rotationOverlapSeconds: overlapSeconds,
-  };
-  const built = createApp({
-    version: 'test',
-    verifier: testTokenVerifier(),
-    sessions: new DynamoDbSessionRepository({
-      client: aws.doc,
-      sessionsTable: aws.tables.sessions,
-      sessionNamesTable: aws.tables.sessionNames,
-    }),
-    hosts: new DynamoDbHostDirectory({
-      client: aws.doc,
-      hostsTable: aws.tables.hosts,
-      sessionsTable: aws.tables.sessions,
-    }),
-    events: new DynamoDbEventLog(aws.doc, { table: aws.tables.events, ttlSeconds: 86_400 }),
-    outbox: new DynamoDbSessionOutbox({ client: aws.doc, outboxTable: aws.tables.outbox }),
-    authState: new S3SessionAuthState({ client: aws.s3, bucket: aws.bucket }),
-    hostClient: new FakeHostClient(),
-    log,
-    clock: () => new Date(),
-    webhooks: composeWebhookApi(aws.doc, aws.tables, config, log, { resolve }),
-  });
+  const built = webhookApp(aws, mode, resolve, { timeoutMs: 2_000, rotationOverlapSeconds: overlapSeconds });
   return async (method: string, path: string, token: string, body?: unknown) => {
     const res = await built.request(path, {
       method,

@@ -7,7 +7,7 @@ import { DynamoDbTenantQuotas } from '#commons/storage/dynamodb-tenant-quotas.ts
 import { DynamoDbTenantRates } from '#commons/storage/dynamodb-tenant-rates.ts';
 import { S3SessionAuthState } from '#commons/storage/s3-auth-wipe.ts';
 import type { DestinationMode } from '#commons/webhooks/address-policy.ts';
-import { loadWebhookConfig } from '#commons/webhooks/webhook-config.ts';
+import { loadWebhookConfig, type WebhookConfig } from '#commons/webhooks/webhook-config.ts';
 import type { Resolve } from '#commons/webhooks/webhook-poster.ts';
 import { createApp } from '../../../functions/api/app.ts';
 import { composeWebhookApi } from '../../../functions/api/webhook-compose.ts';
@@ -20,12 +20,13 @@ export function webhookApp(
   aws: TestAws,
   mode: DestinationMode,
   resolve: Resolve,
+  overrides: Partial<WebhookConfig> = {},
 ): ReturnType<typeof createApp> {
   const log = createLogger({ name: 'webhook-app', level: 'silent' });
-  const config = loadWebhookConfig({
-    ZAPFLEET_WEBHOOK_DESTINATIONS: mode,
-    ZAPFLEET_WEBHOOK_TIMEOUT_MS: '1000',
-  });
+  const config = {
+    ...loadWebhookConfig({ ZAPFLEET_WEBHOOK_DESTINATIONS: mode, ZAPFLEET_WEBHOOK_TIMEOUT_MS: '1000' }),
+    ...overrides,
+  };
   return createApp({
     version: 'test',
     verifier: testTokenVerifier(),
