@@ -2,11 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { ENV } from '#commons/config/env-names.ts';
 import type { EventEnvelope } from '#commons/domain/events.ts';
 import { DynamoDbEventLog } from '#commons/events/dynamodb-event-log.ts';
+import { DynamoDbSessionOwnership, type OwnedSession } from '#commons/storage/dynamodb-session-ownership.ts';
 import { type HostProcess, startHostProcess } from '../../infra/local/host-process.ts';
-import {
-  DynamoDbSessionOwnership,
-  type OwnedSession,
-} from '../../session-host/src/storage/dynamodb-session-ownership.ts';
 import { putAssignedSession } from '../support/assigned-session.ts';
 import { createTestAws, type TestAws } from '../support/aws.ts';
 import { createFakeWhatsApp, type FakeWhatsApp } from '../support/fake-whatsapp/server.ts';

@@ -7,17 +7,14 @@ import { leaseConfig } from '#commons/domain/lease.ts';
 import { DynamoDbConnectionStore } from '#commons/events/dynamodb-connection-store.ts';
 import { DynamoDbEventLog } from '#commons/events/dynamodb-event-log.ts';
 import { createFanoutPublisher } from '#commons/events/fanout-publisher.ts';
+import { DynamoDbHostRegistry } from '#commons/storage/dynamodb-host-registry.ts';
 import { DynamoDbSendQueue } from '#commons/storage/dynamodb-send-queue.ts';
+import { DynamoDbSessionOwnership, type OwnedSession } from '#commons/storage/dynamodb-session-ownership.ts';
 import { S3AuthStateStore } from '../../session-host/src/auth-state/s3-auth-state-store.ts';
 import type { HostLimits } from '../../session-host/src/host-limits.ts';
 import { createHostMetrics, type HostMetrics } from '../../session-host/src/metrics.ts';
 import type { AuthStateStore } from '../../session-host/src/ports/auth-state-store.ts';
 import { SessionHost } from '../../session-host/src/session-host.ts';
-import { DynamoDbHostRegistry } from '../../session-host/src/storage/dynamodb-host-registry.ts';
-import {
-  DynamoDbSessionOwnership,
-  type OwnedSession,
-} from '../../session-host/src/storage/dynamodb-session-ownership.ts';
 import { putAssignedSession } from '../support/assigned-session.ts';
 import { createTestAws, type TestAws } from '../support/aws.ts';
 import { createFakeWhatsApp, type FakeWhatsApp } from '../support/fake-whatsapp/server.ts';

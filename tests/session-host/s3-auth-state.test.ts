@@ -2,10 +2,10 @@ import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { s3ClientConfig } from '#commons/aws/client-config.ts';
+import { FencedError } from '#commons/domain/fence.ts';
+import { DynamoDbSessionOwnership } from '#commons/storage/dynamodb-session-ownership.ts';
 import { AuthStateCorruptedError } from '../../session-host/src/auth-state/auth-data.ts';
-import { FencedError } from '../../session-host/src/auth-state/fence.ts';
 import { S3AuthState } from '../../session-host/src/auth-state/s3-auth-state.ts';
-import { DynamoDbSessionOwnership } from '../../session-host/src/storage/dynamodb-session-ownership.ts';
 import { createTestAws, type TestAws } from '../support/aws.ts';
 
 let aws: TestAws;

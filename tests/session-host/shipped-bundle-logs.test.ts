@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENV } from '#commons/config/env-names.ts';
 import type { EventEnvelope } from '#commons/domain/events.ts';
 import { DynamoDbEventLog } from '#commons/events/dynamodb-event-log.ts';
-import { DynamoDbSessionOwnership } from '../../session-host/src/storage/dynamodb-session-ownership.ts';
+import { DynamoDbSessionOwnership } from '#commons/storage/dynamodb-session-ownership.ts';
 import { putAssignedSession } from '../support/assigned-session.ts';
 import { createTestAws, type TestAws } from '../support/aws.ts';
 import { createFakeWhatsApp, type FakeWhatsApp } from '../support/fake-whatsapp/server.ts';
