@@ -39,8 +39,22 @@ async function allConnectedAwayFrom(away: string, timeoutMs: number): Promise<vo
       timeoutMs,
     )
     .catch((err: Error) => {
-      throw new Error(`${err.message}; sessions: ${last.join(', ')}`);
+      throw new Error(`${err.message}; sessions: ${last.join(', ')}; hosts: ${hostDiagnosis()}`);
     });
+}
+
+/** What each host said about leases, takeovers and failures: enough to tell a slow fleet from a stuck one. */
+function hostDiagnosis(): string {
+  const telling = /lease|taking over|fenc|fail|ready/;
+  return [...h.hosts.values()]
+    .map((host) => {
+      const lines = host.logs
+        .filter((l) => (l.level as number) >= 40 || telling.test(String(l.msg ?? l.raw ?? '')))
+        .slice(-8)
+        .map((l) => `${String(l.msg ?? l.raw).slice(0, 80)}${l.err ? `(${JSON.stringify(l.err).slice(0, 100)})` : ''}`);
+      return `${host.hostId}[exit=${host.process.child.exitCode ?? '-'}]: ${lines.join(' | ')}`;
+    })
+    .join(' ;; ');
 }
 
 /** The host owning every session now (each step leaves them all on one host). */

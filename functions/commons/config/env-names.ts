@@ -31,6 +31,14 @@ export const ENV = {
   /** An endpoint failing without one success for this long is disabled (default 5 days). */
   webhookDisableAfterMs: 'ZAPFLEET_WEBHOOK_DISABLE_AFTER_MS',
   authBucket: 'ZAPFLEET_AUTH_BUCKET',
+  /** Private bucket of media in and out, under media/{tenant}/{session}/{mediaId}. */
+  mediaBucket: 'ZAPFLEET_MEDIA_BUCKET',
+  /** Lifetime of presigned media links (GET and PUT) in seconds; default 300. */
+  mediaUrlTtlSeconds: 'ZAPFLEET_MEDIA_URL_TTL_SECONDS',
+  /** PEM file of an extra CA the host trusts for WhatsApp's media hosts (the fake's test CA only). */
+  mediaCaFile: 'ZAPFLEET_MEDIA_CA_FILE',
+  /** `loopback-http` (local mode and tests): media URLs on loopback are allowed; otherwise public https only. */
+  mediaUrlDestinations: 'ZAPFLEET_MEDIA_URL_DESTINATIONS',
   logLevel: 'LOG_LEVEL',
   // Auth of tenant tokens: HS256 secret locally, JWKS + issuer + audience in the cloud.
   jwtSecret: 'ZAPFLEET_JWT_SECRET',
