@@ -29,7 +29,7 @@ async function linkedSession(pacing?: SendPacing) {
   api.hostClient.onSend = async (m) => {
     const session = host.session(sessionId);
     if (!session) throw new Error('not running');
-    await session.sendText(m.to, m.text, m.messageId);
+    await session.sendText(m.to, m.text ?? '', m.messageId);
     return { messageId: m.messageId, status: 'SENT' };
   };
   const token = await api.adminToken('acme');

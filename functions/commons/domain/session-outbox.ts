@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { OutgoingMedia } from './media.ts';
 import { parseRecipient } from './recipient.ts';
 
 /**
@@ -93,7 +94,9 @@ export type OutboxState = 'QUEUED' | 'SENDING' | 'SENT' | 'FAILED';
 /** A message accepted for the send queue (202): what to send and its place in the session's queue. */
 export interface QueuedMessage extends OutboxEntry {
   readonly to: string;
-  readonly text: string;
+  /** Exactly one of text and media. */
+  readonly text?: string | undefined;
+  readonly media?: OutgoingMedia | undefined;
   /**
    * Sort key of the session's queue index (`byQueue`); present only while the
    * message waits or is being sent, so the index holds exactly the pending rows.

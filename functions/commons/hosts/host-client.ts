@@ -1,3 +1,5 @@
+import type { OutgoingMedia } from '../domain/media.ts';
+
 /**
  * Commands the control plane sends to a session host's internal endpoint.
  * Failures are typed: HostUnreachableError (502), HostTimeoutError (504),
@@ -16,9 +18,11 @@ export interface HostClient {
   quiesce(endpoint: string, sessionId: string): Promise<void>;
 }
 
+/** Exactly one of `text` and `media`. */
 export interface HostMessage {
   readonly to: string;
-  readonly text: string;
+  readonly text?: string | undefined;
+  readonly media?: OutgoingMedia | undefined;
   readonly messageId: string;
 }
 

@@ -131,7 +131,7 @@ export class OutboxDrains {
     if (sending === 'finished') return true;
     if (sending === 'fenced') return false;
     try {
-      await target.sendText(row.to, row.text, row.messageId);
+      await target.sendText(row.to, row.text ?? '', row.messageId);
     } catch (err) {
       if (err instanceof SessionNotConnectedError || err instanceof SendQueueFullError) return false;
       if (err instanceof InvalidRecipientError)
