@@ -53,6 +53,11 @@ export class PeerTracker {
     this.seen.delete(hostId);
   }
 
+  /** Every host observed and not forgotten, including ones whose record has since vanished. */
+  known(): string[] {
+    return [...this.seen.keys()];
+  }
+
   isDead(hostId: string, now: number, gone = false): boolean {
     if (gone) return true;
     const observation = this.seen.get(hostId);

@@ -8,7 +8,14 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { RegisteredHost } from '../hosts/host-directory.ts';
 import type { HostRegistration, HostRegistry } from '../hosts/host-registry.ts';
-import { decodeHostItems, encodeHostItem, hostKey, leaseExpiresAt } from './host-item.ts';
+import {
+  decodeHostItems,
+  encodeHostItem,
+  HOST_RECORD_RETENTION_SECONDS,
+  hostKey,
+  hostPurgeAt,
+  leaseExpiresAt,
+} from './host-item.ts';
 
 export type { HostRegistration } from '../hosts/host-registry.ts';
 
@@ -49,13 +56,14 @@ export class DynamoDbHostRegistry implements HostRegistry {
           TableName: this.table,
           Key: hostKey(host.hostId),
           UpdateExpression:
-            'SET heartbeatVersion = :v, heartbeatAt = :at, expiresAt = :exp, #load = :load, draining = :draining',
+            'SET heartbeatVersion = :v, heartbeatAt = :at, expiresAt = :exp, purgeAt = :purge, #load = :load, draining = :draining',
           ConditionExpression: 'incarnation = :inc',
           ExpressionAttributeNames: { '#load': 'load' },
           ExpressionAttributeValues: {
             ':v': this.version,
             ':at': this.now(),
             ':exp': this.expiresAt(),
+            ':purge': hostPurgeAt(this.now(), this.leaseMs),
             ':load': load,
             ':draining': draining,
             ':inc': host.incarnation,
@@ -80,12 +88,13 @@ export class DynamoDbHostRegistry implements HostRegistry {
           TableName: this.table,
           Key: hostKey(host.hostId),
           UpdateExpression:
-            'SET gone = :t, expiresAt = :exp, heartbeatVersion = heartbeatVersion + :one, #load = :zero',
+            'SET gone = :t, expiresAt = :exp, purgeAt = :purge, heartbeatVersion = heartbeatVersion + :one, #load = :zero',
           ConditionExpression: 'incarnation = :inc',
           ExpressionAttributeNames: { '#load': 'load' },
           ExpressionAttributeValues: {
             ':t': true,
             ':exp': Math.floor(this.now() / 1000),
+            ':purge': Math.floor(this.now() / 1000) + HOST_RECORD_RETENTION_SECONDS,
             ':one': 1,
             ':zero': 0,
             ':inc': host.incarnation,

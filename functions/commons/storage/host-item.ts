@@ -16,6 +16,19 @@ export function leaseExpiresAt(nowMs: number, leaseMs: number): number {
   return Math.ceil((nowMs + leaseMs) / 1000);
 }
 
+/**
+ * How long a host's row outlives its lease before DynamoDB's TTL may purge it.
+ * Peers judge liveness by heartbeat versions, not by this; the row must stay
+ * long enough for a live peer to see the host still and take its sessions
+ * (DynamoDB Local purges within seconds of expiry, DynamoDB within days).
+ */
+export const HOST_RECORD_RETENTION_SECONDS = 3_600;
+
+/** The TTL attribute's value (the hosts table purges on `purgeAt`, never on the lease's `expiresAt`). */
+export function hostPurgeAt(nowMs: number, leaseMs: number): number {
+  return leaseExpiresAt(nowMs, leaseMs) + HOST_RECORD_RETENTION_SECONDS;
+}
+
 export function encodeHostItem(
   host: HostRegistration,
   state: { load: number; heartbeatVersion: number; nowMs: number; leaseMs: number },
@@ -26,6 +39,7 @@ export function encodeHostItem(
     heartbeatVersion: state.heartbeatVersion,
     heartbeatAt: state.nowMs,
     expiresAt: leaseExpiresAt(state.nowMs, state.leaseMs),
+    purgeAt: hostPurgeAt(state.nowMs, state.leaseMs),
   };
 }
 

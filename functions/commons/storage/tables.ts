@@ -99,7 +99,8 @@ export const TABLES: Readonly<Record<TableId, TableDefinition>> = {
     envName: ENV.tableHosts,
     partitionKey: S('hostId'),
     indexes: [],
-    ttlAttribute: 'expiresAt',
+    // Not the lease's expiresAt: a dead host's row must outlive its lease until peers took its sessions.
+    ttlAttribute: 'purgeAt',
   },
   connections: {
     id: 'connections',

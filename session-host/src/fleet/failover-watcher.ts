@@ -55,6 +55,11 @@ export class FailoverWatcher {
     const dead: { hostId: string; heartbeatVersion?: number }[] = records.filter(
       (r) => r.hostId !== me.hostId && this.tracker.isDead(r.hostId, now, r.gone === true),
     );
+    // A record purged (TTL) or deleted after we saw it: its sessions still name it, so it is
+    // dead once it has been still for a full lease like any other (no renewal can arrive).
+    const present = new Set(records.map((r) => r.hostId));
+    for (const hostId of this.tracker.known())
+      if (!present.has(hostId) && this.tracker.isDead(hostId, now)) dead.push({ hostId });
     // Sessions started while no host was live wait on the unassigned owner.
     dead.push({ hostId: UNASSIGNED_HOST });
     const deadIds = new Set(dead.map((d) => d.hostId));
@@ -71,7 +76,7 @@ export class FailoverWatcher {
         if (peer.heartbeatVersion !== undefined) {
           await this.deps.registry.forget(peer.hostId, peer.heartbeatVersion);
           this.tracker.forget(peer.hostId);
-        }
+        } else if (peer.hostId !== UNASSIGNED_HOST) this.tracker.forget(peer.hostId);
         continue;
       }
       // The verdict may be a whole scan old: a peer that renewed before its sessions were read

@@ -1,9 +1,10 @@
 import type { RegisteredHost } from '#commons/hosts/host-directory.ts';
 import type { HostRegistration, HostRegistry } from '#commons/hosts/host-registry.ts';
-import { leaseExpiresAt } from '#commons/storage/host-item.ts';
+import { HOST_RECORD_RETENTION_SECONDS, hostPurgeAt, leaseExpiresAt } from '#commons/storage/host-item.ts';
+import { TABLES } from '#commons/storage/tables.ts';
 import { direct, type Transport } from './memory-ownership.ts';
 
-type HostRow = RegisteredHost & { readonly incarnation: string };
+type HostRow = RegisteredHost & { readonly incarnation: string; readonly purgeAt: number };
 
 /** The hosts table held in memory: one row per host id. */
 export class HostTable {
@@ -23,6 +24,18 @@ export class HostTable {
 
   all(): RegisteredHost[] {
     return [...this.rows.values()].map((r) => ({ ...r }));
+  }
+
+  /**
+   * DynamoDB's TTL sweeper: deletes rows whose TTL attribute (the real table's, in epoch
+   * seconds) is before `nowSeconds`, at whatever moment the world calls it.
+   */
+  sweep(nowSeconds: number): void {
+    const attribute = TABLES.hosts.ttlAttribute as string;
+    for (const [hostId, row] of this.rows) {
+      const ttl = (row as unknown as Record<string, unknown>)[attribute];
+      if (typeof ttl === 'number' && ttl < nowSeconds) this.rows.delete(hostId);
+    }
   }
 }
 
@@ -69,6 +82,7 @@ export class InMemoryHostRegistry implements HostRegistry {
         ...current,
         gone: true,
         expiresAt,
+        purgeAt: expiresAt + HOST_RECORD_RETENTION_SECONDS,
         heartbeatVersion: current.heartbeatVersion + 1,
         load: 0,
       });
@@ -93,6 +107,7 @@ export class InMemoryHostRegistry implements HostRegistry {
       heartbeatVersion: version,
       heartbeatAt: nowMs,
       expiresAt: leaseExpiresAt(nowMs, this.leaseMs),
+      purgeAt: hostPurgeAt(nowMs, this.leaseMs),
       draining,
     };
   }

@@ -7,7 +7,7 @@ import { HostTable, InMemoryHostRegistry } from './memory-registry.ts';
 import { type LinkState, Network } from './network.ts';
 import { seeded } from './random.ts';
 import { SimHost } from './sim-host.ts';
-import { type Gate, HostClock, Scheduler } from './virtual-clock.ts';
+import { type Gate, HostClock, Scheduler, WALL_EPOCH } from './virtual-clock.ts';
 
 /**
  * A seeded, deterministic fleet: SimHosts (the real LeaseKeeper,
@@ -113,6 +113,11 @@ export async function simulate(options: SimOptions): Promise<SimResult> {
     scheduler.at(at, () => void host.start().catch(() => undefined), incarnation);
   };
   for (let h = 0; h < options.hosts; h++) boot(h, 1, random() * 200);
+  // DynamoDB purges expired rows at a moment of its choosing (often within seconds on DynamoDB Local).
+  for (let at = 500; at < end; at += 250 + random() * 1_000) {
+    const sweepAt = at;
+    scheduler.at(sweepAt, () => hostTable.sweep(Math.floor((WALL_EPOCH + sweepAt) / 1000)));
+  }
 
   for (const f of faults) {
     if (f.kind === 'crash') {
