@@ -42,6 +42,8 @@ process.stdout.write(
     controlPort: control.port,
     controlUrl: control.url,
     caPublicKey: fake.caPublicKey.toString('base64'),
+    mediaHost: fake.media.hostname,
+    mediaCaFile: fake.media.caFile,
   })}\n`,
 );
 

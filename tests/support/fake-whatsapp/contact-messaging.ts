@@ -1,5 +1,6 @@
 import { type BinaryNode, getBinaryNodeChild, getBinaryNodeChildren, proto } from '@whiskeysockets/baileys';
 import { type FakeConnection, newStanzaId } from './connection.ts';
+import { receiveMedia } from './contact-media.ts';
 import type { FakeContext } from './context.ts';
 import { lidJid, parseUserJid, pnJid } from './jids.ts';
 import { silenceLibsignalConsole } from './quiet-libsignal.ts';
@@ -183,6 +184,8 @@ async function decryptCopy(
       ctx.events.emit('message-duplicate', recipient.pn, copy.id);
       return;
     }
+    // Fetched and checked before the entry is visible, so a test waiting for it sees the outcome.
+    const media = await receiveMedia(ctx, message);
     const received: ReceivedMessage = {
       id: copy.id,
       from: companionJid(sender),
@@ -191,6 +194,7 @@ async function decryptCopy(
       message,
       deviceSent,
       encType: type,
+      ...(media ? { media } : {}),
     };
     recipient.inbox.push(received);
     ctx.events.emit('message-received', recipient.pn, received);

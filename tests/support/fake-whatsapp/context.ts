@@ -1,6 +1,7 @@
 import type { EventEmitter } from 'node:events';
 import type { CertAuthority, KeyPair } from './cert-authority.ts';
 import type { FakeConnection } from './connection.ts';
+import type { MediaHost, MediaHostErrorCode } from './media-host.ts';
 import type { PairingRegistry } from './pairing.ts';
 import type { ReceivedMessage, World } from './world.ts';
 
@@ -46,6 +47,10 @@ export interface FakeEvents {
   'link-code-requested': [pn: string];
   /** An IQ from a client: `xmlns`, the first child's tag (e.g. `encrypt`/`count`) and whether it was answered. */
   iq: [jid: string | undefined, xmlns: string, child: string, answered: boolean];
+  /** A client's upload the media host stored (`size` encrypted bytes). */
+  'media-uploaded': [directPath: string, size: number];
+  /** An upload the media host refused. */
+  'media-rejected': [code: MediaHostErrorCode];
 }
 
 /** Everything a connection and its stanza handlers share. */
@@ -60,4 +65,6 @@ export interface FakeContext {
   readonly receipts: ClientReceipt[];
   /** Logins for these companion JIDs get `<failure reason=…/>` instead of `<success/>`. */
   readonly loginFailures: Map<string, number>;
+  /** The HTTPS host clients upload media to and download it from (`media_conn`). */
+  readonly media: MediaHost;
 }

@@ -1,6 +1,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { UnknownDeviceError } from './close-paths.ts';
+import { MediaOptionsError, type SendMediaOptions } from './contact-media.ts';
+import { FAKE_MEDIA_KINDS, type FakeMediaKind } from './media-crypto.ts';
 import { PairingError } from './pairing.ts';
 import type { FakeWhatsApp } from './server.ts';
 
@@ -11,6 +13,49 @@ export interface ControlServer {
 }
 
 class BadRequestError extends Error {}
+
+/** Largest JSON body the control API reads (base64 media included); bigger files go by `filePath`. */
+export const CONTROL_BODY_LIMIT_BYTES = 24 * 1024 * 1024;
+
+class BodyTooLargeError extends Error {}
+
+const CORRUPTIONS = ['mac', 'enc-hash', 'plaintext-hash'] as const;
+
+function mediaOptions(body: Json): SendMediaOptions {
+  const kind = str(body, 'kind') as FakeMediaKind;
+  if (!FAKE_MEDIA_KINDS.includes(kind))
+    throw new BadRequestError(`kind must be one of ${FAKE_MEDIA_KINDS.join(', ')}`);
+  const base64 = str(body, 'base64', false);
+  const filePath = str(body, 'filePath', false);
+  if (Boolean(base64) === Boolean(filePath))
+    throw new BadRequestError('exactly one of base64 and filePath is required');
+  const corrupt = body.corrupt;
+  if (corrupt !== undefined && !CORRUPTIONS.includes(corrupt as (typeof CORRUPTIONS)[number]))
+    throw new BadRequestError(`corrupt must be one of ${CORRUPTIONS.join(', ')}`);
+  const expired = body.expired;
+  if (expired !== undefined && expired !== true && expired !== false && expired !== 404 && expired !== 410)
+    throw new BadRequestError('expired must be a boolean, 404 or 410');
+  const optional = <T>(key: string, type: string): T | undefined => {
+    if (body[key] === undefined) return undefined;
+    if (typeof body[key] !== type) throw new BadRequestError(`${key} must be a ${type}`);
+    return body[key] as T;
+  };
+  const caption = optional<string>('caption', 'string');
+  const fileName = optional<string>('fileName', 'string');
+  const ptt = optional<boolean>('ptt', 'boolean');
+  const seconds = optional<number>('seconds', 'number');
+  return {
+    kind,
+    ...(base64 ? { bytes: Buffer.from(base64, 'base64') } : { filePath }),
+    mimetype: str(body, 'mimetype'),
+    ...(caption !== undefined ? { caption } : {}),
+    ...(fileName !== undefined ? { fileName } : {}),
+    ...(ptt !== undefined ? { ptt } : {}),
+    ...(seconds !== undefined ? { seconds } : {}),
+    ...(corrupt ? { corrupt: corrupt as SendMediaOptions['corrupt'] } : {}),
+    ...(expired ? { expired: expired as SendMediaOptions['expired'] } : {}),
+  };
+}
 
 type Json = Record<string, unknown>;
 type Route = (fake: FakeWhatsApp, body: Json, params: string[]) => unknown | Promise<unknown>;
@@ -57,10 +102,29 @@ const ROUTES: Array<[method: string, pattern: RegExp, route: Route]> = [
     },
   ],
   [
+    'POST',
+    /^\/users\/(\d+)\/media$/,
+    // A contact sends media: {to, kind, mimetype, base64 | filePath, caption?, fileName?, ptt?, seconds?, corrupt?, expired?, addressing?}
+    async (fake, body, [pn]) => ({
+      id: await fake.sendMedia(pn!, str(body, 'to'), {
+        ...mediaOptions(body),
+        addressing: body.addressing === 'lid' ? 'lid' : 'pn',
+      }),
+    }),
+  ],
+  [
     'GET',
     /^\/users\/(\d+)\/inbox$/,
     (fake, _body, [pn]) =>
-      fake.inbox(pn!).map(({ id, from, to, text, deviceSent }) => ({ id, from, to, text, deviceSent })),
+      fake.inbox(pn!).map(({ id, from, to, text, deviceSent, media }) => ({
+        id,
+        from,
+        to,
+        text,
+        deviceSent,
+        // Without the bytes: a summary a dashboard can show and a script can compare hashes with.
+        ...(media ? { media: { ...media, bytes: undefined } } : {}),
+      })),
   ],
   [
     'POST',
@@ -103,11 +167,31 @@ const ROUTES: Array<[method: string, pattern: RegExp, route: Route]> = [
   ],
 ];
 
+function readBody(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let length = 0;
+    req.on('data', (chunk: Buffer) => {
+      if (length > CONTROL_BODY_LIMIT_BYTES) return; // already refused: drain the rest unread
+      length += chunk.length;
+      if (length > CONTROL_BODY_LIMIT_BYTES) {
+        chunks.length = 0;
+        reject(
+          new BodyTooLargeError(`body over ${CONTROL_BODY_LIMIT_BYTES} bytes; send big files by filePath`),
+        );
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
 async function readJson(req: IncomingMessage): Promise<Json> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  if (!chunks.length) return {};
-  const parsed: unknown = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+  const raw = await readBody(req);
+  if (!raw.length) return {};
+  const parsed: unknown = JSON.parse(raw.toString('utf8'));
   if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed))
     throw new BadRequestError('body must be an object');
   return parsed as Json;
@@ -119,7 +203,15 @@ function send(res: ServerResponse, status: number, payload: unknown): void {
 }
 
 function statusOf(err: unknown): number {
-  if (err instanceof SyntaxError || err instanceof BadRequestError || err instanceof PairingError) return 400;
+  if (
+    err instanceof SyntaxError ||
+    err instanceof BadRequestError ||
+    err instanceof PairingError ||
+    err instanceof MediaOptionsError
+  )
+    return 400;
+  if (err instanceof BodyTooLargeError) return 413;
+  if ((err as NodeJS.ErrnoException).code === 'ENOENT') return 400;
   if (err instanceof UnknownDeviceError || (err instanceof Error && err.message.startsWith('unknown user')))
     return 404;
   return 500;

@@ -9,6 +9,10 @@ export interface FakeProcessInfo {
   controlUrl: string;
   /** Base64; install it in the client process with `installCertAuthorityKey`. */
   caPublicKey: string;
+  /** `127.0.0.1:PORT` of the HTTPS media host. */
+  mediaHost: string;
+  /** PEM path of the media host's test CA (give a session host ZAPFLEET_MEDIA_CA_FILE = this). */
+  mediaCaFile: string;
 }
 
 export interface FakeProcess {

@@ -2,6 +2,7 @@ import { type BinaryNode, getBinaryNodeChild, getBinaryNodeChildren } from '@whi
 import type { FakeConnection } from './connection.ts';
 import type { FakeContext } from './context.ts';
 import { lidJid, parseUserJid, pnJid, SERVER_JID } from './jids.ts';
+import { MEDIA_UPLOAD_LIMIT_BYTES } from './media-host.ts';
 import { onLinkCodeStage } from './pairing-code.ts';
 import type { PreKeyBundle } from './signal-peer.ts';
 import { type Companion, companionJid, type FakeUser, takeCompanionBundle } from './world.ts';
@@ -75,6 +76,13 @@ export async function onClientIq(
         if (removed) removed.removed = true;
       } else if (first?.tag === 'link_code_companion_reg') {
         connection.send(await onLinkCodeStage(ctx, connection, iq, first).catch(() => badRequest(iq)));
+        return;
+      }
+      connection.send(result(iq));
+      return;
+    case 'w:m':
+      if (first?.tag === 'media_conn') {
+        connection.send(result(iq, [mediaConnNode(ctx)]));
         return;
       }
       connection.send(result(iq));
@@ -201,5 +209,19 @@ function answerAppStateSync(sync: BinaryNode | undefined): BinaryNode {
       tag: 'collection',
       attrs: { name: collection.attrs.name ?? '', version: collection.attrs.version ?? '0' },
     })),
+  };
+}
+
+/** Where clients upload media: the fake's own HTTPS host, with its upload token. */
+function mediaConnNode(ctx: FakeContext): BinaryNode {
+  return {
+    tag: 'media_conn',
+    attrs: { auth: ctx.media.auth, ttl: '300', auth_ttl: '21600', max_buckets: '12' },
+    content: [
+      {
+        tag: 'host',
+        attrs: { hostname: ctx.media.hostname, maxContentLengthBytes: String(MEDIA_UPLOAD_LIMIT_BYTES) },
+      },
+    ],
   };
 }

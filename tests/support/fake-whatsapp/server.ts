@@ -12,6 +12,7 @@ import {
   sendFailure,
 } from './close-paths.ts';
 import { FakeConnection } from './connection.ts';
+import { buildMediaMessage, type SendMediaOptions } from './contact-media.ts';
 import {
   onClientMessage,
   onClientReceipt,
@@ -25,6 +26,7 @@ import { type HistorySyncContent, sendHistorySync } from './history-sync.ts';
 import { onClientIq } from './iq-handlers.ts';
 import { lidJid, pnJid } from './jids.ts';
 import { onClientPayload } from './login.ts';
+import { type HostedMedia, startMediaHost } from './media-host.ts';
 import { expireQrRefs, type LinkedDevice, PairingRegistry, scanQr } from './pairing.ts';
 import { enterPairingCode } from './pairing-code.ts';
 import { silenceLibsignalConsole } from './quiet-libsignal.ts';
@@ -65,6 +67,25 @@ export interface ConnectionInfo {
   pairing: boolean;
 }
 
+/** The fake's HTTPS media host (always on): what `media_conn` points clients at. */
+export interface FakeMedia {
+  /** PEM path of the throwaway test CA (removed on close): give hosts ZAPFLEET_MEDIA_CA_FILE = this. */
+  readonly caFile: string;
+  /** The same CA as PEM text, for `new https.Agent({ ca: [caPem] })`. */
+  readonly caPem: string;
+  /** `127.0.0.1:PORT`. */
+  readonly hostname: string;
+  readonly port: number;
+  /** The upload token `media_conn` hands out. */
+  readonly auth: string;
+  /** Tmp dir with the CA, hosted files and large decrypted plaintexts. */
+  readonly dir: string;
+  /** A hosted file by direct path or url (query ignored). */
+  find(ref: string): HostedMedia | undefined;
+  /** From now on the file answers `status` (default 410), as media expired on WhatsApp; false when unknown. */
+  expire(ref: string, status?: 404 | 410): boolean;
+}
+
 export interface FakeWhatsApp {
   /** Pass as Baileys' `waWebSocketUrl`. */
   readonly url: string;
@@ -74,6 +95,7 @@ export interface FakeWhatsApp {
   readonly events: EventEmitter<FakeEvents>;
   /** Receipts the Baileys clients sent for messages they received. */
   readonly receipts: readonly ClientReceipt[];
+  readonly media: FakeMedia;
   createUser(options?: { pn?: string; name?: string }): UserInfo;
   /** Links the client showing `qr` to `phone` (created when omitted); resolves after 515 was sent. */
   scanQr(qr: string, options?: { phone?: string }): Promise<LinkedDevice>;
@@ -83,6 +105,11 @@ export interface FakeWhatsApp {
   expireQrRefs(): number;
   /** `from` (a contact's number) sends `text` to every linked device of `to`; resolves once on the wire or queued. */
   sendText(from: string, to: string, text: string, options?: SendTextOptions): Promise<string>;
+  /**
+   * `from` sends an image/video/audio/document/sticker to `to`: encrypted with a fresh media key,
+   * hosted on the fake's media host, sent like `sendText`. Resolves with the message id.
+   */
+  sendMedia(from: string, to: string, media: SendMediaOptions & SendTextOptions): Promise<string>;
   /** `from` starts new Signal sessions with `to`'s devices, as after a reinstall. */
   resetSessions(from: string, to: string): Promise<void>;
   /** Delivery (default) or read receipt from `from` to `to`'s linked devices for messages they sent. */
@@ -139,6 +166,10 @@ async function onStanza(ctx: FakeContext, connection: FakeConnection, node: Bina
 
 export async function createFakeWhatsApp(options: FakeWhatsAppOptions = {}): Promise<FakeWhatsApp> {
   const { port = 0, host = '127.0.0.1', ...rest } = options;
+  const events = new EventEmitter<FakeEvents>();
+  events.setMaxListeners(0);
+  // First: without openssl this throws a clear error before anything else is listening.
+  const media = await startMediaHost(events);
   const release = silenceLibsignalConsole();
   const ctx: FakeContext = {
     options: { ...DEFAULTS, ...Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined)) },
@@ -146,17 +177,23 @@ export async function createFakeWhatsApp(options: FakeWhatsAppOptions = {}): Pro
     authority: processCertAuthority(),
     staticKey: Curve.generateKeyPair() as KeyPair,
     pairing: new PairingRegistry(),
-    events: new EventEmitter<FakeEvents>(),
+    events,
     connections: new Set(),
     receipts: [],
     loginFailures: new Map(),
+    media,
   };
-  ctx.events.setMaxListeners(0);
   const wss = new WebSocketServer({ port, host, path: '/ws/chat' });
-  await new Promise<void>((resolve, reject) => {
-    wss.once('listening', resolve);
-    wss.once('error', reject);
-  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      wss.once('listening', resolve);
+      wss.once('error', reject);
+    });
+  } catch (err) {
+    release();
+    await media.close();
+    throw err;
+  }
   wss.on('connection', (ws) => {
     const connection = new FakeConnection(ctx, ws, {
       onClientPayload: (conn, clientStatic, payload) => onClientPayload(ctx, conn, clientStatic, payload),
@@ -182,6 +219,16 @@ export async function createFakeWhatsApp(options: FakeWhatsAppOptions = {}): Pro
     caPublicKey: ctx.authority.publicKey,
     events: ctx.events,
     receipts: ctx.receipts,
+    media: {
+      caFile: media.caFile,
+      caPem: media.caPem,
+      hostname: media.hostname,
+      port: media.port,
+      auth: media.auth,
+      dir: media.dir,
+      find: (ref) => media.find(ref),
+      expire: (ref, status) => media.expire(ref, status),
+    },
     createUser: (opts) => userInfo(ctx.world.createUser(opts)),
     expireQrRefs: () => expireQrRefs(ctx),
     enterPairingCode: (pn, code) => enterPairingCode(ctx, pn, code),
@@ -189,6 +236,18 @@ export async function createFakeWhatsApp(options: FakeWhatsAppOptions = {}): Pro
     async sendText(from, to, text, opts) {
       const recipient = user(to);
       const id = sendFromUser(ctx, user(from), recipient, { conversation: text }, opts);
+      await flushDeliveries(recipient);
+      return id;
+    },
+    async sendMedia(from, to, options) {
+      const sender = user(from);
+      const recipient = user(to);
+      const { addressing, id: messageId } = options;
+      const message = await buildMediaMessage(ctx, options);
+      const id = sendFromUser(ctx, sender, recipient, message, {
+        ...(addressing ? { addressing } : {}),
+        ...(messageId ? { id: messageId } : {}),
+      });
       await flushDeliveries(recipient);
       return id;
     },
@@ -248,6 +307,7 @@ export async function createFakeWhatsApp(options: FakeWhatsAppOptions = {}): Pro
       for (const connection of ctx.connections) connection.drop();
       await new Promise<void>((resolve) => wss.close(() => resolve()));
       ctx.events.removeAllListeners();
+      await media.close();
       release();
     },
   };

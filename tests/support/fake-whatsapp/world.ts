@@ -2,6 +2,7 @@ import { randomInt } from 'node:crypto';
 import type { BinaryNode, proto } from '@whiskeysockets/baileys';
 import type { KeyPair } from './cert-authority.ts';
 import type { FakeConnection } from './connection.ts';
+import type { ReceivedMedia } from './contact-media.ts';
 import { type JidAddress, parseUserJid, pnJid } from './jids.ts';
 import { type PreKeyBundle, SignalPeer } from './signal-peer.ts';
 
@@ -53,6 +54,8 @@ export interface ReceivedMessage {
   deviceSent: boolean;
   /** The Signal envelope the copy came in. */
   encType: 'pkmsg' | 'msg';
+  /** An image/video/audio/document/sticker: fetched from the fake's media host, checked and decrypted. */
+  media?: ReceivedMedia;
 }
 
 /** A WhatsApp account: a phone number, a LID and device 0 simulated with real libsignal. */
