@@ -4,7 +4,7 @@
  * holds them against the requests the test suite records from each runtime,
  * both ways: a request without a grant fails it, and so does a grant no request used.
  */
-import type { AuthObjectAccess, TableGrants } from '../constructs/access.ts';
+import type { AuthObjectAccess, MediaObjectAccess, TableGrants } from '../constructs/access.ts';
 
 /** The part of `auth/{tenant}/{session}/` common to every session. */
 export const AUTH_PREFIX = 'auth/';
@@ -30,6 +30,12 @@ export const API_TABLE_GRANTS: TableGrants = {
 };
 /** DELETE of a session wipes its auth state: every object version and delete marker (list + delete). */
 export const API_AUTH_ACCESS: readonly AuthObjectAccess[] = ['delete', 'deleteVersions'];
+/**
+ * Media: presigned PUTs (signed with the API's role, so it needs PutObject),
+ * presigned GETs plus the send-time HEAD and ranged sniff (GetObject), and
+ * DELETE of a session (list + delete; the bucket is not versioned).
+ */
+export const API_MEDIA_ACCESS: readonly MediaObjectAccess[] = ['get', 'put', 'delete'];
 
 /** WebSocket Lambda: its connections and subscriptions; sessions and events for the late subscriber's snapshot. */
 export const WS_TABLE_GRANTS: TableGrants = {
@@ -49,7 +55,8 @@ export const WS_TABLE_GRANTS: TableGrants = {
  * DeleteItem, its subscriptions with BatchWriteItem).
  */
 export const HOST_TABLE_GRANTS: TableGrants = {
-  sessions: { items: ['GetItem', 'UpdateItem'], indexes: ['Query'] },
+  // Scan of the owner index: finding owners whose registry row is gone (rare, keys only).
+  sessions: { items: ['GetItem', 'UpdateItem'], indexes: ['Query', 'Scan'] },
   hosts: { items: ['PutItem', 'UpdateItem', 'DeleteItem', 'Scan'] },
   events: { items: ['GetItem', 'Query', 'PutItem', 'UpdateItem'] },
   subscriptions: { items: ['Query', 'BatchWriteItem'], indexes: ['Query'] },
@@ -59,6 +66,8 @@ export const HOST_TABLE_GRANTS: TableGrants = {
 };
 /** A logout wipes every version of the session's objects (old journal entries hold full creds). */
 export const HOST_AUTH_ACCESS: readonly AuthObjectAccess[] = ['get', 'put', 'delete', 'deleteVersions'];
+/** Media: reads an upload to send it, streams a received file in (multipart, aborted when a check fails). */
+export const HOST_MEDIA_ACCESS: readonly MediaObjectAccess[] = ['get', 'put', 'abortMultipart'];
 
 /**
  * Webhook dispatcher Lambda: reads the event log, reads endpoints (and

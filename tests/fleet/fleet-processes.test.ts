@@ -51,7 +51,10 @@ function hostDiagnosis(): string {
       const lines = host.logs
         .filter((l) => (l.level as number) >= 40 || telling.test(String(l.msg ?? l.raw ?? '')))
         .slice(-8)
-        .map((l) => `${String(l.msg ?? l.raw).slice(0, 80)}${l.err ? `(${JSON.stringify(l.err).slice(0, 100)})` : ''}`);
+        .map(
+          (l) =>
+            `${String(l.msg ?? l.raw).slice(0, 80)}${l.err ? `(${JSON.stringify(l.err).slice(0, 100)})` : ''}`,
+        );
       return `${host.hostId}[exit=${host.process.child.exitCode ?? '-'}]: ${lines.join(' | ')}`;
     })
     .join(' ;; ');

@@ -32,6 +32,15 @@ describe('the real lease keeper, failover watcher and handoff under a seeded fle
     expect(failures).toEqual([]);
   });
 
+  it('hold when dead hosts’ rows are purged as soon as their lease ends, even for hosts that never saw them', async () => {
+    const failures: string[] = [];
+    for (const seed of seeds) {
+      failures.push(...problems(seed, await simulate({ seed, ...fleet, purgeRowsAtLeaseEnd: true })));
+      if (failures.length >= 5) break;
+    }
+    expect(failures).toEqual([]);
+  });
+
   it('replays the same history from the same seed', async () => {
     const seed = seeds[0] ?? 1;
     const first = await simulate({ seed, ...fleet });

@@ -26,6 +26,11 @@ export interface SessionOwnership extends AuthPointerStore {
   get(sessionId: string): Promise<OwnedSession | undefined>;
   /** Sessions assigned to `hostId` (may lag; the claim re-checks). */
   assignedTo(hostId: string): Promise<OwnedSession[]>;
+  /**
+   * Every host id some session names as its owner (a scan of the owner index:
+   * call it rarely). Finds owners whose registry row is long gone.
+   */
+  owners(): Promise<string[]>;
   /** Epoch + 1 if `hostId` still owns it at `seenEpoch`; undefined when someone else moved first. */
   claim(
     sessionId: string,

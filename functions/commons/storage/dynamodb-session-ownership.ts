@@ -1,5 +1,11 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  QueryCommand,
+  ScanCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { type AuthPointer, type Fence, FencedError } from '../domain/fence.ts';
 import type { OwnedSession, SessionOwnership, StatusPatch } from '../domain/session-ownership.ts';
 import { decodeSessionItem, decodeSessionItems, sessionKey } from './session-item.ts';
@@ -47,6 +53,25 @@ export class DynamoDbSessionOwnership implements SessionOwnership {
       start = page.LastEvaluatedKey;
     } while (start);
     return out;
+  }
+
+  async owners(): Promise<string[]> {
+    const out = new Set<string>();
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.doc.send(
+        new ScanCommand({
+          TableName: this.table,
+          IndexName: INDEX.sessionsByOwner,
+          ProjectionExpression: 'ownerHostId',
+          ExclusiveStartKey: start,
+        }),
+      );
+      for (const item of page.Items ?? [])
+        if (typeof item.ownerHostId === 'string') out.add(item.ownerHostId);
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return [...out];
   }
 
   /**

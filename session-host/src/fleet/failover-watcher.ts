@@ -8,7 +8,7 @@ import { systemClock } from '#commons/runtime/system-clock.ts';
 
 export interface FailoverDeps {
   readonly registry: Pick<HostRegistry, 'all' | 'forget'>;
-  readonly ownership: Pick<SessionOwnership, 'assignedTo' | 'takeover'>;
+  readonly ownership: Pick<SessionOwnership, 'assignedTo' | 'takeover' | 'owners'>;
   readonly lease: LeaseConfig;
   readonly me: () => HostLoad;
   /** False while this host must not take anything (lease not held, draining). */
@@ -28,9 +28,13 @@ export interface FailoverDeps {
  * clock (or it left, marked gone). Every live host computes the same balanced
  * plan and takes only its own part, at a bounded rate with jitter.
  */
+/** How often a host looks for owners no registry row names (their rows purged long ago). */
+export const OWNER_SWEEP_INTERVAL_MS = 60_000;
+
 export class FailoverWatcher {
   private readonly tracker: PeerTracker;
   private running = false;
+  private lastOwnerSweep: number | undefined;
 
   constructor(private readonly deps: FailoverDeps) {
     this.tracker = new PeerTracker(deps.lease);
@@ -55,6 +59,7 @@ export class FailoverWatcher {
     const dead: { hostId: string; heartbeatVersion?: number }[] = records.filter(
       (r) => r.hostId !== me.hostId && this.tracker.isDead(r.hostId, now, r.gone === true),
     );
+    await this.sweepOwners(records, now);
     // A record purged (TTL) or deleted after we saw it: its sessions still name it, so it is
     // dead once it has been still for a full lease like any other (no renewal can arrive).
     const present = new Set(records.map((r) => r.hostId));
@@ -81,10 +86,7 @@ export class FailoverWatcher {
       }
       // The verdict may be a whole scan old: a peer that renewed before its sessions were read
       // may have claimed them at the epochs just read, so taking them would make two owners.
-      if (
-        peer.heartbeatVersion !== undefined &&
-        (await this.renewedSince(peer.hostId, peer.heartbeatVersion))
-      )
+      if (peer.hostId !== UNASSIGNED_HOST && (await this.renewedSince(peer.hostId, peer.heartbeatVersion)))
         continue;
       const plan = planTakeover(
         orphans.map((o) => o.sessionId),
@@ -116,9 +118,23 @@ export class FailoverWatcher {
     return taken;
   }
 
+  /**
+   * Owners that no row names (the whole fleet was down longer than a row's retention, or
+   * a row was deleted before this host started) start being tracked here, so they are
+   * judged dead after a still lease like any host whose row vanished.
+   */
+  private async sweepOwners(records: readonly { hostId: string }[], now: number): Promise<void> {
+    if (this.lastOwnerSweep !== undefined && now - this.lastOwnerSweep < OWNER_SWEEP_INTERVAL_MS) return;
+    this.lastOwnerSweep = now;
+    const named = new Set([...records.map((r) => r.hostId), ...this.tracker.known(), UNASSIGNED_HOST]);
+    for (const owner of await this.deps.ownership.owners())
+      if (!named.has(owner) && owner !== this.deps.me().hostId) this.tracker.observe(owner, -1, now);
+  }
+
   /** True when the peer's record changed since it was judged dead (it came back, or a new incarnation). */
-  private async renewedSince(hostId: string, judgedVersion: number): Promise<boolean> {
+  private async renewedSince(hostId: string, judgedVersion: number | undefined): Promise<boolean> {
     const fresh = (await this.deps.registry.all()).find((r) => r.hostId === hostId);
+    // Judged without a row (vanished or never seen): any live row now means it came back.
     return fresh !== undefined && !fresh.gone && fresh.heartbeatVersion !== judgedVersion;
   }
 }

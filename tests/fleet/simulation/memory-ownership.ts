@@ -56,6 +56,10 @@ export class SessionTable {
     return [...this.records.values()].filter((r) => r.ownerHostId === hostId).map((r) => ({ ...r }));
   }
 
+  owners(): string[] {
+    return [...new Set([...this.records.values()].flatMap((r) => (r.ownerHostId ? [r.ownerHostId] : [])))];
+  }
+
   claim(sessionId: string, hostId: string, incarnation: string, seenEpoch: number): Fence | undefined {
     const record = this.records.get(sessionId);
     if (!record || record.ownerHostId !== hostId || record.epoch !== seenEpoch) return undefined;
@@ -135,6 +139,10 @@ export class InMemorySessionOwnership implements SessionOwnership {
 
   assignedTo(hostId: string): Promise<OwnedSession[]> {
     return this.transport(() => this.table.assignedTo(hostId));
+  }
+
+  owners(): Promise<string[]> {
+    return this.transport(() => this.table.owners());
   }
 
   claim(

@@ -28,13 +28,12 @@ export class HostTable {
 
   /**
    * DynamoDB's TTL sweeper: deletes rows whose TTL attribute (the real table's, in epoch
-   * seconds) is before `nowSeconds`, at whatever moment the world calls it.
+   * seconds) is before `nowSeconds(row)`, at whatever moment the world calls it.
    */
-  sweep(nowSeconds: number): void {
-    const attribute = TABLES.hosts.ttlAttribute as string;
+  sweep(nowSeconds: (hostId: string) => number, attribute = TABLES.hosts.ttlAttribute as string): void {
     for (const [hostId, row] of this.rows) {
       const ttl = (row as unknown as Record<string, unknown>)[attribute];
-      if (typeof ttl === 'number' && ttl < nowSeconds) this.rows.delete(hostId);
+      if (typeof ttl === 'number' && ttl < nowSeconds(hostId)) this.rows.delete(hostId);
     }
   }
 }

@@ -24,6 +24,8 @@ export interface SimOptions {
   readonly faultWindowMs: number;
   readonly maxDelayMs: number;
   readonly reconcileIntervalMs: number;
+  /** Purge host rows as soon as their lease ends (a store, or an operator, faster than the TTL we set). */
+  readonly purgeRowsAtLeaseEnd?: boolean;
   /** Broken controls, only ever set by the control tests. */
   readonly broken?: {
     readonly skipEpochOn?: FencedWrite;
@@ -78,6 +80,7 @@ export async function simulate(options: SimOptions): Promise<SimResult> {
 
   /** The current incarnation of each host. */
   const hosts: SimHost[] = [];
+  const clocks = new Map<string, HostClock>();
   const boot = (h: number, generation: number, at: number): void => {
     const hostId = `h${h}`;
     const incarnation = `${hostId}#${generation}`;
@@ -88,6 +91,7 @@ export async function simulate(options: SimOptions): Promise<SimResult> {
       random() * 100_000,
       (random() - 0.5) * 100,
     );
+    clocks.set(hostId, clock);
     const transport = <T>(op: () => T): Promise<T> => network.call(incarnation, op);
     const host = new SimHost({
       host: { hostId, incarnation, endpoint: `sim://${hostId}`, capacity: options.sessions },
@@ -116,7 +120,13 @@ export async function simulate(options: SimOptions): Promise<SimResult> {
   // DynamoDB purges expired rows at a moment of its choosing (often within seconds on DynamoDB Local).
   for (let at = 500; at < end; at += 250 + random() * 1_000) {
     const sweepAt = at;
-    scheduler.at(sweepAt, () => hostTable.sweep(Math.floor((WALL_EPOCH + sweepAt) / 1000)));
+    // Early purges happen when a lease really ended, on the writer's own (skewed) wall clock.
+    const now = (hostId: string): number =>
+      Math.floor(
+        (options.purgeRowsAtLeaseEnd ? (clocks.get(hostId)?.wallNow() ?? 0) : WALL_EPOCH + sweepAt) / 1000,
+      );
+    const attribute = options.purgeRowsAtLeaseEnd ? 'expiresAt' : undefined;
+    scheduler.at(sweepAt, () => hostTable.sweep(now, attribute));
   }
 
   for (const f of faults) {
