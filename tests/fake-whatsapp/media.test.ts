@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { createDecipheriv, createHash, createHmac, randomBytes } from 'node:crypto';
 import { once } from 'node:events';
+import { closeSync, fstatSync, openSync, readSync, writeSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { Agent, request } from 'node:https';
 import { join } from 'node:path';
@@ -202,5 +203,211 @@ describe('media from a fake contact to a Baileys client', () => {
       { env: { ...process.env, NODE_EXTRA_CA_CERTS: fake.media.caFile }, timeout: 30_000 },
     );
     expect(JSON.parse(stdout)).toEqual({ size: bytes.length, sha256: sha256(bytes).toString('hex') });
+  });
+});
+
+describe('corrupt and expired media from a fake contact', () => {
+  it('corrupt makes exactly the named check fail, checked by hand and by the verifier', async () => {
+    const { fake, contact, client, device } = await setup();
+    const bytes = randomBytes(40_000);
+    const corruptions = ['mac', 'enc-hash', 'plaintext-hash'] as const;
+
+    for (const corrupt of corruptions) {
+      const id = await fake.sendMedia(contact.pn, device.pn, {
+        kind: 'image',
+        bytes,
+        mimetype: 'image/jpeg',
+        corrupt,
+      });
+      const image = (await incoming(client, id)).message?.imageMessage;
+      const byHand = await downloadByHand(fake, 'image', image!);
+      expect({ corrupt, ...byHand, file: undefined, plaintext: undefined }).toEqual({
+        corrupt,
+        file: undefined,
+        plaintext: undefined,
+        macOk: corrupt !== 'mac',
+        encHashOk: corrupt !== 'enc-hash',
+        plainHashOk: corrupt !== 'plaintext-hash',
+      });
+      // The ciphertext itself is intact: only the MAC bytes or the message's hash were changed.
+      expect(byHand.plaintext.equals(bytes)).toBe(true);
+      const verified = await verifyMediaFile(
+        fake.media.find(image!.directPath!)!.file,
+        'image',
+        {
+          mediaKey: image!.mediaKey!,
+          fileEncSha256: image!.fileEncSha256,
+          fileSha256: image!.fileSha256,
+          fileLength: Number(image!.fileLength),
+        },
+        () => undefined,
+      );
+      expect(verified.failed).toEqual([corrupt]);
+    }
+  });
+
+  it('expired media answers 410 (or the status given) on download; unknown paths 404', async () => {
+    const { fake, contact, client, device } = await setup();
+    const bytes = randomBytes(5_000);
+    const expiredId = await fake.sendMedia(contact.pn, device.pn, {
+      kind: 'document',
+      bytes,
+      mimetype: 'text/plain',
+      fileName: 'old.txt',
+      expired: true,
+    });
+    const liveId = await fake.sendMedia(contact.pn, device.pn, {
+      kind: 'video',
+      bytes,
+      mimetype: 'video/mp4',
+      seconds: 2,
+    });
+    const expired = (await incoming(client, expiredId)).message?.documentMessage;
+    const live = (await incoming(client, liveId)).message?.videoMessage;
+    expect(expired?.fileName).toBe('old.txt');
+
+    expect((await media(fake, 'GET', expired!.directPath!)).status).toBe(410);
+    expect((await media(fake, 'GET', live!.directPath!)).status).toBe(200);
+    expect(fake.media.expire(live!.url!, 404)).toBe(true);
+    expect((await media(fake, 'GET', live!.directPath!)).status).toBe(404);
+    expect((await media(fake, 'GET', '/v/t62.7118-24/nothing_here_n.enc')).status).toBe(404);
+  });
+
+  it('a 50 MB document from a file is encrypted and hosted by streaming, and decrypts byte-exact', async () => {
+    const { fake, contact, client, device } = await setup();
+    const bytes = randomBytes(50 * 1024 * 1024 + 3);
+    const path = join(fake.media.dir, 'big-input.bin');
+    await writeFile(path, bytes);
+
+    const id = await fake.sendMedia(contact.pn, device.pn, {
+      kind: 'document',
+      filePath: path,
+      mimetype: 'application/octet-stream',
+      fileName: 'big.bin',
+    });
+
+    const doc = (await incoming(client, id)).message?.documentMessage;
+    expect(Number(doc?.fileLength)).toBe(bytes.length);
+    const byHand = await downloadByHand(fake, 'document', doc!);
+    expect(byHand).toMatchObject({ macOk: true, encHashOk: true, plainHashOk: true });
+    expect(byHand.plaintext.equals(bytes)).toBe(true);
+  }, 60_000);
+});
+
+describe('the media host checks what clients upload and contacts check what they get', () => {
+  it('refuses an upload whose token is not the hash of its body, and one with the wrong auth', async () => {
+    const fake = await resources.fake();
+    const rejected: string[] = [];
+    fake.events.on('media-rejected', (code) => rejected.push(code));
+    const body = randomBytes(1_000);
+    const auth = encodeURIComponent(fake.media.auth);
+    const otherToken = uploadToken(sha256(randomBytes(1_000)));
+
+    const mismatch = await media(
+      fake,
+      'POST',
+      `/mms/image/${otherToken}?auth=${auth}&token=${otherToken}`,
+      body,
+    );
+    const token = uploadToken(sha256(body));
+    const badAuth = await media(fake, 'POST', `/mms/image/${token}?auth=wrong&token=${token}`, body);
+    const good = await media(fake, 'POST', `/mms/image/${token}?auth=${auth}&token=${token}`, body);
+
+    expect(mismatch.status).toBe(400);
+    const refused = JSON.parse(mismatch.body.toString('utf8'));
+    expect(refused).toMatchObject({ code: 'HASH_MISMATCH' });
+    expect(refused.url).toBeUndefined();
+    expect(refused.direct_path).toBeUndefined();
+    expect(badAuth.status).toBe(401);
+    expect(rejected).toEqual(['HASH_MISMATCH', 'BAD_AUTH']);
+    // The same body under its own token is stored and served back unchanged.
+    expect(good.status).toBe(200);
+    const { direct_path: directPath } = JSON.parse(good.body.toString('utf8'));
+    expect((await media(fake, 'GET', directPath)).body.equals(body)).toBe(true);
+  });
+
+  it('a contact reports a file altered after upload as failing the hash and MAC checks, with no bytes', async () => {
+    const { fake, contact, client } = await setup();
+    // Flip the stored file's last byte as soon as the upload lands, before the message is sent.
+    fake.events.on('media-uploaded', (directPath) => {
+      const fd = openSync(fake.media.find(directPath)!.file, 'r+');
+      const { size } = fstatSync(fd);
+      const last = Buffer.alloc(1);
+      readSync(fd, last, 0, 1, size - 1);
+      last[0]! ^= 0xff;
+      writeSync(fd, last, 0, 1, size - 1);
+      closeSync(fd);
+    });
+
+    const sent = await client.sock.sendMessage(contact.jid, {
+      image: { stream: Readable.from([randomBytes(10_000)]) },
+      mimetype: 'image/jpeg',
+    });
+
+    const got = await fake.waitForMessage(contact.pn, (m) => m.id === sent?.key.id && !m.deviceSent);
+    expect(got.media).toMatchObject({ kind: 'image', verified: false });
+    expect(got.media?.error).toMatchObject({ check: 'enc-hash', failed: ['enc-hash', 'mac'] });
+    expect(got.media?.bytes).toBeUndefined();
+    await expect(receivedMediaBytes(got.media!)).rejects.toThrow(/not verified/);
+  });
+});
+
+describe('media through the control HTTP API', () => {
+  it('POST /users/{pn}/media sends base64 media; the inbox lists media without bytes; bad input is 400', async () => {
+    const { fake, contact, client, device } = await setup();
+    const control = await startControlServer(fake);
+    try {
+      const bytes = randomBytes(2_000);
+      const call = async (method: string, path: string, body?: unknown) => {
+        const res = await fetch(`${control.url}${path}`, {
+          method,
+          ...(body ? { body: JSON.stringify(body) } : {}),
+        });
+        return { status: res.status, json: await res.json() };
+      };
+
+      const sent = await call('POST', `/users/${contact.pn}/media`, {
+        to: device.pn,
+        kind: 'sticker',
+        mimetype: 'image/webp',
+        base64: bytes.toString('base64'),
+      });
+      expect(sent.status).toBe(200);
+      const sticker = (await incoming(client, (sent.json as { id: string }).id)).message?.stickerMessage;
+      expect((await downloadByHand(fake, 'sticker', sticker!)).plaintext.equals(bytes)).toBe(true);
+
+      const bad = await call('POST', `/users/${contact.pn}/media`, {
+        to: device.pn,
+        kind: 'hologram',
+        mimetype: 'x/y',
+        base64: 'AA==',
+      });
+      expect(bad.status).toBe(400);
+      const captionedAudio = await call('POST', `/users/${contact.pn}/media`, {
+        to: device.pn,
+        kind: 'audio',
+        mimetype: 'audio/ogg',
+        base64: 'AA==',
+        caption: 'no',
+      });
+      expect(captionedAudio.status).toBe(400);
+
+      const out = await client.sock.sendMessage(contact.jid, {
+        image: { stream: Readable.from([bytes]) },
+        mimetype: 'image/jpeg',
+      });
+      await fake.waitForMessage(contact.pn, (m) => m.id === out?.key.id);
+      const inbox = await call('GET', `/users/${contact.pn}/inbox`);
+      const entries = inbox.json as Array<{ id: string; media?: Record<string, unknown> }>;
+      const entry = entries.find((m) => m.id === out?.key.id);
+      expect(entry?.media).toMatchObject({
+        kind: 'image',
+        verified: true,
+        sha256: sha256(bytes).toString('hex'),
+      });
+      expect(entry?.media?.bytes).toBeUndefined();
+    } finally {
+      await control.close();
+    }
   });
 });
