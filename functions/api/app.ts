@@ -13,6 +13,7 @@ import { healthRoutes } from './routes/health.ts';
 import { hostRoutes } from './routes/hosts.ts';
 import { sessionActionRoutes } from './routes/session-actions.ts';
 import { sessionEventRoutes } from './routes/session-events.ts';
+import { sessionMediaRoutes } from './routes/session-media.ts';
 import { sessionMessagingRoutes } from './routes/session-messaging.ts';
 import { sessionRoutes } from './routes/sessions.ts';
 import { tenantLimitRoutes } from './routes/tenant-limits.ts';
@@ -77,6 +78,7 @@ export function createApp(deps: ApiDependencies): OpenAPIHono<ApiEnv> {
   app.route('/', sessionActionRoutes(deps));
   app.route('/', sessionMessagingRoutes(deps));
   app.route('/', sessionEventRoutes(deps));
+  app.route('/', sessionMediaRoutes(deps));
   app.route('/', hostRoutes(deps));
   if (deps.webhooks) app.route('/', webhookRoutes(deps.webhooks));
   if (deps.limits) app.route('/', tenantLimitRoutes(deps.limits, deps.clock));

@@ -17,11 +17,13 @@ import { DynamoDbSessionRepository } from '#commons/storage/dynamodb-session-rep
 import { DynamoDbTenantQuotas } from '#commons/storage/dynamodb-tenant-quotas.ts';
 import { DynamoDbTenantRates } from '#commons/storage/dynamodb-tenant-rates.ts';
 import { S3SessionAuthState } from '#commons/storage/s3-auth-wipe.ts';
+import { S3MediaStore } from '#commons/storage/s3-media-store.ts';
 import { VERSION } from '#commons/version.ts';
 import { loadWebhookConfig } from '#commons/webhooks/webhook-config.ts';
 import { loadApiConfig } from './api-config.ts';
 import { createApp } from './app.ts';
 import { createInternalToken, hostClientWithToken } from './internal-token-source.ts';
+import { loadMediaConfig } from './media-config.ts';
 import { composeWebhookApi } from './webhook-compose.ts';
 
 /**
@@ -32,6 +34,7 @@ export function composeApi(env: NodeJS.ProcessEnv): { app: ReturnType<typeof cre
   const storage = loadStorageConfig(env);
   const auth = loadAuthConfig(env);
   const config = loadApiConfig(env);
+  const mediaConfig = loadMediaConfig(env);
   const log = createLogger({ name: 'api', level: config.logLevel });
   const dynamodb = new DynamoDBClient(
     awsClientConfig({ region: storage.region, endpoint: storage.dynamodbEndpoint }),
@@ -80,6 +83,11 @@ export function composeApi(env: NodeJS.ProcessEnv): { app: ReturnType<typeof cre
     queue: new DynamoDbSendQueue({ client: doc, outboxTable: storage.tables.outbox }),
     sendQueue: config.limits.sendQueue,
     authState: new S3SessionAuthState({ client: s3, bucket: storage.authBucket }),
+    media: {
+      store: new S3MediaStore({ client: s3, bucket: mediaConfig.bucket }),
+      urlTtlSeconds: mediaConfig.urlTtlSeconds,
+      urlDestinations: mediaConfig.urlDestinations,
+    },
     hostClient: hostClientWithToken(
       internalToken,
       (token) => new HttpHostClient({ internalToken: token, timeoutMs: config.hostRequestTimeoutMs }),

@@ -69,6 +69,43 @@ const OBJECT_ACTIONS: Record<AuthObjectAccess, string> = {
   deleteVersions: 's3:DeleteObjectVersion',
 };
 
+/** Media objects: no versions (the bucket is not versioned); a host aborts a streamed upload that failed a check. */
+export type MediaObjectAccess = 'get' | 'put' | 'delete' | 'abortMultipart';
+
+const MEDIA_OBJECT_ACTIONS: Record<MediaObjectAccess, string> = {
+  get: 's3:GetObject',
+  put: 's3:PutObject',
+  delete: 's3:DeleteObject',
+  abortMultipart: 's3:AbortMultipartUpload',
+};
+
+/**
+ * Object actions under `prefix*`, and ListBucket restricted to that prefix
+ * only for a principal that deletes (a wipe lists what it removes).
+ */
+export function grantMediaPrefix(
+  grantee: IGrantable,
+  bucket: IBucket,
+  prefix: string,
+  access: readonly MediaObjectAccess[],
+): void {
+  if (access.includes('delete')) {
+    grantee.grantPrincipal.addToPrincipalPolicy(
+      new PolicyStatement({
+        actions: ['s3:ListBucket'],
+        resources: [bucket.bucketArn],
+        conditions: { StringLike: { 's3:prefix': [`${prefix}*`] } },
+      }),
+    );
+  }
+  grantee.grantPrincipal.addToPrincipalPolicy(
+    new PolicyStatement({
+      actions: access.map((a) => MEDIA_OBJECT_ACTIONS[a]).sort(),
+      resources: [bucket.arnForObjects(`${prefix}*`)],
+    }),
+  );
+}
+
 /** Object actions under `prefix*` and ListBucket restricted to that prefix. */
 export function grantBucketPrefix(
   grantee: IGrantable,

@@ -68,6 +68,8 @@ export async function startLocalStack(
       [ENV.operatorTenant]: config.operatorTenant,
       // Local mode: webhooks may go to loopback receivers over http (npm run webhook-receiver).
       [ENV.webhookDestinations]: 'loopback-http',
+      // Local mode: media URLs on loopback may be sent (a file served from this machine).
+      [ENV.mediaUrlDestinations]: 'loopback-http',
     };
     const { app } = composeApi({ ...process.env, ...env });
     const server = serve({ fetch: app.fetch, port: config.apiPort, hostname: '127.0.0.1' });

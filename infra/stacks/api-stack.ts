@@ -7,14 +7,16 @@ import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { ENV } from '#commons/config/env-names.ts';
 import { resourceEnvironment, type TableNames } from '#commons/storage/tables.ts';
-import { grantBucketPrefix, grantTables, type TableSet } from '../constructs/access.ts';
+import { grantBucketPrefix, grantMediaPrefix, grantTables, type TableSet } from '../constructs/access.ts';
 import { LambdaHttpApi } from '../constructs/http-api.ts';
+import { MEDIA_PREFIX } from '../constructs/media-bucket.ts';
 import { WebhookDispatcher } from '../constructs/webhook-dispatcher.ts';
 import { LambdaWebSocketApi } from '../constructs/websocket-api.ts';
 import { ZapfleetFunction } from '../constructs/zapfleet-function.ts';
 import type { DeploymentConfig } from './deployment-config.ts';
 import {
   API_AUTH_ACCESS,
+  API_MEDIA_ACCESS,
   API_TABLE_GRANTS,
   AUTH_PREFIX,
   WEBHOOKS_TABLE_GRANTS,
@@ -36,6 +38,7 @@ export interface ApiStackProps extends StackProps {
   readonly tables: TableSet;
   readonly tableNames: TableNames;
   readonly authBucket: IBucket;
+  readonly mediaBucket: IBucket;
   readonly internalToken: ISecret;
   readonly vpc: IVpc;
   readonly hostClientSecurityGroup: ISecurityGroup;
@@ -53,7 +56,7 @@ export class ApiStack extends Stack {
     super(scope, id, props);
     const { config } = props;
     const common = {
-      ...resourceEnvironment(props.tableNames, props.authBucket.bucketName),
+      ...resourceEnvironment(props.tableNames, props.authBucket.bucketName, props.mediaBucket.bucketName),
       ...authEnvironment(config),
       [ENV.logLevel]: config.logLevel,
     };
@@ -88,6 +91,7 @@ export class ApiStack extends Stack {
       }),
     );
     grantBucketPrefix(this.apiFunction.function, props.authBucket, AUTH_PREFIX, API_AUTH_ACCESS);
+    grantMediaPrefix(this.apiFunction.function, props.mediaBucket, MEDIA_PREFIX, API_MEDIA_ACCESS);
     this.httpApi = new LambdaHttpApi(this, 'Http', {
       handler: this.apiFunction.function,
       rateLimit: config.httpRateLimit,

@@ -64,6 +64,8 @@ export const deploymentConfigSchema = z
     /** Steady message rate of the WebSocket stage's routes. */
     wsRateLimit: count(1, 500),
     wsBurstLimit: count(1, 1000),
+    /** Days a media object (upload or received file) is kept before the bucket's lifecycle deletes it. */
+    mediaRetentionDays: count(1, 30),
     /** Address subscribed to the alarm topic; unset: subscribe later. */
     alarmEmail: z.email().optional(),
   })

@@ -8,18 +8,20 @@ import type { Construct } from 'constructs';
 import { ENV } from '#commons/config/env-names.ts';
 import { HOST_METRICS } from '#commons/observability/metric-names.ts';
 import { resourceEnvironment, type TableNames } from '#commons/storage/tables.ts';
-import { grantBucketPrefix, grantTables, type TableSet } from '../constructs/access.ts';
+import { grantBucketPrefix, grantMediaPrefix, grantTables, type TableSet } from '../constructs/access.ts';
+import { MEDIA_PREFIX } from '../constructs/media-bucket.ts';
 import { REPO_ROOT } from '../constructs/repo-paths.ts';
 import { SessionHostService, sessionHostImage } from '../constructs/session-host-service.ts';
 import type { LambdaWebSocketApi } from '../constructs/websocket-api.ts';
 import type { DeploymentConfig } from './deployment-config.ts';
-import { AUTH_PREFIX, HOST_AUTH_ACCESS, HOST_TABLE_GRANTS } from './grants.ts';
+import { AUTH_PREFIX, HOST_AUTH_ACCESS, HOST_MEDIA_ACCESS, HOST_TABLE_GRANTS } from './grants.ts';
 
 export interface FleetStackProps extends StackProps {
   readonly config: DeploymentConfig;
   readonly tables: TableSet;
   readonly tableNames: TableNames;
   readonly authBucket: IBucket;
+  readonly mediaBucket: IBucket;
   readonly internalToken: ISecret;
   readonly vpc: IVpc;
   readonly hostSecurityGroup: ISecurityGroup;
@@ -61,7 +63,7 @@ export class FleetStack extends Stack {
       logRetention: config.logRetentionDays,
       // ENV.hostEndpoint is left unset: the host reads its private IP from the ECS task metadata endpoint.
       environment: {
-        ...resourceEnvironment(props.tableNames, props.authBucket.bucketName),
+        ...resourceEnvironment(props.tableNames, props.authBucket.bucketName, props.mediaBucket.bucketName),
         [ENV.region]: Aws.REGION,
         [ENV.hostPort]: String(props.hostPort),
         [ENV.hostCapacity]: String(config.hostCapacity),
@@ -75,6 +77,7 @@ export class FleetStack extends Stack {
     const taskRole = this.hosts.taskRole;
     grantTables(taskRole, props.tables, HOST_TABLE_GRANTS);
     grantBucketPrefix(taskRole, props.authBucket, AUTH_PREFIX, HOST_AUTH_ACCESS);
+    grantMediaPrefix(taskRole, props.mediaBucket, MEDIA_PREFIX, HOST_MEDIA_ACCESS);
     props.webSocketApi.stage.grantManagementApiAccess(taskRole);
     // SessionsOwned reaches CloudWatch as an embedded-metric log line: no PutMetricData grant needed.
   }

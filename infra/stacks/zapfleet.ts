@@ -25,7 +25,8 @@ export interface Zapfleet {
 export function createZapfleet(app: App, config: DeploymentConfig): Zapfleet {
   const p = config.stackPrefix;
   const data = new DataStack(app, `${p}Data`, {
-    description: 'zapfleet: tables, auth-state bucket, internal token',
+    description: 'zapfleet: tables, auth-state and media buckets, internal token',
+    mediaRetentionDays: config.mediaRetentionDays,
   });
   const network = new NetworkStack(app, `${p}Network`, {
     description: 'zapfleet: VPC, NAT, security groups',
@@ -37,6 +38,7 @@ export function createZapfleet(app: App, config: DeploymentConfig): Zapfleet {
     tables: data.tableSet,
     tableNames: data.tables.names,
     authBucket: data.authBucket,
+    mediaBucket: data.mediaBucket,
     internalToken: data.internalToken,
     vpc: network.vpc,
   };

@@ -58,6 +58,11 @@ const KEPT_UNUSED: Readonly<Record<AwsRuntime, Readonly<Record<string, string>>>
       'the wipe of a versioned bucket: the embedded S3 has no versioning',
     's3:DeleteObjectVersion on <bucket:auth>/auth/*':
       'the wipe of a versioned bucket: the embedded S3 has no versioning',
+    // Presigning is local signing: the role's PutObject is used by the tenant's PUT to S3, never by the API itself.
+    's3:PutObject on <bucket:media>/media/*': 'presigned upload URLs (no request of the API itself)',
+    's3:GetObject on <bucket:media>/media/*': `media HEAD, sniff and presigned GET: ${THROUGH_HARNESS}`,
+    's3:DeleteObject on <bucket:media>/media/*': `DELETE wipes the session's media: ${THROUGH_HARNESS}`,
+    's3:ListBucket on <bucket:media>': `DELETE wipes the session's media: ${THROUGH_HARNESS}`,
   },
   ws: {
     'dynamodb:DeleteItem on <table:subscriptions>':
@@ -70,6 +75,8 @@ const KEPT_UNUSED: Readonly<Record<AwsRuntime, Readonly<Record<string, string>>>
       'the logout wipe of a versioned bucket: the embedded S3 has no versioning',
     's3:DeleteObjectVersion on <bucket:auth>/auth/*':
       'the logout wipe of a versioned bucket: the embedded S3 has no versioning',
+    's3:AbortMultipartUpload on <bucket:media>/media/*':
+      'a received file failing a check mid-stream after its first part (the test files fit one part)',
   },
   webhooks: {
     'dynamodb:DescribeStream on <table:events>.StreamArn': STREAM_BY_MAPPING,

@@ -17,7 +17,7 @@ beforeAll(() => {
 const fn = (which: 'apiFunction' | 'wsFunction') =>
   z.api.toJSON().Resources[z.logicalId(z.stacks.api[which].function)].Properties;
 
-const STORAGE_ENV = [...Object.values(TABLES).map((t) => t.envName), ENV.authBucket];
+const STORAGE_ENV = [...Object.values(TABLES).map((t) => t.envName), ENV.authBucket, ENV.mediaBucket];
 const AUTH_ENV = [ENV.jwksUrl, ENV.jwtIssuer, ENV.jwtAudience, ENV.tenantClaim, ENV.roleClaim];
 
 describe('HTTP API', () => {
@@ -126,6 +126,7 @@ describe('control-plane Lambdas', () => {
     expect(env[ENV.hostRequestTimeoutMs]).toBe('5000');
     expect(resolve(env[TABLES.sessions.envName])).toBe('<table:sessions>');
     expect(resolve(env[ENV.authBucket])).toBe('<bucket:auth>');
+    expect(resolve(env[ENV.mediaBucket])).toBe('<bucket:media>');
     // The ARN, read at cold start: the value is in neither the template nor the deployed configuration.
     expect(resolve(env[ENV.internalTokenSecretArn])).toBe('<secret:internalToken>');
   });

@@ -62,30 +62,38 @@ describe('data stack tables', () => {
   });
 });
 
+type Resource = { DeletionPolicy?: string; Properties: Record<string, unknown> };
+const resourceOf = (bucket: 'authBucket' | 'mediaBucket'): Resource =>
+  z.data.toJSON().Resources[z.logicalId(z.stacks.data[bucket])] as Resource;
+const rulesOf = (bucket: 'authBucket' | 'mediaBucket') =>
+  (resourceOf(bucket).Properties.LifecycleConfiguration as { Rules: Record<string, unknown>[] }).Rules;
+
+const PRIVATE_AND_ENCRYPTED = {
+  BucketEncryption: {
+    ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
+  },
+  PublicAccessBlockConfiguration: {
+    BlockPublicAcls: true,
+    BlockPublicPolicy: true,
+    IgnorePublicAcls: true,
+    RestrictPublicBuckets: true,
+  },
+};
+
 describe('auth-state bucket', () => {
   it('is encrypted, fully private, versioned, unnamed and retained', () => {
-    z.data.resourceCountIs('AWS::S3::Bucket', 1);
-    z.data.hasResource('AWS::S3::Bucket', {
-      DeletionPolicy: 'Retain',
-      Properties: Match.objectLike({
-        BucketName: Match.absent(),
-        BucketEncryption: {
-          ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
-        },
-        PublicAccessBlockConfiguration: {
-          BlockPublicAcls: true,
-          BlockPublicPolicy: true,
-          IgnorePublicAcls: true,
-          RestrictPublicBuckets: true,
-        },
-        VersioningConfiguration: { Status: 'Enabled' },
-      }),
+    z.data.resourceCountIs('AWS::S3::Bucket', 2);
+    const bucket = resourceOf('authBucket');
+    expect(bucket.DeletionPolicy).toBe('Retain');
+    expect(bucket.Properties.BucketName).toBeUndefined();
+    expect(bucket.Properties).toMatchObject({
+      ...PRIVATE_AND_ENCRYPTED,
+      VersioningConfiguration: { Status: 'Enabled' },
     });
   });
 
   it('expires superseded versions and stale uploads', () => {
-    const bucket = Object.values(z.data.findResources('AWS::S3::Bucket'))[0];
-    const rules = bucket?.Properties.LifecycleConfiguration.Rules as Record<string, unknown>[];
+    const rules = rulesOf('authBucket');
     expect(rules).toHaveLength(1);
     expect(rules[0]).toMatchObject({
       Status: 'Enabled',
@@ -94,19 +102,60 @@ describe('auth-state bucket', () => {
       AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 },
     });
   });
+});
 
-  it('denies every request that is not over TLS 1.2+', () => {
-    const policy = Object.values(z.data.findResources('AWS::S3::BucketPolicy'))[0];
-    const statements = policy?.Properties.PolicyDocument.Statement as Record<string, unknown>[];
-    const denies = statements.filter((s) => s.Effect === 'Deny' && s.Action === 's3:*');
-    expect(denies.map((s) => s.Condition)).toEqual(
+describe('media bucket', () => {
+  it('is encrypted, fully private, unnamed, retained, not versioned and has no CORS', () => {
+    const bucket = resourceOf('mediaBucket');
+    expect(bucket.DeletionPolicy).toBe('Retain');
+    expect(bucket.Properties.BucketName).toBeUndefined();
+    expect(bucket.Properties).toMatchObject(PRIVATE_AND_ENCRYPTED);
+    // A deleted session's media must be gone, not kept as noncurrent versions.
+    expect(bucket.Properties.VersioningConfiguration).toBeUndefined();
+    expect(bucket.Properties.CorsConfiguration).toBeUndefined();
+  });
+
+  it('expires media/ after the default 30 days and aborts stale multipart uploads after a day', () => {
+    expect(rulesOf('mediaBucket')).toEqual(
       expect.arrayContaining([
-        { Bool: { 'aws:SecureTransport': 'false' } },
-        { NumericLessThan: { 's3:TlsVersion': 1.2 } },
+        expect.objectContaining({ Status: 'Enabled', Prefix: 'media/', ExpirationInDays: 30 }),
+        expect.objectContaining({
+          Status: 'Enabled',
+          AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 },
+        }),
       ]),
     );
-    for (const deny of denies) expect(deny.Principal).toEqual({ AWS: '*' });
   });
+
+  it('takes mediaRetentionDays from the deployment context', () => {
+    const custom = synthZapfleet({ mediaRetentionDays: 7 });
+    const bucket = custom.data.toJSON().Resources[
+      custom.logicalId(custom.stacks.data.mediaBucket)
+    ] as Resource;
+    const rules = (bucket.Properties.LifecycleConfiguration as { Rules: Record<string, unknown>[] }).Rules;
+    expect(rules).toContainEqual(expect.objectContaining({ Prefix: 'media/', ExpirationInDays: 7 }));
+  });
+});
+
+describe('every bucket', () => {
+  it.each(['authBucket', 'mediaBucket'] as const)(
+    '%s denies every request that is not over TLS 1.2+',
+    (name) => {
+      const policies = Object.values(z.data.findResources('AWS::S3::BucketPolicy'));
+      const policy = policies.find(
+        (p) => (p.Properties.Bucket as { Ref?: string }).Ref === z.logicalId(z.stacks.data[name]),
+      );
+      const statements = policy?.Properties.PolicyDocument.Statement as Record<string, unknown>[];
+      const denies = statements.filter((s) => s.Effect === 'Deny' && s.Action === 's3:*');
+      expect(denies.map((s) => s.Condition)).toEqual(
+        expect.arrayContaining([
+          { Bool: { 'aws:SecureTransport': 'false' } },
+          { NumericLessThan: { 's3:TlsVersion': 1.2 } },
+        ]),
+      );
+      for (const deny of denies) expect(deny.Principal).toEqual({ AWS: '*' });
+    },
+  );
 });
 
 describe('internal token', () => {

@@ -55,6 +55,7 @@ export function createResolver(z: SynthesizedZapfleet): (value: Json) => string 
     names.set(z.logicalId(table), `<table:${id as TableId}>`);
   }
   names.set(z.logicalId(z.stacks.data.authBucket), '<bucket:auth>');
+  names.set(z.logicalId(z.stacks.data.mediaBucket), '<bucket:media>');
   names.set(z.logicalId(z.stacks.data.internalToken), '<secret:internalToken>');
   names.set(z.logicalId(z.stacks.api.webSocketApi.api), '<wsApi>');
   names.set(z.logicalId(z.stacks.fleet.hosts.logGroup), '<logs:hosts>');

@@ -114,6 +114,7 @@ describe('session-host service', () => {
       [
         ...Object.values(TABLES).map((t) => t.envName),
         ENV.authBucket,
+        ENV.mediaBucket,
         ENV.region,
         ENV.hostPort,
         ENV.hostCapacity,

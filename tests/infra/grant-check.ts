@@ -38,10 +38,12 @@ export function logicalResource(record: Pick<OperationRecord, 'service' | 'resou
     return id ? `<table:${id}>${suffix}` : `<unknown-table:${record.resource}>`;
   }
   const [bucket = '', ...rest] = record.resource.split('/');
-  const known = bucket === 'auth' || bucket.endsWith('-auth');
+  const id = BUCKET_IDS.find((b) => bucket === b || bucket.endsWith(`-${b}`));
   const suffix = rest.length ? `/${rest.join('/')}` : '';
-  return known ? `<bucket:auth>${suffix}` : `<unknown-bucket:${record.resource}>`;
+  return id ? `<bucket:${id}>${suffix}` : `<unknown-bucket:${record.resource}>`;
 }
+
+const BUCKET_IDS = ['auth', 'media'] as const;
 
 export function needOf(record: OperationRecord): Need {
   return {

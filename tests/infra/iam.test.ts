@@ -28,8 +28,8 @@ const roleOf = (construct: IConstruct & { role?: IConstruct | undefined }): stri
   return z.logicalId(construct.role);
 };
 
-function listBucketCondition(statements: readonly ResolvedStatement[]): unknown {
-  const list = statements.filter((s) => s.actions.includes('s3:ListBucket'));
+function listBucketCondition(statements: readonly ResolvedStatement[], bucket = '<bucket:auth>'): unknown {
+  const list = statements.filter((s) => s.actions.includes('s3:ListBucket') && s.resources.includes(bucket));
   expect(list).toHaveLength(1);
   return list[0]?.condition;
 }
@@ -69,6 +69,16 @@ describe('least privilege of the HTTP API Lambda', () => {
     expect(listBucketCondition(statements)).toEqual({ StringLike: { 's3:prefix': ['auth/*'] } });
   });
 
+  it('presigns, reads and (with the session) deletes media/* objects, lists media/* only', () => {
+    const statements = statementsOfRole(z.api, roleOf(z.stacks.api.apiFunction.function), resolve);
+    const access = accessByResource(statements);
+    expect(access['<bucket:media>/media/*']).toEqual(['s3:DeleteObject', 's3:GetObject', 's3:PutObject']);
+    expect(access['<bucket:media>']).toEqual(['s3:ListBucket']);
+    expect(listBucketCondition(statements, '<bucket:media>')).toEqual({
+      StringLike: { 's3:prefix': ['media/*'] },
+    });
+  });
+
   it('runs in the VPC with the managed VPC-access policy and basic logging only', () => {
     const role = z.api.toJSON().Resources[roleOf(z.stacks.api.apiFunction.function)];
     const managed = (role.Properties.ManagedPolicyArns as unknown[]).map(resolve).sort();
@@ -102,6 +112,17 @@ describe('least privilege of the session host', () => {
       [MANAGE_CONNECTIONS]: ['execute-api:ManageConnections'],
     });
     expect(listBucketCondition(statements)).toEqual({ StringLike: { 's3:prefix': ['auth/*'] } });
+  });
+
+  it('task role reads and writes media/* objects (aborting a failed upload) and neither lists nor deletes them', () => {
+    const statements = statementsOfRole(z.fleet, z.logicalId(z.stacks.fleet.hosts.taskRole), resolve);
+    const access = accessByResource(statements);
+    expect(access['<bucket:media>/media/*']).toEqual([
+      's3:AbortMultipartUpload',
+      's3:GetObject',
+      's3:PutObject',
+    ]);
+    expect(access['<bucket:media>']).toBeUndefined();
   });
 
   it('task role may remove a connection after 410 the way the connection store does', () => {

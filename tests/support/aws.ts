@@ -17,12 +17,13 @@ export interface TestAws extends LocalResources {
   readonly dynamodb: DynamoDBClient;
   readonly doc: DynamoDBDocumentClient;
   readonly s3: S3Client;
-  readonly storage: StorageConfig;
+  /** Where runtimes find everything, plus the media bucket (which only the API and hosts read). */
+  readonly storage: StorageConfig & { readonly mediaBucket: string };
   destroy(): void;
 }
 
 /**
- * A fresh, uniquely named set of tables and an auth bucket on the run's
+ * A fresh, uniquely named set of tables, an auth bucket and a media bucket on the run's
  * embedded services (real SDK clients, real wire protocol).
  */
 export async function createTestAws(label = 't'): Promise<TestAws> {
@@ -47,6 +48,7 @@ export async function createTestAws(label = 't'): Promise<TestAws> {
       s3Endpoint: endpoints.s3Endpoint,
       tables: resources.tables,
       authBucket: resources.bucket,
+      mediaBucket: resources.mediaBucket,
     },
     destroy: () => {
       dynamodb.destroy();

@@ -1,9 +1,10 @@
-import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
+import { createRoute, type OpenAPIHono, type z } from '@hono/zod-openapi';
 import QRCode from 'qrcode';
 import type { ApiEnv } from '../http/api-env.ts';
 import { createRouter } from '../http/router.ts';
 import { bearerSecurity, errorResponses, SessionIdParams } from '../schemas/common-schemas.ts';
 import {
+  MESSAGE_CONTENT_KEYS,
   PairingCodeBody,
   PairingCodeSchema,
   QrQuery,
@@ -12,8 +13,14 @@ import {
   SentMessageSchema,
 } from '../schemas/session-schemas.ts';
 import type { UseCaseDependencies } from '../use-cases/dependencies.ts';
+import type { MediaRequest } from '../use-cases/outgoing-content.ts';
 import { queueMessage } from '../use-cases/queue-message.ts';
-import { currentQr, requestPairingCode, sendMessage } from '../use-cases/session-messaging.ts';
+import {
+  currentQr,
+  requestPairingCode,
+  type SendMessageInput,
+  sendMessage,
+} from '../use-cases/session-messaging.ts';
 
 const qr = createRoute({
   method: 'get',
@@ -57,7 +64,7 @@ const send = createRoute({
   method: 'post',
   path: '/v1/sessions/{id}/messages',
   tags: ['Messages'],
-  summary: 'Queue (default) or send a text message (idempotent with idempotencyKey)',
+  summary: 'Queue (default) or send a text or media message (idempotent with idempotencyKey)',
   security: bearerSecurity,
   request: {
     params: SessionIdParams,
@@ -65,7 +72,7 @@ const send = createRoute({
   },
   responses: {
     201: {
-      description: '`mode: sync`: sent (or sent before under this key with the same `to` and `text`)',
+      description: '`mode: sync`: sent (or sent before under this key with the same `to` and content)',
       content: { 'application/json': { schema: SentMessageSchema } },
     },
     202: {
@@ -73,8 +80,13 @@ const send = createRoute({
         "Queued: durably in the session's send queue (`status: QUEUED`, or the current status of an earlier request with this key); the owning host sends queued messages once each, in order, at the paced rate",
       content: { 'application/json': { schema: SentMessageSchema } },
     },
-    ...errorResponses([400, 404, 409, 413, 429, 502, 504], {
-      409: 'The session is not connected (sync) or not running (queued) (SESSION_NOT_CONNECTED), or the idempotencyKey was already used within 24 h for a different `to` or `text` (IDEMPOTENCY_KEY_REUSED; nothing is sent)',
+    ...errorResponses([400, 404, 409, 413, 415, 422, 429, 502, 504], {
+      400: 'Invalid body (VALIDATION_FAILED): not exactly one of text/image/video/audio/document/sticker, not exactly one of mediaId/url, a caption on audio or sticker',
+      404: 'SESSION_NOT_FOUND, or MEDIA_NOT_FOUND (no such upload in this session; also for another tenant’s media id)',
+      409: 'The session is not connected (sync) or not running (queued) (SESSION_NOT_CONNECTED), or the idempotencyKey was already used within 24 h for a different `to` or content (IDEMPOTENCY_KEY_REUSED; nothing is sent)',
+      413: 'Body over 64 KB (PAYLOAD_TOO_LARGE), or the media is over its kind’s limit (MEDIA_TOO_LARGE; sync: also when the host finds a URL’s file too large)',
+      415: 'The bytes are not the kind or declared mimetype (MEDIA_TYPE_MISMATCH; nothing is sent)',
+      422: 'The media URL is not a destination hosts may fetch (MEDIA_URL_REFUSED: not https, credentials, a private, loopback or link-local address)',
       429: "The session's send queue is full (SEND_QUEUE_FULL, with Retry-After; nothing is queued), or a tenant rate (RATE_LIMITED)",
     }),
   },
@@ -111,8 +123,10 @@ export function sessionMessagingRoutes(deps: UseCaseDependencies): OpenAPIHono<A
       return c.json({ code: result.code }, 200);
     })
     .openapi(send, async (c) => {
-      const { mode, ...input } = c.req.valid('json');
+      const body = c.req.valid('json');
       const id = c.req.valid('param').id;
+      const { mode } = body;
+      const input = toSendInput(body);
       if (mode === 'sync') {
         const sent = await sendMessage(deps, c.get('principal'), id, input);
         return c.json({ messageId: sent.messageId, status: sent.status }, 201);
@@ -120,4 +134,17 @@ export function sessionMessagingRoutes(deps: UseCaseDependencies): OpenAPIHono<A
       const queued = await queueMessage(deps, c.get('principal'), id, input);
       return c.json({ messageId: queued.messageId, status: queued.status }, 202);
     });
+}
+
+type SendBody = z.infer<typeof SendMessageBody>;
+
+/** The body's one content field as the use case takes it. */
+function toSendInput(body: SendBody): SendMessageInput {
+  const base = { to: body.to, idempotencyKey: body.idempotencyKey };
+  for (const kind of MESSAGE_CONTENT_KEYS) {
+    if (kind === 'text' || body[kind] === undefined) continue;
+    const media: MediaRequest = { kind, ...body[kind] };
+    return { ...base, media };
+  }
+  return { ...base, text: body.text };
 }

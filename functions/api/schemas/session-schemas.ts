@@ -9,6 +9,7 @@ import {
 } from '#commons/domain/session-record.ts';
 import { DESIRED_STATES, isQrCurrent, SESSION_STATUSES } from '#commons/domain/session-status.ts';
 import { tenantQueryField } from './common-schemas.ts';
+import { AudioMedia, DocumentMedia, ImageMedia, StickerMedia, VideoMedia } from './media-schemas.ts';
 
 export const StatusSchema = z.enum(SESSION_STATUSES).openapi('SessionStatus', {
   description:
@@ -127,6 +128,9 @@ export const QrSchema = z
   .object({ qr: z.string(), seq: z.number().int(), expiresAt: z.string() })
   .openapi('Qr');
 
+/** The fields of a send that carry its content; exactly one is given. */
+export const MESSAGE_CONTENT_KEYS = ['text', 'image', 'video', 'audio', 'document', 'sticker'] as const;
+
 export const SendMessageBody = z
   .strictObject({
     to: z
@@ -137,7 +141,12 @@ export const SendMessageBody = z
         description:
           'A phone number in international format, or the `chat` of an event as is (`…@s.whatsapp.net`, `…@lid`, `…@g.us`). Status, broadcast, newsletter and device JIDs are refused.',
       }),
-    text: z.string().min(1).max(4096).openapi({ example: 'Hello from zapfleet' }),
+    text: z.string().min(1).max(4096).optional().openapi({ example: 'Hello from zapfleet' }),
+    image: ImageMedia.optional(),
+    video: VideoMedia.optional(),
+    audio: AudioMedia.optional(),
+    document: DocumentMedia.optional(),
+    sticker: StickerMedia.optional(),
     idempotencyKey: z
       .string()
       .regex(/^[A-Za-z0-9._:-]{1,128}$/)
@@ -148,7 +157,19 @@ export const SendMessageBody = z
         "`queued` (default): answer 202 once the message is durably in the session's send queue; `session:message-status` events follow (QUEUED, SENT or FAILED, then DELIVERED/READ). `sync`: answer 201 once the host has sent it.",
     }),
   })
-  .openapi('SendMessage');
+  .superRefine((body, ctx) => {
+    const given = MESSAGE_CONTENT_KEYS.filter((key) => body[key] !== undefined);
+    if (given.length !== 1)
+      ctx.addIssue({
+        code: 'custom',
+        path: [given[1] ?? 'text'],
+        message: `give exactly one of ${MESSAGE_CONTENT_KEYS.join(', ')}`,
+      });
+  })
+  .openapi('SendMessage', {
+    description:
+      '`to` and exactly one of `text`, `image`, `video`, `audio`, `document`, `sticker`. Media comes from an upload (`mediaId`) or an https `url`.',
+  });
 
 export const SentMessageSchema = z
   .object({

@@ -14,6 +14,7 @@ import {
 } from '#commons/errors/app-errors.ts';
 import { LIMIT_REFUSED_MESSAGE, LIMITS } from '#commons/observability/limit-metrics.ts';
 import type { UseCaseDependencies } from './dependencies.ts';
+import { resolveContent } from './outgoing-content.ts';
 import { liveOwner, loadVisibleSession, nudge } from './session-access.ts';
 import type { SendMessageInput, SentMessage } from './session-messaging.ts';
 
@@ -38,15 +39,27 @@ export async function queueMessage(
   }
   if (!deps.queue) throw new InternalError('no send queue is configured');
   const limits = deps.sendQueue ?? DEFAULT_SEND_QUEUE_LIMITS;
+  // Media is checked (exists, size, type) before the row is written: a refusal queues nothing.
+  const content = await resolveContent(deps, session, input);
   const now = deps.clock();
   const messageId = (deps.newMessageId ?? newMessageId)();
-  const row = newOutboxEntry({ ...input, sessionId, tenantId: session.tenantId, messageId }, now);
+  const row = newOutboxEntry(
+    {
+      to: input.to,
+      ...content,
+      idempotencyKey: input.idempotencyKey,
+      sessionId,
+      tenantId: session.tenantId,
+      messageId,
+    },
+    now,
+  );
   const digest = row.requestDigest as string;
   const result = await deps.queue.enqueue(
     {
       ...row,
       to: input.to,
-      text: input.text,
+      ...content,
       queueKey: queueKeyFor(now, messageId),
       state: 'QUEUED',
     },

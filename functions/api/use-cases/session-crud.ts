@@ -1,5 +1,6 @@
 import type { Principal } from '#commons/auth/principal.ts';
 import { newSessionId } from '#commons/domain/ids.ts';
+import { sessionMediaPrefix } from '#commons/domain/media.ts';
 import {
   type Metadata,
   newSessionRecord,
@@ -72,8 +73,9 @@ const MAX_FENCE_ROUNDS = 3;
  * 2. a live former owner is told and answers only once it closed the session
  *    and no S3 PUT of it is in flight (a PUT precedes its fenced pointer write,
  *    so one can still land after step 1);
- * 3. every object version and delete marker under the prefix is removed, and
- *    the event log's seq counter gets the log's expiry;
+ * 3. every object version and delete marker under the prefix is removed,
+ *    then the session's media (uploads and received files), and the event
+ *    log's seq counter gets the log's expiry;
  * 4. the record goes last: a failure anywhere leaves the fenced record, and
  *    repeating DELETE finishes the job.
  */
@@ -90,6 +92,7 @@ export async function deleteSession(
     if (host) await deps.hostClient.quiesce(host.endpoint, sessionId);
   }
   await deps.authState.wipe(fenced.record.tenantId, sessionId);
+  if (deps.media) await deps.media.store.wipePrefix(sessionMediaPrefix(fenced.record.tenantId, sessionId));
   await deps.events.retire(sessionId);
   await deps.sessions.delete(fenced.record);
 }

@@ -12,12 +12,15 @@ import {
 import type { HostSendResult } from '#commons/hosts/host-client.ts';
 import type { HostRecord } from '#commons/hosts/host-record.ts';
 import type { UseCaseDependencies } from './dependencies.ts';
+import { type MediaRequest, resolveContent } from './outgoing-content.ts';
 import { admitPairing } from './pairing-limits.ts';
 import { liveOwner, loadVisibleSession } from './session-access.ts';
 
+/** Exactly one of text and media. */
 export interface SendMessageInput {
   readonly to: string;
-  readonly text: string;
+  readonly text?: string | undefined;
+  readonly media?: MediaRequest | undefined;
   readonly idempotencyKey?: string | undefined;
 }
 
@@ -44,10 +47,22 @@ export async function sendMessage(
   input: SendMessageInput,
 ): Promise<SentMessage> {
   const session = await loadVisibleSession(deps, principal, sessionId);
+  // Media is checked (exists, size, type) before the key is reserved: a refusal writes nothing.
+  const content = await resolveContent(deps, session, input);
   const now = deps.clock();
   const messageId = (deps.newMessageId ?? newMessageId)();
   const leaseMs = deps.sendLeaseMs ?? DEFAULT_LEASE_MS;
-  const row = newOutboxEntry({ ...input, sessionId, tenantId: session.tenantId, messageId }, now);
+  const row = newOutboxEntry(
+    {
+      to: input.to,
+      ...content,
+      idempotencyKey: input.idempotencyKey,
+      sessionId,
+      tenantId: session.tenantId,
+      messageId,
+    },
+    now,
+  );
   const digest = row.requestDigest as string;
   const reserved = await deps.outbox.reserve({ ...row, leaseUntil: now.getTime() + leaseMs }, now);
   let entry = reserved.entry;
@@ -69,7 +84,7 @@ export async function sendMessage(
     const host = await connectedHost(deps, session, now);
     result = await deps.hostClient.sendMessage(host.endpoint, sessionId, {
       to: input.to,
-      text: input.text,
+      ...content,
       messageId: entry.messageId,
     });
   } catch (err) {

@@ -32,13 +32,11 @@ export const OUTBOX_RETENTION_SECONDS = 24 * 60 * 60;
 
 /** The fields every outbox row starts with, queued or sent at once: the key, the minted id, the request's digest. */
 export function newOutboxEntry(
-  request: {
+  request: OutboxRequest & {
     readonly sessionId: string;
     readonly tenantId: string;
     readonly idempotencyKey?: string | undefined;
     readonly messageId: string;
-    readonly to: string;
-    readonly text: string;
   },
   now: Date,
 ): OutboxEntry {
@@ -46,30 +44,49 @@ export function newOutboxEntry(
     sessionId: request.sessionId,
     idempotencyKey: request.idempotencyKey ?? request.messageId,
     messageId: request.messageId,
-    requestDigest: requestDigest({ to: request.to, text: request.text }),
+    requestDigest: requestDigest(request),
     tenantId: request.tenantId,
     createdAt: now.toISOString(),
     expiresAt: Math.floor(now.getTime() / 1000) + OUTBOX_RETENTION_SECONDS,
   };
 }
 
-/** What a send asks for; the digest covers exactly these fields. */
+/** What a send asks for (exactly one of text and media); the digest covers exactly these fields. */
 export interface OutboxRequest {
   readonly to: string;
-  readonly text: string;
+  readonly text?: string | undefined;
+  readonly media?: OutgoingMedia | undefined;
 }
 
 /**
  * A digest of the canonical form of a send: a version tag and the fields in a
  * fixed order, JSON-encoded so no separator inside `to` or `text` can make two
- * different requests collide.
+ * different requests collide. A text send keeps the form it had before media
+ * existed, so rows written then still match their repeats.
  */
 export function requestDigest(request: OutboxRequest): string {
   // The recipient as WhatsApp sees it: "+4915…", "4915…" and "4915…@s.whatsapp.net" are one request.
   const recipient = parseRecipient(request.to);
   const to = recipient ? `${recipient.user}@${recipient.server}` : request.to;
-  const canonical = JSON.stringify(['send-v1', to, 'text', request.text]);
+  const canonical = JSON.stringify(
+    request.media
+      ? ['send-v1', to, 'media', ...mediaFields(request.media)]
+      : ['send-v1', to, 'text', request.text],
+  );
   return createHash('sha256').update(canonical, 'utf8').digest('hex');
+}
+
+/** Every field of a media send in a fixed order, absent ones as null (so a missing field never shifts another). */
+function mediaFields(media: OutgoingMedia): readonly (string | boolean | null)[] {
+  const source = 'mediaId' in media.source ? ['mediaId', media.source.mediaId] : ['url', media.source.url];
+  return [
+    media.kind,
+    ...source,
+    media.mimetype ?? null,
+    media.caption ?? null,
+    media.fileName ?? null,
+    media.ptt ?? null,
+  ];
 }
 
 /** True when a stored row may serve `digest`: same request, or a row written before digests existed. */

@@ -25,6 +25,10 @@ export type ErrorCode =
   | 'PHONE_NUMBER_MISMATCH'
   | 'SUBSCRIPTION_LIMIT'
   | 'CONNECTION_LIMIT'
+  | 'MEDIA_NOT_FOUND'
+  | 'MEDIA_TOO_LARGE'
+  | 'MEDIA_TYPE_MISMATCH'
+  | 'MEDIA_URL_REFUSED'
   | 'INTERNAL';
 
 export interface ErrorOptions {
@@ -192,6 +196,33 @@ export class SubscriptionLimitError extends AppError {
 export class ConnectionLimitError extends AppError {
   override readonly name = 'ConnectionLimitError';
   readonly code = 'CONNECTION_LIMIT';
+}
+
+/** No such media object in the session (also for another tenant's or session's media id). */
+export class MediaNotFoundError extends AppError {
+  override readonly name = 'MediaNotFoundError';
+  readonly code = 'MEDIA_NOT_FOUND';
+  constructor(options: ErrorOptions = {}) {
+    super('media not found', options);
+  }
+}
+
+/** Media over its kind's limit (MEDIA_LIMIT_BYTES); nothing was stored or sent. */
+export class MediaTooLargeError extends AppError {
+  override readonly name = 'MediaTooLargeError';
+  readonly code = 'MEDIA_TOO_LARGE';
+}
+
+/** The bytes are not what the kind (or the declared mimetype) says; nothing was sent. */
+export class MediaTypeMismatchError extends AppError {
+  override readonly name = 'MediaTypeMismatchError';
+  readonly code = 'MEDIA_TYPE_MISMATCH';
+}
+
+/** A media URL that is not a destination hosts may fetch from (scheme, credentials, a refused address). */
+export class MediaUrlRefusedError extends AppError {
+  override readonly name = 'MediaUrlRefusedError';
+  readonly code = 'MEDIA_URL_REFUSED';
 }
 
 /** A broken invariant or an unexpected dependency failure; details never reach the caller. */

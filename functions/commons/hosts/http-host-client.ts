@@ -1,5 +1,15 @@
 import { z } from 'zod';
-import { HostTimeoutError, HostUnreachableError, SessionNotConnectedError } from '../errors/app-errors.ts';
+import {
+  AppError,
+  type ErrorOptions,
+  HostTimeoutError,
+  HostUnreachableError,
+  MediaNotFoundError,
+  MediaTooLargeError,
+  MediaTypeMismatchError,
+  MediaUrlRefusedError,
+  SessionNotConnectedError,
+} from '../errors/app-errors.ts';
 import type { HostClient, HostMessage, HostSendResult } from './host-client.ts';
 
 export interface HttpHostClientOptions {
@@ -11,6 +21,20 @@ export interface HttpHostClientOptions {
   readonly nudgeTimeoutMs?: number;
   readonly fetch?: typeof fetch;
 }
+
+/**
+ * The host's typed refusals of a media send (its `{error: {code, message}}`
+ * body), passed on to the caller as the same API error: the host found what
+ * the API could not check before (a URL's size or type, an upload gone since).
+ */
+const MEDIA_REFUSALS: Readonly<Record<string, (message: string, options: ErrorOptions) => AppError>> = {
+  MEDIA_TOO_LARGE: (message, options) => new MediaTooLargeError(message, options),
+  MEDIA_TYPE_MISMATCH: (message, options) => new MediaTypeMismatchError(message, options),
+  MEDIA_NOT_FOUND: (_message, options) => new MediaNotFoundError(options),
+  MEDIA_URL_REFUSED: (message, options) => new MediaUrlRefusedError(message, options),
+};
+const MAX_HOST_MESSAGE = 300;
+const hostErrorSchema = z.object({ error: z.object({ code: z.string(), message: z.string().optional() }) });
 
 const sendResultSchema = z.object({ messageId: z.string(), status: z.string() });
 const pairingCodeSchema = z.object({ code: z.string().min(1) });
@@ -88,6 +112,9 @@ export class HttpHostClient implements HostClient {
         signal,
       });
       const text = await response.text();
+      const refusal =
+        response.status >= 400 && response.status < 500 ? mediaRefusal(response.status, text) : undefined;
+      if (refusal) throw refusal;
       if (response.status === 409 || response.status === 404) {
         throw new SessionNotConnectedError('the session is not connected on its host', {
           details: { hostStatus: response.status },
@@ -105,7 +132,8 @@ export class HttpHostClient implements HostClient {
         throw new HostUnreachableError('session host answered with malformed JSON', { cause });
       }
     } catch (err) {
-      if (err instanceof SessionNotConnectedError || err instanceof HostUnreachableError) throw err;
+      // Answers of the host (not connected, a media refusal, a bad answer) are passed on as they are.
+      if (err instanceof AppError) throw err;
       if (signal.aborted) {
         throw new HostTimeoutError(`session host did not answer within ${timeoutMs} ms`, {
           cause: err,
@@ -114,6 +142,21 @@ export class HttpHostClient implements HostClient {
       throw new HostUnreachableError('session host unreachable', { cause: err });
     }
   }
+}
+
+function mediaRefusal(status: number, text: string): AppError | undefined {
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  const parsed = hostErrorSchema.safeParse(body);
+  if (!parsed.success) return undefined;
+  const make = MEDIA_REFUSALS[parsed.data.error.code];
+  if (!make) return undefined;
+  const message = (parsed.data.error.message ?? parsed.data.error.code).slice(0, MAX_HOST_MESSAGE);
+  return make(message, { details: { hostStatus: status } });
 }
 
 function parse<T>(schema: z.ZodType<T>, body: unknown): T {

@@ -3,6 +3,7 @@
  * and the local/test bootstrap both build their resources from this module.
  */
 import { ENV } from '../config/env-names.ts';
+import { sessionMediaPrefix } from '../domain/media.ts';
 
 export type AttributeType = 'S' | 'N';
 
@@ -185,7 +186,7 @@ export const TABLES: Readonly<Record<TableId, TableDefinition>> = {
 };
 
 export interface BucketDefinition {
-  readonly id: 'auth';
+  readonly id: 'auth' | 'media';
   readonly envName: string;
   /** Prefix of every object a session owns: `auth/{tenant}/{session}/`. */
   readonly sessionPrefix: (tenantId: string, sessionId: string) => string;
@@ -197,6 +198,13 @@ export const AUTH_BUCKET: BucketDefinition = {
   sessionPrefix: (tenantId, sessionId) => `auth/${tenantId}/${sessionId}/`,
 };
 
+/** Media in and out: `media/{tenant}/{session}/{mediaId}` (see functions/commons/domain/media.ts). */
+export const MEDIA_BUCKET: BucketDefinition = {
+  id: 'media',
+  envName: ENV.mediaBucket,
+  sessionPrefix: sessionMediaPrefix,
+};
+
 export type TableNames = Readonly<Record<TableId, string>>;
 
 /** Physical names for a local or test deployment: `{prefix}-{id}`. */
@@ -206,8 +214,12 @@ export function localTableNames(prefix: string): TableNames {
 }
 
 /** The environment a runtime needs to find these resources. */
-export function resourceEnvironment(tables: TableNames, bucket: string): Record<string, string> {
-  const env: Record<string, string> = { [AUTH_BUCKET.envName]: bucket };
+export function resourceEnvironment(
+  tables: TableNames,
+  bucket: string,
+  mediaBucket: string,
+): Record<string, string> {
+  const env: Record<string, string> = { [AUTH_BUCKET.envName]: bucket, [MEDIA_BUCKET.envName]: mediaBucket };
   for (const t of Object.values(TABLES)) env[t.envName] = tables[t.id];
   return env;
 }

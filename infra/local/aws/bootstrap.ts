@@ -52,10 +52,10 @@ async function waitActive(client: DynamoDBClient, name: string): Promise<void> {
   throw new Error(`table ${name} did not become ACTIVE`);
 }
 
-/** Creates every table and the auth bucket if missing (idempotent; also used against LocalStack). */
+/** Creates every table, the auth bucket and the media bucket if missing (idempotent; also used against LocalStack). */
 export async function bootstrapResources(
   clients: { dynamodb: DynamoDBClient; s3: S3Client },
-  names: { tables: TableNames; bucket: string },
+  names: { tables: TableNames; bucket: string; mediaBucket: string },
 ): Promise<void> {
   await Promise.all(
     Object.values(TABLES).map(async (def) => {
@@ -82,9 +82,11 @@ export async function bootstrapResources(
       }
     }),
   );
-  try {
-    await clients.s3.send(new HeadBucketCommand({ Bucket: names.bucket }));
-  } catch {
-    await clients.s3.send(new CreateBucketCommand({ Bucket: names.bucket }));
+  for (const bucket of [names.bucket, names.mediaBucket]) {
+    try {
+      await clients.s3.send(new HeadBucketCommand({ Bucket: bucket }));
+    } catch {
+      await clients.s3.send(new CreateBucketCommand({ Bucket: bucket }));
+    }
   }
 }

@@ -94,23 +94,31 @@ export async function startEmbeddedAws(options: EmbeddedAwsOptions): Promise<Emb
 export interface LocalResources {
   readonly tables: TableNames;
   readonly bucket: string;
+  /** The media bucket (`media/{tenant}/{session}/{mediaId}`). */
+  readonly mediaBucket: string;
   /** Everything a runtime process needs in its environment to find them. */
   readonly env: Record<string, string>;
 }
 
-/** Creates a namespaced set of tables and the auth bucket on the given endpoints. */
+/** Creates a namespaced set of tables, the auth bucket and the media bucket on the given endpoints. */
 export async function createLocalResources(aws: AwsEndpoints, prefix: string): Promise<LocalResources> {
   const tables = localTableNames(prefix);
   const bucket = `${prefix}-auth`.toLowerCase();
+  const mediaBucket = `${prefix}-media`.toLowerCase();
   const dynamodb = new DynamoDBClient(
     awsClientConfig({ region: aws.region, endpoint: aws.dynamodbEndpoint }),
   );
   const s3 = new S3Client(s3ClientConfig({ region: aws.region, endpoint: aws.s3Endpoint }));
   try {
-    await bootstrapResources({ dynamodb, s3 }, { tables, bucket });
+    await bootstrapResources({ dynamodb, s3 }, { tables, bucket, mediaBucket });
   } finally {
     dynamodb.destroy();
     s3.destroy();
   }
-  return { tables, bucket, env: { ...aws.env, ...resourceEnvironment(tables, bucket) } };
+  return {
+    tables,
+    bucket,
+    mediaBucket,
+    env: { ...aws.env, ...resourceEnvironment(tables, bucket, mediaBucket) },
+  };
 }

@@ -15,7 +15,9 @@ import { DynamoDbSessionRepository } from '#commons/storage/dynamodb-session-rep
 import { DynamoDbTenantQuotas } from '#commons/storage/dynamodb-tenant-quotas.ts';
 import { DynamoDbTenantRates } from '#commons/storage/dynamodb-tenant-rates.ts';
 import { S3SessionAuthState } from '#commons/storage/s3-auth-wipe.ts';
-import { AUTH_BUCKET } from '#commons/storage/tables.ts';
+import { S3MediaStore } from '#commons/storage/s3-media-store.ts';
+import { AUTH_BUCKET, MEDIA_BUCKET } from '#commons/storage/tables.ts';
+import type { DestinationMode } from '#commons/webhooks/address-policy.ts';
 import { createApp } from '../../../functions/api/app.ts';
 import type { LimitDependencies } from '../../../functions/api/use-cases/tenant-limits.ts';
 import { createTestAws, type TestAws } from '../../support/aws.ts';
@@ -93,6 +95,8 @@ export interface ApiHarness {
   hostWrites(sessionId: string, fields: Partial<SessionRecord>): Promise<void>;
   putAuthObject(tenantId: string, sessionId: string, name: string): Promise<void>;
   authObjects(tenantId: string, sessionId: string): Promise<string[]>;
+  /** Keys in the media bucket under the session's media prefix. */
+  mediaObjects(tenantId: string, sessionId: string): Promise<string[]>;
   /** Creates a session through the API and returns its id. */
   createSession(token: string, body?: Record<string, unknown>): Promise<string>;
   destroy(): void;
@@ -109,7 +113,14 @@ export type HarnessLimits = Partial<Pick<LimitDependencies, 'quotas' | 'requestR
 
 export async function createApiHarness(
   label = 'api',
-  options: { log?: Logger; limits?: HarnessLimits; sendQueue?: SendQueueLimits; aws?: TestAws } = {},
+  options: {
+    log?: Logger;
+    limits?: HarnessLimits;
+    sendQueue?: SendQueueLimits;
+    aws?: TestAws;
+    /** Which media URLs sends may name (default strict, as in AWS). */
+    mediaUrlDestinations?: DestinationMode;
+  } = {},
 ): Promise<ApiHarness> {
   // A given `aws` is shared with another harness (a real host), which disposes of it.
   const aws = options.aws ?? (await createTestAws(label));
@@ -147,6 +158,11 @@ export async function createApiHarness(
     queue: new DynamoDbSendQueue({ client: aws.doc, outboxTable: aws.tables.outbox }),
     ...(options.sendQueue && { sendQueue: options.sendQueue }),
     authState: new S3SessionAuthState({ client: aws.s3, bucket: aws.bucket }),
+    media: {
+      store: new S3MediaStore({ client: aws.s3, bucket: aws.mediaBucket }),
+      urlTtlSeconds: 300,
+      urlDestinations: options.mediaUrlDestinations ?? 'strict',
+    },
     hostClient,
     log: options.log ?? createLogger({ name: 'api-test', level: 'silent' }),
     clock: () => harness.now,
@@ -225,6 +241,15 @@ export async function createApiHarness(
         new ListObjectsV2Command({
           Bucket: aws.bucket,
           Prefix: AUTH_BUCKET.sessionPrefix(tenantId, sessionId),
+        }),
+      );
+      return (page.Contents ?? []).map((o) => o.Key ?? '');
+    },
+    async mediaObjects(tenantId: string, sessionId: string) {
+      const page = await aws.s3.send(
+        new ListObjectsV2Command({
+          Bucket: aws.mediaBucket,
+          Prefix: MEDIA_BUCKET.sessionPrefix(tenantId, sessionId),
         }),
       );
       return (page.Contents ?? []).map((o) => o.Key ?? '');
