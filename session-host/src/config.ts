@@ -33,6 +33,9 @@ const schema = z.object({
   [ENV.qrTimeoutMs]: int(1_000).optional(),
   [ENV.logLevel]: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   [ENV.awsOperationLog]: z.string().min(1).optional(),
+  [ENV.mediaBucket]: z.string().min(3).max(63).optional(),
+  [ENV.mediaCaFile]: z.string().min(1).optional(),
+  [ENV.mediaUrlDestinations]: z.enum(['strict', 'loopback-http']).default('strict'),
 });
 
 export interface HostConfig {
@@ -56,6 +59,12 @@ export interface HostConfig {
   readonly storage: StorageConfig;
   /** Set by the test run only: where to record the DynamoDB/S3 requests this host issues. */
   readonly awsOperationLogDir: string | undefined;
+  /** Without it media sends fail MEDIA_NOT_CONFIGURED and incoming media is announced MEDIA_STORE_FAILED. */
+  readonly mediaBucket: string | undefined;
+  /** PEM file of an extra CA trusted for WhatsApp's media hosts (the fake's test CA). */
+  readonly mediaCaFile: string | undefined;
+  /** `loopback-http`: media URLs (and media hosts) on loopback are allowed; otherwise public https only. */
+  readonly mediaUrlDestinations: 'strict' | 'loopback-http';
 }
 
 export function loadHostConfig(env: NodeJS.ProcessEnv): HostConfig {
@@ -84,5 +93,8 @@ export function loadHostConfig(env: NodeJS.ProcessEnv): HostConfig {
     logLevel: c[ENV.logLevel],
     storage: loadStorageConfig(env),
     awsOperationLogDir: c[ENV.awsOperationLog],
+    mediaBucket: c[ENV.mediaBucket],
+    mediaCaFile: c[ENV.mediaCaFile],
+    mediaUrlDestinations: c[ENV.mediaUrlDestinations],
   };
 }

@@ -13,6 +13,8 @@ export const HOST_LIMIT_ENV = {
   sendQueueLimit: 'ZAPFLEET_SEND_QUEUE_LIMIT',
   sendTyping: 'ZAPFLEET_SEND_TYPING',
   sendTypingMs: 'ZAPFLEET_SEND_TYPING_MS',
+  mediaTransfers: 'ZAPFLEET_MEDIA_TRANSFERS',
+  mediaTransferTimeoutMs: 'ZAPFLEET_MEDIA_TRANSFER_TIMEOUT_MS',
 } as const;
 
 export interface HostLimits {
@@ -20,13 +22,27 @@ export interface HostLimits {
   readonly startConcurrency: number;
   readonly startBackoff: StartBackoffSchedule;
   readonly sendPacing: SendPacing;
+  /** Media sends and downloads at once per host (MEDIA_TRANSFERS_BUSY past it). */
+  readonly mediaTransfers: number;
+  /** One media transfer, retries included; an incoming message's receipt waits at most this for its media. */
+  readonly mediaTransferTimeoutMs: number;
 }
 
 /** Enough to bring hundreds of sessions back in seconds without a burst of S3 reads and WhatsApp logins. */
 export const DEFAULT_START_CONCURRENCY = 8;
 
+/**
+ * Each transfer holds a temp file, two sockets and ~1 MB of stream buffers.
+ * The timeout stays under Baileys' keep-alive cutoff (30 s + 5 s) doubled: a
+ * download holds its message's receipt, and with it the socket's pings.
+ */
+export const DEFAULT_MEDIA_TRANSFERS = 8;
+export const DEFAULT_MEDIA_TRANSFER_TIMEOUT_MS = 60_000;
+
 export const DEFAULT_HOST_LIMITS: HostLimits = {
   startConcurrency: DEFAULT_START_CONCURRENCY,
+  mediaTransfers: DEFAULT_MEDIA_TRANSFERS,
+  mediaTransferTimeoutMs: DEFAULT_MEDIA_TRANSFER_TIMEOUT_MS,
   startBackoff: DEFAULT_START_BACKOFF,
   sendPacing: DEFAULT_SEND_PACING,
 };
@@ -47,6 +63,8 @@ const schema = z.object({
   [E.sendTypingMs]: int(0)
     .max(30_000)
     .default(DEFAULT_SEND_PACING.typingMs || 1_000),
+  [E.mediaTransfers]: int(1).max(1_000).default(DEFAULT_MEDIA_TRANSFERS),
+  [E.mediaTransferTimeoutMs]: int(1_000).max(3_600_000).default(DEFAULT_MEDIA_TRANSFER_TIMEOUT_MS),
 });
 
 export function loadHostLimits(env: NodeJS.ProcessEnv): HostLimits {
@@ -63,5 +81,7 @@ export function loadHostLimits(env: NodeJS.ProcessEnv): HostLimits {
       queueLimit: c[E.sendQueueLimit],
       typingMs: c[E.sendTyping] ? c[E.sendTypingMs] : 0,
     },
+    mediaTransfers: c[E.mediaTransfers],
+    mediaTransferTimeoutMs: c[E.mediaTransferTimeoutMs],
   };
 }

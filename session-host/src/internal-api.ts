@@ -4,17 +4,39 @@ import { bearerAuth } from 'hono/bearer-auth';
 import { HTTPException } from 'hono/http-exception';
 import { requestId } from 'hono/request-id';
 import { z } from 'zod';
+import { MEDIA_ID_PATTERN, MEDIA_KINDS } from '#commons/domain/media.ts';
 import { RECIPIENT_PATTERN } from '#commons/domain/recipient.ts';
+import { MediaError } from './media/media-errors.ts';
+import { MEDIA_RETRY_AFTER_SECONDS, MEDIA_SEND_STATUS } from './media/media-status.ts';
 import { type HostMetrics, PROMETHEUS_CONTENT_TYPE, renderPrometheus } from './metrics.ts';
 import { InvalidRecipientError, SessionNotConnectedError } from './runtime/managed-session.ts';
 import { SendQueueFullError } from './runtime/send-pacer.ts';
 import type { SessionHost } from './session-host.ts';
 
-const sendSchema = z.object({
-  to: z.string().regex(RECIPIENT_PATTERN),
-  text: z.string().min(1).max(65_536),
-  messageId: z.string().regex(/^[A-Z0-9]{8,64}$/),
+const mediaSchema = z.strictObject({
+  kind: z.enum(MEDIA_KINDS),
+  source: z.union([
+    z.strictObject({ mediaId: z.string().regex(MEDIA_ID_PATTERN) }),
+    z.strictObject({ url: z.string().min(1).max(4_096) }),
+  ]),
+  mimetype: z.string().min(1).max(255).optional(),
+  caption: z.string().min(1).max(4_096).optional(),
+  fileName: z.string().min(1).max(255).optional(),
+  ptt: z.boolean().optional(),
 });
+/** Exactly one of `text` and `media` (HostMessage). */
+const sendSchema = z.union([
+  z.object({
+    to: z.string().regex(RECIPIENT_PATTERN),
+    text: z.string().min(1).max(65_536),
+    messageId: z.string().regex(/^[A-Z0-9]{8,64}$/),
+  }),
+  z.object({
+    to: z.string().regex(RECIPIENT_PATTERN),
+    media: mediaSchema,
+    messageId: z.string().regex(/^[A-Z0-9]{8,64}$/),
+  }),
+]);
 const pairingSchema = z.object({ phoneNumber: z.string().regex(/^[1-9][0-9]{6,14}$/) });
 const nudgeSchema = z.object({ sessionId: z.string().min(1).max(128) });
 
@@ -81,25 +103,34 @@ export function createInternalApi(host: SessionHost, metrics: HostMetrics, inter
 
   app.use('/internal/*', internalCredential(internalToken));
 
-  app.post('/internal/sessions/:id/messages', jsonBody(sendSchema, '{to, text, messageId}'), async (c) => {
-    const input = c.req.valid('json');
-    const session = host.session(c.req.param('id'));
-    if (!session?.isConnected)
-      return c.json(error('SESSION_NOT_CONNECTED', 'session is not connected here'), 409);
-    try {
-      const sent = await session.sendText(input.to, input.text, input.messageId);
-      return c.json({ messageId: sent.messageId, status: 'SENT' }, 201);
-    } catch (err) {
-      if (err instanceof SessionNotConnectedError)
-        return c.json(error('SESSION_NOT_CONNECTED', err.message), 409);
-      if (err instanceof InvalidRecipientError) return c.json(error('VALIDATION_FAILED', err.message), 400);
-      if (err instanceof SendQueueFullError) {
-        c.header('Retry-After', String(err.retryAfterSeconds));
-        return c.json(error(err.code, err.message), 429);
+  app.post(
+    '/internal/sessions/:id/messages',
+    jsonBody(sendSchema, '{to, text, messageId}'),
+    async (c) => {
+      const input = c.req.valid('json');
+      const session = host.session(c.req.param('id'));
+      if (!session?.isConnected)
+        return c.json(error('SESSION_NOT_CONNECTED', 'session is not connected here'), 409);
+      try {
+        const sent = await session.send(input);
+        return c.json({ messageId: sent.messageId, status: 'SENT' }, 201);
+      } catch (err) {
+        if (err instanceof SessionNotConnectedError)
+          return c.json(error('SESSION_NOT_CONNECTED', err.message), 409);
+        if (err instanceof InvalidRecipientError) return c.json(error('VALIDATION_FAILED', err.message), 400);
+        if (err instanceof SendQueueFullError) {
+          c.header('Retry-After', String(err.retryAfterSeconds));
+          return c.json(error(err.code, err.message), 429);
+        }
+        if (err instanceof MediaError) {
+          const status = MEDIA_SEND_STATUS[err.code];
+          if (status === 429 || status === 503) c.header('Retry-After', String(MEDIA_RETRY_AFTER_SECONDS));
+          return c.json(error(err.code, err.message), status);
+        }
+        throw err;
       }
-      throw err;
-    }
-  });
+    },
+  );
 
   app.post('/internal/sessions/:id/pairing-code', jsonBody(pairingSchema, '{phoneNumber}'), async (c) => {
     const input = c.req.valid('json');

@@ -3,6 +3,7 @@
  * AWS clients and wires the host, its internal endpoint and its signals.
  */
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { ApiGatewayManagementApiClient } from '@aws-sdk/client-apigatewaymanagementapi';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
@@ -25,6 +26,7 @@ import { S3AuthStateStore } from './auth-state/s3-auth-state-store.ts';
 import { loadHostConfig } from './config.ts';
 import { loadHostLimits } from './host-limits.ts';
 import { createInternalApi } from './internal-api.ts';
+import { createMediaRuntime } from './media/media-runtime.ts';
 import { createHostMetrics } from './metrics.ts';
 import { advertisedEndpoint } from './runtime/advertised-endpoint.ts';
 import { guardStdio, routeConsoleToLogger } from './runtime/console-sink.ts';
@@ -53,6 +55,18 @@ const management = new ApiGatewayManagementApiClient({
 });
 
 const metrics = createHostMetrics();
+const limits = loadHostLimits(process.env);
+if (!config.mediaBucket) logger.warn({}, 'media bucket not configured; media sends and downloads will fail');
+const media = createMediaRuntime({
+  s3,
+  bucket: config.mediaBucket,
+  destinations: config.mediaUrlDestinations,
+  caPem: config.mediaCaFile ? readFileSync(config.mediaCaFile, 'utf8') : undefined,
+  transfers: limits.mediaTransfers,
+  transferTimeoutMs: limits.mediaTransferTimeoutMs,
+  metrics,
+  logger,
+});
 const peers = new HttpHostClient({ internalToken: config.internalToken, timeoutMs: 2_000 });
 const publisher = createFanoutPublisher({
   log: new DynamoDbEventLog(doc, { table: storage.tables.events, ttlSeconds: config.eventLogTtlSeconds }),
@@ -101,7 +115,8 @@ const host = new SessionHost({
   lease: leaseConfig(config.heartbeatIntervalMs, config.leaseMs),
   nudge: (endpoint, sessionId) => peers.nudge(endpoint, sessionId),
   handoffBudgetMs: config.handoffBudgetMs,
-  limits: loadHostLimits(process.env),
+  limits,
+  media,
 });
 const app = createInternalApi(host, metrics, config.internalToken);
 
@@ -115,6 +130,7 @@ async function shutdown(signal: string, handoff: boolean): Promise<void> {
   server.close();
   dynamodb.destroy();
   s3.destroy();
+  media.agent.destroy();
   management.destroy();
   process.exit(0);
 }

@@ -42,6 +42,16 @@ export interface HostMetrics {
   readonly handBacks: Counter;
   /** Sends refused because the session's send queue was full (SEND_QUEUE_FULL). */
   readonly sendQueueFull: Counter;
+  /** Media transfers (sends and downloads) running now (a gauge; see ZAPFLEET_MEDIA_TRANSFERS). */
+  readonly mediaTransfersActive: Counter;
+  /** Media transfers that found no slot in time (MEDIA_TRANSFERS_BUSY). */
+  readonly mediaTransfersBusy: Counter;
+  /** Incoming media verified and stored. */
+  readonly mediaStored: Counter;
+  /** Incoming media announced with media.error instead of an id (expired, integrity, size, download, store). */
+  readonly mediaFailed: Counter;
+  /** Media messages sent. */
+  readonly mediaSent: Counter;
   /** The host's own registry; rendered by renderPrometheus with the process defaults. */
   readonly registry: Registry;
 }
@@ -160,6 +170,23 @@ export function createHostMetrics(): HostMetrics {
       'zapfleet_send_queue_full_total',
       'Sends refused because the session send queue was full (SEND_QUEUE_FULL, ZAPFLEET_SEND_QUEUE_LIMIT).',
     ),
+    mediaTransfersActive: gauge(
+      registry,
+      'zapfleet_media_transfers_active',
+      'Media transfers running now (ZAPFLEET_MEDIA_TRANSFERS).',
+    ),
+    mediaTransfersBusy: counter(
+      registry,
+      'zapfleet_media_transfers_busy_total',
+      'Media transfers that found no free slot in time (MEDIA_TRANSFERS_BUSY).',
+    ),
+    mediaStored: counter(registry, 'zapfleet_media_stored_total', 'Incoming media verified and stored.'),
+    mediaFailed: counter(
+      registry,
+      'zapfleet_media_failed_total',
+      'Incoming media announced with an error instead of a stored object.',
+    ),
+    mediaSent: counter(registry, 'zapfleet_media_sent_total', 'Media messages sent.'),
     receiptHoldMs: samples(
       registry,
       'zapfleet_receipt_hold_ms',

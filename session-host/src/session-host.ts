@@ -20,6 +20,7 @@ import { Reconciler } from './host/reconciler.ts';
 import { SessionStarter } from './host/session-starter.ts';
 import { StartRetries } from './host/start-retries.ts';
 import { DEFAULT_HOST_LIMITS, type HostLimits } from './host-limits.ts';
+import type { MediaRuntime } from './media/media-runtime.ts';
 import type { HostMetrics } from './metrics.ts';
 import type { AuthStateStore } from './ports/auth-state-store.ts';
 import { EventQueues } from './runtime/event-queue.ts';
@@ -52,6 +53,8 @@ export interface SessionHostDeps {
   readonly limits?: Partial<HostLimits>;
   /** The durable send queue (202 path); without it queued messages wait for a host that has one. */
   readonly queue?: SendQueue;
+  /** Media in and out (bucket, media-host trust, transfer slots); without it media is refused or announced failed. */
+  readonly media?: MediaRuntime;
 }
 
 const EVENT_DRAIN_ON_SHUTDOWN_MS = 10_000;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { EventType } from './events.ts';
+import { MEDIA_ERROR_CODES, MEDIA_KINDS } from './media.ts';
 import { SESSION_STATUSES, type SessionState } from './session-status.ts';
 
 /**
@@ -7,6 +8,18 @@ import { SESSION_STATUSES, type SessionState } from './session-status.ts';
  * WebSocket snapshot repeats them, and the OpenAPI event schema documents them.
  */
 const statusReason = z.object({ code: z.string(), message: z.string(), action: z.string() });
+/** IncomingMediaInfo (domain/media.ts): never the bytes, never a thumbnail. */
+const incomingMedia = z.object({
+  kind: z.enum(MEDIA_KINDS),
+  mimetype: z.string(),
+  id: z.string().optional(),
+  size: z.number().int().nonnegative().optional(),
+  sha256: z.string().optional(),
+  caption: z.string().optional(),
+  fileName: z.string().optional(),
+  durationSeconds: z.number().optional(),
+  error: z.object({ code: z.enum(MEDIA_ERROR_CODES), message: z.string() }).optional(),
+});
 const me = z.object({ jid: z.string(), phoneNumber: z.string(), name: z.string().optional() });
 
 export const EVENT_DATA_SCHEMAS = {
@@ -35,6 +48,8 @@ export const EVENT_DATA_SCHEMAS = {
     text: z.string().optional(),
     /** True for messages WhatsApp queued while the session was offline. */
     offline: z.boolean(),
+    /** Image, video, audio, document or sticker: stored in the media bucket (id) or why not (error). */
+    media: incomingMedia.optional(),
   }),
   'session:message-status': z.object({
     id: z.string(),

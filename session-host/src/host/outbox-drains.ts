@@ -8,7 +8,9 @@ import {
   type SendQueue,
 } from '#commons/domain/session-outbox.ts';
 import type { Logger } from '#commons/logging/logger.ts';
+import { MediaError } from '../media/media-errors.ts';
 import { SendQueueFullError } from '../runtime/send-pacer.ts';
+import type { OutgoingMessage } from '../runtime/send-text.ts';
 import { InvalidRecipientError, SessionNotConnectedError } from '../runtime/session-errors.ts';
 import type { EventSink } from '../runtime/session-events.ts';
 
@@ -17,7 +19,7 @@ export interface DrainTarget {
   readonly sessionId: string;
   readonly epoch: number;
   readonly isConnected: boolean;
-  sendText(to: string, text: string, messageId: string): Promise<{ messageId: string }>;
+  send(message: OutgoingMessage): Promise<{ messageId: string }>;
 }
 
 export interface OutboxDrainsDeps {
@@ -131,11 +133,18 @@ export class OutboxDrains {
     if (sending === 'finished') return true;
     if (sending === 'fenced') return false;
     try {
-      await target.sendText(row.to, row.text ?? '', row.messageId);
+      await target.send(
+        row.media
+          ? { to: row.to, media: row.media, messageId: row.messageId }
+          : { to: row.to, text: row.text ?? '', messageId: row.messageId },
+      );
     } catch (err) {
       if (err instanceof SessionNotConnectedError || err instanceof SendQueueFullError) return false;
+      // A busy host is not the message's fault: it stays queued for the next pass, like a full send queue.
+      if (err instanceof MediaError && err.code === 'MEDIA_TRANSFERS_BUSY') return false;
       if (err instanceof InvalidRecipientError)
         return this.fail(row, epoch, 'INVALID_RECIPIENT', err.message);
+      if (err instanceof MediaError && !err.transient) return this.fail(row, epoch, err.code, err.message);
       const attempts = (this.attempts.get(row.messageId) ?? 0) + 1;
       this.deps.logger.warn(
         { err, sessionId: row.sessionId, messageId: row.messageId, attempts },
@@ -147,6 +156,7 @@ export class OutboxDrains {
           this.attempts.delete(this.attempts.keys().next().value as string);
         return false;
       }
+      if (err instanceof MediaError) return this.fail(row, epoch, err.code, err.message);
       return this.fail(row, epoch, 'SEND_FAILED', 'the message could not be sent');
     }
     this.attempts.delete(row.messageId);

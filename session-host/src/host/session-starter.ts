@@ -12,6 +12,7 @@ import { ManagedSession, type SocketSettings } from '../runtime/managed-session.
 import type { EventSink } from '../runtime/session-events.ts';
 import type { SessionFailures } from '../session-failures.ts';
 import type { AuthWriters } from './auth-writers.ts';
+import type { MediaRuntime } from '../media/media-runtime.ts';
 import type { LocalSessions } from './local-sessions.ts';
 import type { StartRetries } from './start-retries.ts';
 
@@ -29,6 +30,7 @@ export interface SessionStarterDeps {
   readonly failures: SessionFailures;
   readonly retries: StartRetries;
   readonly pacing?: SendPacing;
+  readonly media?: MediaRuntime;
   /** Starts (claim, auth-state read, socket creation) running at once on this host. */
   readonly startSlots: Semaphore;
   /** A session's socket opened: its send queue can drain. */
@@ -124,6 +126,7 @@ export class SessionStarter {
       socket: this.deps.socket,
       ...(this.deps.policy && { policy: this.deps.policy }),
       ...(this.deps.pacing && { pacing: this.deps.pacing }),
+      ...(this.deps.media && { media: this.deps.media }),
       ...(this.deps.onConnected && { onConnected: this.deps.onConnected }),
       onEnded: () => this.deps.local.forgetIfCurrent(started),
     });

@@ -4,6 +4,7 @@ import type { Fence } from '#commons/domain/fence.ts';
 import type { SendPacing } from '#commons/domain/send-pacing.ts';
 import type { SessionOwnership } from '#commons/domain/session-ownership.ts';
 import type { SessionState } from '#commons/domain/session-status.ts';
+import type { MediaRuntime } from '../media/media-runtime.ts';
 import type { HostMetrics } from '../metrics.ts';
 import type { SessionAuth } from '../ports/auth-state-store.ts';
 import type { EventSink } from './session-events.ts';
@@ -26,6 +27,8 @@ export interface ManagedSessionDeps {
   readonly random?: () => number;
   /** Paces this session's outgoing messages (created per session; DEFAULT_SEND_PACING unless set). */
   readonly pacing?: SendPacing;
+  /** Media in and out; without it media sends fail MEDIA_NOT_CONFIGURED and incoming media MEDIA_STORE_FAILED. */
+  readonly media?: MediaRuntime;
   /** The socket opened (after the status write was queued): the send queue may drain. */
   readonly onConnected?: (sessionId: string) => void;
   /** The session ended on its own (stopped, logged out, failed, fenced): the host forgets it. */

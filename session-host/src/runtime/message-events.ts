@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import { jidDecode, type proto, type WAMessage, type WAMessageUpdate } from '@whiskeysockets/baileys';
 import type { EventData } from '#commons/domain/event-payloads.ts';
+import type { IncomingMediaInfo } from '#commons/domain/media.ts';
+import { unwrapMessage } from '../media/incoming-media.ts';
 
 /**
  * The one id an incoming WhatsApp message gets as an event, whatever path
@@ -12,7 +14,8 @@ export function messageEventId(sessionId: string, key: proto.IMessageKey): strin
   return `msg_${createHash('sha256').update(material).digest('hex').slice(0, 32)}`;
 }
 
-export function textOf(message: proto.IMessage | null | undefined): string | undefined {
+export function textOf(wrapped: proto.IMessage | null | undefined): string | undefined {
+  const message = unwrapMessage(wrapped);
   if (!message) return undefined;
   return (
     message.conversation ??
@@ -20,8 +23,6 @@ export function textOf(message: proto.IMessage | null | undefined): string | und
     message.imageMessage?.caption ??
     message.videoMessage?.caption ??
     message.documentMessage?.caption ??
-    message.ephemeralMessage?.message?.conversation ??
-    message.ephemeralMessage?.message?.extendedTextMessage?.text ??
     undefined
   );
 }
@@ -52,6 +53,8 @@ export interface MessageEventData {
   readonly text?: string;
   /** True for messages WhatsApp queued while the session was offline (Baileys upsert type `append`). */
   readonly offline: boolean;
+  /** Image, video, audio, document or sticker: where its bytes are stored, or why they are not. */
+  readonly media?: IncomingMediaInfo;
 }
 
 /** Event data for a message worth an event, or undefined for protocol noise. */

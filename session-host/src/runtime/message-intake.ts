@@ -1,7 +1,14 @@
-import type { WASocket } from '@whiskeysockets/baileys';
+import type { WAMessage, WASocket } from '@whiskeysockets/baileys';
 import type { Logger } from 'pino';
+import type { IncomingMediaInfo } from '#commons/domain/media.ts';
+import { describedMedia, type FoundMedia, findMedia } from '../media/incoming-media.ts';
 import type { HostMetrics } from '../metrics.ts';
-import { messageEventData, messageEventId, messageStatusData } from './message-events.ts';
+import {
+  type MessageEventData,
+  messageEventData,
+  messageEventId,
+  messageStatusData,
+} from './message-events.ts';
 import { ReceiptGate } from './receipt-gate.ts';
 import type { SessionEvents } from './session-events.ts';
 
@@ -17,6 +24,10 @@ export interface MessageIntake {
   readonly logger: Logger;
   /** Closes this socket if it is still the session's current one. */
   readonly close: () => void;
+  /** Downloads, verifies and stores a message's media; never rejects (a failure is `error` in the info). */
+  readonly storeMedia: (waMessageId: string, found: FoundMedia) => Promise<IncomingMediaInfo>;
+  /** How long a media message's receipt may wait for its media (the transfer timeout plus a margin). */
+  readonly mediaHoldMs: number;
 }
 
 /** A held receipt of a message that never reaches `messages.upsert` (nacked, undecryptable) goes after this. */
@@ -41,9 +52,30 @@ function notRecorded(intake: MessageIntake, err: unknown): void {
   intake.close();
 }
 
-/** Incoming messages become events; each receipt leaves only once its event is in the log (ReceiptGate). */
+/** storeMedia does not reject; should it, the message still gets its event. */
+function unstored(found: FoundMedia): IncomingMediaInfo {
+  return {
+    ...describedMedia(found),
+    error: { code: 'MEDIA_DOWNLOAD_FAILED', message: 'the media could not be stored' },
+  };
+}
+
+/**
+ * Incoming messages become events; each receipt leaves only once its event is
+ * in the log (ReceiptGate). A media message's event waits for its media to be
+ * stored (or to fail); the session's later messages queue behind it so events
+ * keep WhatsApp's order. Other sessions never wait: each has its own chain.
+ */
 export function attachMessageIntake(sock: WASocket, intake: MessageIntake): void {
   const { gate } = intake;
+  let chain: Promise<void> = Promise.resolve();
+  let preparing = 0;
+  const record = (msg: WAMessage, id: string, data: MessageEventData): void => {
+    intake.events.record('session:message', data, messageEventId(intake.sessionId, msg.key)).then(
+      () => gate.release(id),
+      (err: unknown) => notRecorded(intake, err),
+    );
+  };
   sock.ev.on('messages.upsert', ({ messages, type }) => {
     intake.touch();
     for (const msg of messages) {
@@ -55,10 +87,20 @@ export function attachMessageIntake(sock: WASocket, intake: MessageIntake): void
         continue;
       }
       intake.metrics.messagesIn.inc();
-      intake.events.record('session:message', data, messageEventId(intake.sessionId, msg.key)).then(
-        () => gate.release(id),
-        (err: unknown) => notRecorded(intake, err),
+      const found = findMedia(msg.message);
+      if (!found && preparing === 0) {
+        record(msg, id, data);
+        continue;
+      }
+      if (found) gate.extend(id, intake.mediaHoldMs);
+      preparing += 1;
+      const prepared = chain.then(async () =>
+        found ? { ...data, media: await intake.storeMedia(id, found).catch(() => unstored(found)) } : data,
       );
+      chain = prepared.then((ready) => {
+        preparing -= 1;
+        record(msg, id, ready);
+      });
     }
   });
   sock.ev.on('messages.update', (updates) => {

@@ -79,6 +79,22 @@ export class ReceiptGate {
     this.holding.set(id, { timer, since: performance.now() });
   }
 
+  /**
+   * The message reached us and its event is being prepared (its media is
+   * downloading): hold its receipt up to `ms` instead of the short fallback.
+   */
+  extend(id: string, ms: number): void {
+    const held = this.holding.get(id);
+    if (!held) return;
+    clearTimeout(held.timer);
+    const timer = setTimeout(() => {
+      this.options.onFallback();
+      this.release(id);
+    }, ms);
+    timer.unref();
+    this.holding.set(id, { timer, since: held.since });
+  }
+
   /** The message's event is durable (or it needs none): its receipt may go. */
   release(id: string): void {
     const held = this.holding.get(id);

@@ -1,4 +1,5 @@
-import { jidEncode, type WASocket } from '@whiskeysockets/baileys';
+import { type AnyMessageContent, jidEncode, type WASocket } from '@whiskeysockets/baileys';
+import type { OutgoingMedia } from '#commons/domain/media.ts';
 import { parseRecipient } from '#commons/domain/recipient.ts';
 import type { HostMetrics } from '../metrics.ts';
 import { GateClosedError, type ReceiptGate } from './receipt-gate.ts';
@@ -8,15 +9,39 @@ import { InvalidRecipientError, SessionNotConnectedError } from './session-error
 /** Ids of messages a session sent recently: a repeated send is answered without sending twice. */
 export const MAX_SENT_IDS = 10_000;
 
+/** One outgoing message: exactly one of `text` and `media`. */
+export interface OutgoingMessage {
+  readonly to: string;
+  readonly messageId: string;
+  readonly text?: string | undefined;
+  readonly media?: OutgoingMedia | undefined;
+}
+
 /**
- * Sends a text on a connected socket ('repeated': sent before under this id, not sent again). Only a frame that left the receipt
+ * Sends a message on the socket it is given, once its content is ready: the
+ * media path opens its source inside `send` (in its transfer slot), after the
+ * pacer's turn, so nothing is fetched for a message still waiting.
+ */
+export type ContentSender = (
+  message: OutgoingMessage,
+  send: (content: AnyMessageContent) => Promise<void>,
+) => Promise<void>;
+
+const textOnly: ContentSender = async (message, send) => {
+  if (message.media) throw new Error('media sends need a media runtime');
+  await send({ text: message.text ?? '' });
+};
+
+/**
+ * Sends a message on a connected socket ('repeated': sent before under this id, not sent again). Only a frame that left the receipt
  * gate counts as sent: held behind a receipt, it may still die with the socket.
  */
 export async function sendText(
   socket: { readonly sock: WASocket; readonly gate: ReceiptGate },
   sent: Set<string>,
-  message: { readonly to: string; readonly text: string; readonly messageId: string },
+  message: OutgoingMessage,
   options: { readonly typingMs?: number } = {},
+  sender: ContentSender = textOnly,
 ): Promise<'sent' | 'repeated'> {
   const recipient = parseRecipient(message.to);
   if (!recipient) throw new InvalidRecipientError('expected a phone number, a user JID or a group JID');
@@ -26,7 +51,9 @@ export async function sendText(
   if (sent.size > MAX_SENT_IDS) sent.delete(sent.values().next().value as string);
   try {
     if (options.typingMs) await showTyping(socket.sock, jid, options.typingMs);
-    await socket.sock.sendMessage(jid, { text: message.text }, { messageId: message.messageId });
+    await sender(message, async (content) => {
+      await socket.sock.sendMessage(jid, content, { messageId: message.messageId });
+    });
     await socket.gate.whenFlushed();
     return 'sent';
   } catch (err) {
@@ -57,7 +84,8 @@ export async function sendPaced(
   metrics: HostMetrics,
   current: Current,
   sent: Set<string>,
-  message: { readonly to: string; readonly text: string; readonly messageId: string },
+  message: OutgoingMessage,
+  sender?: ContentSender,
 ): Promise<{ messageId: string }> {
   const connected = (): { sock: WASocket; gate: ReceiptGate } => {
     const { sock, gate } = current();
@@ -66,7 +94,7 @@ export async function sendPaced(
   };
   if (parseRecipient(message.to)) connected();
   const result = await pacer
-    .run(async () => sendText(connected(), sent, message, pacer.pacing))
+    .run(async () => sendText(connected(), sent, message, pacer.pacing, sender))
     .catch((err: unknown) => {
       if (err instanceof SendQueueFullError) metrics.sendQueueFull.inc();
       throw err;

@@ -1,3 +1,4 @@
+import type { Agent } from 'node:https';
 import {
   type AuthenticationState,
   makeWASocket,
@@ -18,9 +19,15 @@ export interface SocketSettings {
 }
 
 /** A Baileys socket configured the way every session on a host runs. */
-export function createSocket(settings: SocketSettings, auth: AuthenticationState): WASocket {
+export function createSocket(
+  settings: SocketSettings,
+  auth: AuthenticationState,
+  mediaAgent?: Agent,
+): WASocket {
   return makeWASocket({
     auth,
+    // Uploads go through node:https with this agent (the media hosts' trust); see media-runtime.ts.
+    ...(mediaAgent && { fetchAgent: mediaAgent }),
     logger: settings.baileysLogger,
     ...(settings.waWebSocketUrl && { waWebSocketUrl: settings.waWebSocketUrl }),
     ...(settings.version && { version: settings.version }),
