@@ -103,34 +103,30 @@ export function createInternalApi(host: SessionHost, metrics: HostMetrics, inter
 
   app.use('/internal/*', internalCredential(internalToken));
 
-  app.post(
-    '/internal/sessions/:id/messages',
-    jsonBody(sendSchema, '{to, text, messageId}'),
-    async (c) => {
-      const input = c.req.valid('json');
-      const session = host.session(c.req.param('id'));
-      if (!session?.isConnected)
-        return c.json(error('SESSION_NOT_CONNECTED', 'session is not connected here'), 409);
-      try {
-        const sent = await session.send(input);
-        return c.json({ messageId: sent.messageId, status: 'SENT' }, 201);
-      } catch (err) {
-        if (err instanceof SessionNotConnectedError)
-          return c.json(error('SESSION_NOT_CONNECTED', err.message), 409);
-        if (err instanceof InvalidRecipientError) return c.json(error('VALIDATION_FAILED', err.message), 400);
-        if (err instanceof SendQueueFullError) {
-          c.header('Retry-After', String(err.retryAfterSeconds));
-          return c.json(error(err.code, err.message), 429);
-        }
-        if (err instanceof MediaError) {
-          const status = MEDIA_SEND_STATUS[err.code];
-          if (status === 429 || status === 503) c.header('Retry-After', String(MEDIA_RETRY_AFTER_SECONDS));
-          return c.json(error(err.code, err.message), status);
-        }
-        throw err;
+  app.post('/internal/sessions/:id/messages', jsonBody(sendSchema, '{to, text, messageId}'), async (c) => {
+    const input = c.req.valid('json');
+    const session = host.session(c.req.param('id'));
+    if (!session?.isConnected)
+      return c.json(error('SESSION_NOT_CONNECTED', 'session is not connected here'), 409);
+    try {
+      const sent = await session.send(input);
+      return c.json({ messageId: sent.messageId, status: 'SENT' }, 201);
+    } catch (err) {
+      if (err instanceof SessionNotConnectedError)
+        return c.json(error('SESSION_NOT_CONNECTED', err.message), 409);
+      if (err instanceof InvalidRecipientError) return c.json(error('VALIDATION_FAILED', err.message), 400);
+      if (err instanceof SendQueueFullError) {
+        c.header('Retry-After', String(err.retryAfterSeconds));
+        return c.json(error(err.code, err.message), 429);
       }
-    },
-  );
+      if (err instanceof MediaError) {
+        const status = MEDIA_SEND_STATUS[err.code];
+        if (status === 429 || status === 503) c.header('Retry-After', String(MEDIA_RETRY_AFTER_SECONDS));
+        return c.json(error(err.code, err.message), status);
+      }
+      throw err;
+    }
+  });
 
   app.post('/internal/sessions/:id/pairing-code', jsonBody(pairingSchema, '{phoneNumber}'), async (c) => {
     const input = c.req.valid('json');

@@ -95,7 +95,10 @@ describe('media verifier', () => {
         const file = Buffer.from(m.file);
         file[file.length - 1] = (file[file.length - 1] ?? 0) ^ 1;
         // The announced enc hash matches the corrupted file: only the MAC can tell.
-        return [file, { ...expectedOf(m, 'video'), fileEncSha256: createHash('sha256').update(file).digest() }];
+        return [
+          file,
+          { ...expectedOf(m, 'video'), fileEncSha256: createHash('sha256').update(file).digest() },
+        ];
       },
     ],
     ['enc-hash', (m) => [m.file, { ...expectedOf(m, 'video'), fileEncSha256: randomBytes(32) }]],
@@ -104,16 +107,19 @@ describe('media verifier', () => {
     ['truncated', (m) => [m.file.subarray(0, 20), expectedOf(m, 'video')]],
   ];
 
-  it.each(corruptions)('refuses %s with MEDIA_INTEGRITY before the last block leaves', async (_name, corrupt) => {
-    const plain = randomBytes(50_000);
-    const media = encryptMedia(plain, 'video');
-    const [file, expected] = corrupt(media);
-    const result = await run(file, expected, 4096);
-    expect(result.error).toBeInstanceOf(MediaError);
-    expect((result.error as MediaError).code).toBe('MEDIA_INTEGRITY');
-    expect(result.out.length).toBeLessThan(plain.length);
-    expect(result.verifier.sha256).toBeUndefined();
-  });
+  it.each(corruptions)(
+    'refuses %s with MEDIA_INTEGRITY before the last block leaves',
+    async (_name, corrupt) => {
+      const plain = randomBytes(50_000);
+      const media = encryptMedia(plain, 'video');
+      const [file, expected] = corrupt(media);
+      const result = await run(file, expected, 4096);
+      expect(result.error).toBeInstanceOf(MediaError);
+      expect((result.error as MediaError).code).toBe('MEDIA_INTEGRITY');
+      expect(result.out.length).toBeLessThan(plain.length);
+      expect(result.verifier.sha256).toBeUndefined();
+    },
+  );
 
   it('stops reading a stream past the size cap with MEDIA_TOO_LARGE', async () => {
     const plain = randomBytes(1 << 20);

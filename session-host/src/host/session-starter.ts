@@ -6,13 +6,13 @@ import type { SendPacing } from '#commons/domain/send-pacing.ts';
 import type { OwnedSession, SessionOwnership } from '#commons/domain/session-ownership.ts';
 import type { HostRegistration } from '#commons/hosts/host-registry.ts';
 import { AUTH_BUCKET } from '#commons/storage/tables.ts';
+import type { MediaRuntime } from '../media/media-runtime.ts';
 import type { HostMetrics } from '../metrics.ts';
 import type { AuthStateStore, SessionAuth } from '../ports/auth-state-store.ts';
 import { ManagedSession, type SocketSettings } from '../runtime/managed-session.ts';
 import type { EventSink } from '../runtime/session-events.ts';
 import type { SessionFailures } from '../session-failures.ts';
 import type { AuthWriters } from './auth-writers.ts';
-import type { MediaRuntime } from '../media/media-runtime.ts';
 import type { LocalSessions } from './local-sessions.ts';
 import type { StartRetries } from './start-retries.ts';
 
