@@ -12,6 +12,7 @@ import { DynamoDbSendQueue } from '#commons/storage/dynamodb-send-queue.ts';
 import { DynamoDbSessionOwnership, type OwnedSession } from '#commons/storage/dynamodb-session-ownership.ts';
 import { S3AuthStateStore } from '../../session-host/src/auth-state/s3-auth-state-store.ts';
 import type { HostLimits } from '../../session-host/src/host-limits.ts';
+import type { MediaRuntime } from '../../session-host/src/media/media-runtime.ts';
 import { createHostMetrics, type HostMetrics } from '../../session-host/src/metrics.ts';
 import type { AuthStateStore } from '../../session-host/src/ports/auth-state-store.ts';
 import { SessionHost } from '../../session-host/src/session-host.ts';
@@ -60,6 +61,8 @@ export class HostHarness {
       limits?: Partial<HostLimits>;
       /** Wraps the host's auth-state store (e.g. to observe how many opens run at once). */
       wrapAuthStates?: (store: AuthStateStore) => AuthStateStore;
+      /** Media in and out (built per test: bucket, destinations, the fake's CA). */
+      media?: (metrics: HostMetrics, logger: pino.Logger) => MediaRuntime;
     } = {},
   ): Promise<RunningHost> {
     const eventsDoc = options.eventsDoc ?? this.aws.doc;
@@ -107,6 +110,7 @@ export class HostHarness {
       policy: { baseDelayMs: 50, maxDelayMs: 500, maxConsecutiveRestarts: 5, badSessionRetries: 2 },
       // Tests that are not about pacing send as fast as they like; pacing tests set their own.
       limits: { sendPacing: UNPACED, ...options.limits },
+      ...(options.media && { media: options.media(metrics, logger) }),
     });
     const rounds = countReconcileRounds(host);
     await host.start();
