@@ -104,6 +104,8 @@ describe('the API description', () => {
         'GET /v1/sessions/{id}/qr',
         'POST /v1/sessions/{id}/pairing-code',
         'POST /v1/sessions/{id}/messages',
+        'POST /v1/sessions/{id}/media',
+        'GET /v1/sessions/{id}/media/{mediaId}',
         'GET /v1/sessions/{id}/events',
         'GET /v1/hosts',
         'GET /v1/tenants/{tenantId}/limits',

@@ -19,6 +19,7 @@ import { S3MediaStore } from '#commons/storage/s3-media-store.ts';
 import { AUTH_BUCKET, MEDIA_BUCKET } from '#commons/storage/tables.ts';
 import type { DestinationMode } from '#commons/webhooks/address-policy.ts';
 import { createApp } from '../../../functions/api/app.ts';
+import type { MediaDependencies } from '../../../functions/api/use-cases/dependencies.ts';
 import type { LimitDependencies } from '../../../functions/api/use-cases/tenant-limits.ts';
 import { createTestAws, type TestAws } from '../../support/aws.ts';
 import { FakeHostClient } from './fake-host-client.ts';
@@ -77,6 +78,8 @@ export interface ApiHarness {
   readonly aws: TestAws;
   readonly app: ReturnType<typeof createApp>;
   readonly hostClient: FakeHostClient;
+  /** The media bucket as the app uses it (tests may wrap its methods to inject failures). */
+  readonly media: MediaDependencies;
   /** The events table the API reads; tests append as a session host would. */
   readonly events: EventLog;
   /** The clock the app reads; tests move it. */
@@ -128,6 +131,11 @@ export async function createApiHarness(
   const harness = {} as ApiHarness;
   // Real time, not a fixed date: DynamoDB Local's TTL sweeper does delete items whose expiry is in the past.
   harness.now = new Date(Math.floor(Date.now() / 1000) * 1000);
+  const media: MediaDependencies = {
+    store: new S3MediaStore({ client: aws.s3, bucket: aws.mediaBucket }),
+    urlTtlSeconds: 300,
+    urlDestinations: options.mediaUrlDestinations ?? 'strict',
+  };
   const events = new DynamoDbEventLog(aws.doc, {
     table: aws.tables.events,
     ttlSeconds: 86_400,
@@ -158,11 +166,7 @@ export async function createApiHarness(
     queue: new DynamoDbSendQueue({ client: aws.doc, outboxTable: aws.tables.outbox }),
     ...(options.sendQueue && { sendQueue: options.sendQueue }),
     authState: new S3SessionAuthState({ client: aws.s3, bucket: aws.bucket }),
-    media: {
-      store: new S3MediaStore({ client: aws.s3, bucket: aws.mediaBucket }),
-      urlTtlSeconds: 300,
-      urlDestinations: options.mediaUrlDestinations ?? 'strict',
-    },
+    media,
     hostClient,
     log: options.log ?? createLogger({ name: 'api-test', level: 'silent' }),
     clock: () => harness.now,
@@ -172,6 +176,7 @@ export async function createApiHarness(
     aws,
     app,
     hostClient,
+    media,
     events,
     async request(
       method: string,
