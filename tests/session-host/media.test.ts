@@ -15,6 +15,7 @@ import {
   PutObjectCommand,
 } from '@aws-sdk/client-s3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { OutgoingMedia } from '#commons/domain/media.ts';
 import {
   MEDIA_KINDS,
   type MediaKind,
@@ -22,6 +23,8 @@ import {
   newMediaId,
   sessionMediaPrefix,
 } from '#commons/domain/media.ts';
+import { newOutboxEntry, type QueuedMessage, queueKeyFor } from '#commons/domain/session-outbox.ts';
+import { DynamoDbSendQueue } from '#commons/storage/dynamodb-send-queue.ts';
 import { createInternalApi } from '../../session-host/src/internal-api.ts';
 import { createMediaRuntime } from '../../session-host/src/media/media-runtime.ts';
 import { waitFor } from '../support/wait-for.ts';
@@ -229,6 +232,50 @@ describe('media sent by the host', () => {
     expect(sent.body.error.code).toBe('MEDIA_TOO_LARGE');
     expect(served).toBeLessThan(8 * 1024 * 1024);
     expect(h.fake.inbox(s.contact.pn)).toHaveLength(0);
+  });
+});
+
+describe('queued media (202)', () => {
+  it('fails a queued media row with its code (MEDIA_URL_REFUSED) and sends the next one', async () => {
+    const s = await linked('strict');
+    const queue = new DynamoDbSendQueue({ client: h.aws.doc, outboxTable: h.aws.tables.outbox });
+    const { bytes, mimetype } = mediaBytes('image');
+    const mediaId = await putMedia(s.sessionId, bytes, mimetype);
+    const rows: [string, OutgoingMedia][] = [
+      ['QUEUEDREFUSED1', { kind: 'document', source: { url: 'https://192.168.0.10/a.pdf' } }],
+      ['QUEUEDIMAGE002', { kind: 'image', source: { mediaId }, caption: 'queued' }],
+    ];
+    const start = Date.now();
+    for (const [i, [messageId, media]] of rows.entries()) {
+      const at = new Date(start + i);
+      const entry = newOutboxEntry(
+        { to: s.contact.pn, media, sessionId: s.sessionId, tenantId: 'acme', messageId },
+        at,
+      );
+      const row: QueuedMessage = {
+        ...entry,
+        to: s.contact.pn,
+        media,
+        state: 'QUEUED',
+        queueKey: queueKeyFor(at, messageId),
+      };
+      expect((await queue.enqueue(row, 100, at)).kind).toBe('created');
+    }
+    await s.host.reconcileSession(s.sessionId);
+    const got = await h.fake.waitForMessage(s.contact.pn, (m) => m.id === 'QUEUEDIMAGE002' && !m.deviceSent);
+    expect(got.media?.bytes?.equals(bytes)).toBe(true);
+    const failed = await h.waitForEvent(
+      s.sessionId,
+      (e) =>
+        e.type === 'session:message-status' && e.data.id === 'QUEUEDREFUSED1' && e.data.status === 'FAILED',
+    );
+    expect((failed.data.error as { code: string }).code).toBe('MEDIA_URL_REFUSED');
+    await h.waitForEvent(
+      s.sessionId,
+      (e) =>
+        e.type === 'session:message-status' && e.data.id === 'QUEUEDIMAGE002' && e.data.status === 'SENT',
+    );
+    expect(h.fake.inbox(s.contact.pn).filter((m) => !m.deviceSent)).toHaveLength(1);
   });
 });
 
