@@ -3,6 +3,7 @@ import { createDecipheriv, createHash, createHmac, randomBytes } from 'node:cryp
 import { once } from 'node:events';
 import { closeSync, fstatSync, openSync, readSync, writeSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
+import type { IncomingMessage } from 'node:http';
 import { Agent, request } from 'node:https';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -21,6 +22,7 @@ import {
   uploadToken,
   verifyMediaFile,
 } from '../support/fake-whatsapp/media-crypto.ts';
+import { MEDIA_UPLOAD_LIMIT_BYTES } from '../support/fake-whatsapp/media-host.ts';
 import type { FakeWhatsApp } from '../support/fake-whatsapp/server.ts';
 
 const resources = new TestResources();
@@ -59,7 +61,7 @@ async function media(
     headers: body ? { 'content-length': body.length } : {},
   });
   req.end(body);
-  const [res] = (await once(req, 'response')) as [import('node:http').IncomingMessage];
+  const [res] = (await once(req, 'response')) as [IncomingMessage];
   const chunks: Buffer[] = [];
   for await (const chunk of res) chunks.push(chunk as Buffer);
   return { status: res.statusCode ?? 0, body: Buffer.concat(chunks) };
@@ -349,6 +351,44 @@ describe('the media host checks what clients upload and contacts check what they
     expect(got.media?.error).toMatchObject({ check: 'enc-hash', failed: ['enc-hash', 'mac'] });
     expect(got.media?.bytes).toBeUndefined();
     await expect(receivedMediaBytes(got.media!)).rejects.toThrow(/not verified/);
+  });
+});
+
+describe('media limits and missing files', () => {
+  it('refuses an upload declaring more than MEDIA_UPLOAD_LIMIT_BYTES with 413 before reading it', async () => {
+    const fake = await resources.fake();
+    const token = uploadToken(sha256(Buffer.from('x')));
+    const req = request({
+      host: '127.0.0.1',
+      port: fake.media.port,
+      method: 'POST',
+      path: `/mms/document/${token}?auth=${encodeURIComponent(fake.media.auth)}`,
+      ca: [fake.media.caPem],
+      headers: { 'content-length': MEDIA_UPLOAD_LIMIT_BYTES + 1 },
+    });
+    req.on('error', () => undefined); // the server may answer before the body is written
+    req.write('x');
+    const [res] = (await once(req, 'response')) as [IncomingMessage];
+    const chunks: Buffer[] = [];
+    for await (const chunk of res) chunks.push(chunk as Buffer);
+    req.destroy();
+    expect(res.statusCode).toBe(413);
+    expect(JSON.parse(Buffer.concat(chunks).toString('utf8'))).toMatchObject({ code: 'TOO_LARGE' });
+  });
+
+  it('a contact reports media whose file expired before it looked as expired, and still gets the message', async () => {
+    const { fake, contact, client } = await setup();
+    fake.events.on('media-uploaded', (directPath) => fake.media.expire(directPath));
+
+    const sent = await client.sock.sendMessage(contact.jid, {
+      video: { stream: Readable.from([randomBytes(3_000)]) },
+      caption: 'gone',
+      mimetype: 'video/mp4',
+    });
+
+    const got = await fake.waitForMessage(contact.pn, (m) => m.id === sent?.key.id && !m.deviceSent);
+    expect(got.media).toMatchObject({ kind: 'video', caption: 'gone', verified: false });
+    expect(got.media?.error?.check).toBe('expired');
   });
 });
 
