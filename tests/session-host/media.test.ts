@@ -358,6 +358,17 @@ describe('media received by the host', () => {
   });
 });
 
+describe('media hosts a message may name', () => {
+  it('does not fetch media from a loopback host when destinations are strict (a sender picks the url)', async () => {
+    const s = await linked('strict');
+    const { bytes, mimetype } = mediaBytes('image');
+    const id = await h.fake.sendMedia(s.contact.pn, s.device.pn, { kind: 'image', bytes, mimetype });
+    const event = await h.waitForEvent(s.sessionId, (e) => e.type === 'session:message' && e.data.id === id);
+    expect((event.data.media as MediaInfo).error.code).toBe('MEDIA_DOWNLOAD_FAILED');
+    expect(await storedKeys(s.sessionId)).toEqual([]);
+  });
+});
+
 describe('media without a bucket', () => {
   it('refuses media sends with MEDIA_NOT_CONFIGURED and announces incoming media as MEDIA_STORE_FAILED', async () => {
     const running = await h.startHost('host-1', {
