@@ -249,4 +249,24 @@ describe('fuzzing the webhook and tenant-limit routes', () => {
     expect(statuses).toContain(200);
     expect(statuses).toContain(403);
   });
+
+  it('a deliveries page cursor that is not a `next` value is refused with 400', async () => {
+    for (const after of [
+      'garbage',
+      '',
+      'ses_aaaaaaaaaaaaaaaaaaaa#1',
+      `ses_aaaaaaaaaaaaaaaaaaaa#${'9'.repeat(12)}x`,
+    ]) {
+      const res = await call('GET', `/v1/webhooks/${mine}/deliveries?after=${encodeURIComponent(after)}`);
+      expect([res.status, (res.body as { error?: { code?: string } }).error?.code]).toEqual([
+        400,
+        'VALIDATION_FAILED',
+      ]);
+    }
+    const ok = await call(
+      'GET',
+      `/v1/webhooks/${mine}/deliveries?after=${encodeURIComponent(`ses_aaaaaaaaaaaaaaaaaaaa#${'0'.repeat(11)}5`)}`,
+    );
+    expect(ok.status).toBe(200);
+  });
 });

@@ -107,7 +107,11 @@ export const DeliveriesQuery = z.object({
   tenantId: tenantQueryField,
   status: z.enum(DELIVERY_STATUSES).optional(),
   limit: z.coerce.number().int().min(1).max(100).optional(),
-  after: z.string().max(200).optional(),
+  after: z
+    .string()
+    .regex(/^ses_[a-z2-7]{20}#\d{12}$/, 'expected the `next` value of a previous page')
+    .optional()
+    .openapi({ description: 'The `next` value of the previous page.' }),
 });
 
 export const ReplayBody = z
