@@ -269,4 +269,17 @@ describe('fuzzing the webhook and tenant-limit routes', () => {
     );
     expect(ok.status).toBe(200);
   });
+
+  it('a description with control characters is refused and stores nothing', async () => {
+    for (const description of ['a\u0000b', 'line\nbreak', '\u001b[31mred']) {
+      const res = await call('PATCH', `/v1/webhooks/${mine}`, JSON.stringify({ description }));
+      expect([res.status, (res.body as { error?: { code?: string } }).error?.code]).toEqual([
+        400,
+        'VALIDATION_FAILED',
+      ]);
+    }
+    expect(
+      (await call('PATCH', `/v1/webhooks/${mine}`, JSON.stringify({ description: 'Ünïcode ✓ fine' }))).status,
+    ).toBe(200);
+  });
 });

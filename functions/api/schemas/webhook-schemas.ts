@@ -26,7 +26,12 @@ export const CreateWebhookBody = z
     url: z.string().max(WEBHOOK_LIMITS.maxUrlLength).openapi({ example: 'https://example.com/zapfleet' }),
     events: z.array(EventFilter).min(1).max(WEBHOOK_LIMITS.maxEventFilters),
     sessionIds: sessionIds.optional().openapi({ description: 'Absent: every session of the tenant' }),
-    description: z.string().max(WEBHOOK_LIMITS.maxDescriptionLength).optional(),
+    description: z
+      .string()
+      .max(WEBHOOK_LIMITS.maxDescriptionLength)
+      // Control characters (NUL, escapes) end up in dashboards and logs; a description is one line of text.
+      .regex(/^[^\p{Cc}]*$/u, 'expected printable text without control characters')
+      .optional(),
     enabled: z.boolean().optional(),
   })
   .strict()
