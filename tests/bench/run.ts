@@ -16,6 +16,7 @@ const BENCHES: Record<string, string> = {
   'lease-simulation': 'lease-simulation.ts',
   webhooks: 'webhooks.ts',
   'send-pacing': 'send-pacing.ts',
+  media: 'media.ts',
 };
 
 const [name, ...rest] = process.argv.slice(2);

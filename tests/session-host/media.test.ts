@@ -8,12 +8,7 @@
 import { createHash } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import {
-  CreateBucketCommand,
-  GetObjectCommand,
-  ListObjectsV2Command,
-  PutObjectCommand,
-} from '@aws-sdk/client-s3';
+import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { OutgoingMedia } from '#commons/domain/media.ts';
 import {
@@ -41,10 +36,7 @@ const servers: http.Server[] = [];
 
 beforeEach(async () => {
   h = await HostHarness.create();
-  // The media bucket of the run's AWS once tests/support/aws.ts has one; until then this test's own.
-  bucket = (h.aws as { mediaBucket?: string }).mediaBucket ?? `${h.aws.bucket}-media`;
-  if (!(h.aws as { mediaBucket?: string }).mediaBucket)
-    await h.aws.s3.send(new CreateBucketCommand({ Bucket: bucket }));
+  bucket = h.aws.mediaBucket;
 });
 afterEach(async () => {
   for (const s of servers.splice(0)) s.close();

@@ -1,0 +1,267 @@
+/**
+ * `npm run bench -- media [--size-mb 50] [--sessions 100] [--settle-ms 5000]`:
+ * a real session-host process with N idle linked sessions against the fake
+ * (own process) sends a document of SIZE MB from the media bucket (by media
+ * id) and receives one from a contact; the host's RSS is sampled every 20 ms
+ * → {sendSeconds, receiveSeconds, peakExtraRssMb} above its steady state.
+ * Baseline in the same run: bare Baileys sending from an in-memory Buffer and
+ * downloading into a Buffer (media-bare-child.ts). JSON on the last line.
+ */
+import { execFile } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import { createReadStream, createWriteStream, readFileSync } from 'node:fs';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { Upload } from '@aws-sdk/lib-storage';
+import { ENV } from '#commons/config/env-names.ts';
+import { mediaObjectKey, newMediaId } from '#commons/domain/media.ts';
+import { DynamoDbEventLog } from '#commons/events/dynamodb-event-log.ts';
+import { DynamoDbSessionOwnership } from '#commons/storage/dynamodb-session-ownership.ts';
+import { startHostProcess } from '../../infra/local/host-process.ts';
+import { HOST_LIMIT_ENV } from '../../session-host/src/host-limits.ts';
+import { createTestAws } from '../support/aws.ts';
+import { startFakeProcess } from '../support/fake-whatsapp/fake-process.ts';
+import { benchArgs, withEmbeddedAws } from './bench-support.ts';
+
+const run = promisify(execFile);
+const rssMbOf = (pid: number): number =>
+  Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]) / 1024;
+const round = (n: number): number => Math.round(n * 100) / 100;
+const log = (msg: string): void => console.error(`[media] ${msg}`);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+const args = benchArgs('media', { 'size-mb': 50, sessions: 100, 'settle-ms': 5_000 });
+
+/** A PDF header (so file-type says application/pdf), then random bytes, written in 1 MB steps. */
+async function writeDocument(path: string, bytes: number): Promise<string> {
+  const hash = createHash('sha256');
+  const out = createWriteStream(path);
+  let left = bytes;
+  let first = true;
+  while (left > 0) {
+    const chunk = randomBytes(Math.min(left, 1 << 20));
+    if (first) chunk.write('%PDF-1.4\n', 0, 'latin1');
+    first = false;
+    hash.update(chunk);
+    left -= chunk.length;
+    if (!out.write(chunk)) await new Promise<void>((r) => out.once('drain', () => r()));
+  }
+  await new Promise<void>((resolve, reject) =>
+    out.end((err?: Error | null) => (err ? reject(err) : resolve())),
+  );
+  return hash.digest('hex');
+}
+
+/** Peak RSS of `pid` while `op` runs, sampled every 20 ms. */
+async function peakDuring<T>(
+  pid: number,
+  op: () => Promise<T>,
+): Promise<{ result: T; peakMb: number; seconds: number }> {
+  let peak = rssMbOf(pid);
+  const timer = setInterval(() => {
+    peak = Math.max(peak, rssMbOf(pid));
+  }, 20);
+  const started = performance.now();
+  try {
+    const result = await op();
+    return { result, peakMb: Math.max(peak, rssMbOf(pid)), seconds: (performance.now() - started) / 1000 };
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+await withEmbeddedAws(async () => {
+  const { sessions } = args;
+  const settleMs = args['settle-ms'];
+  const sizeBytes = Math.round(args['size-mb'] * 1024 * 1024);
+  const dir = await mkdtemp(join(tmpdir(), 'zapfleet-media-bench-'));
+  const fake = await startFakeProcess(['--qr-refs', '10']);
+  try {
+    const file = join(dir, 'bench.pdf');
+    const fileSha = await writeDocument(file, sizeBytes);
+    const aws = await createTestAws('media');
+    const token = randomBytes(24).toString('hex');
+    const host = await startHostProcess({
+      env: {
+        ...aws.env,
+        [ENV.hostId]: 'media-host',
+        [ENV.hostPort]: '0',
+        [ENV.hostCapacity]: String(sessions + 10),
+        [ENV.internalToken]: token,
+        [ENV.wsManagementEndpoint]: 'http://127.0.0.1:9/local',
+        [ENV.waWebSocketUrl]: fake.info.wsUrl,
+        [ENV.waCertPublicKey]: Buffer.from(fake.info.caPublicKey, 'base64').toString('hex'),
+        [ENV.reconcileIntervalMs]: '1000',
+        [ENV.logLevel]: 'warn',
+        [ENV.mediaBucket]: aws.mediaBucket,
+        [ENV.mediaCaFile]: fake.info.mediaCaFile,
+        [ENV.mediaUrlDestinations]: 'loopback-http',
+        [HOST_LIMIT_ENV.mediaTransferTimeoutMs]: '600000',
+      },
+      onLog: (line) => {
+        if (/"level":(40|50|60)/.test(line)) log(`host: ${line.slice(0, 300)}`);
+      },
+    });
+    const pid = host.child.pid as number;
+    const ownership = new DynamoDbSessionOwnership(aws.doc, aws.tables.sessions);
+    const events = new DynamoDbEventLog(aws.doc, { table: aws.tables.events, ttlSeconds: 3600 });
+    const ids = Array.from({ length: sessions }, (_, i) => `ses_media${String(i).padStart(5, '0')}`);
+    const now = new Date().toISOString();
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      while (next < ids.length) {
+        const sessionId = ids[next++] as string;
+        await aws.doc.send(
+          new PutCommand({
+            TableName: aws.tables.sessions,
+            Item: {
+              sessionId,
+              tenantId: 'bench',
+              createdAt: now,
+              updatedAt: now,
+              createdKey: `${now}#${sessionId}`,
+              desired: 'RUNNING',
+              status: 'STOPPED',
+              ownerHostId: 'media-host',
+              epoch: 0,
+            },
+          }),
+        );
+        for (;;) {
+          const qr = (await events.after(sessionId, 0, 50)).find((e) => e.type === 'qr');
+          if (qr) {
+            await fake.control('POST', '/scan', { qr: qr.data.qr });
+            break;
+          }
+          await sleep(200);
+        }
+        while ((await ownership.get(sessionId))?.status !== 'CONNECTED') await sleep(200);
+      }
+    };
+    await Promise.all(Array.from({ length: 8 }, worker));
+    log(`${sessions} sessions connected; uploading the ${args['size-mb']} MB document to the media bucket`);
+    const sessionId = ids[0] as string;
+    const me = (await ownership.get(sessionId))?.me?.phoneNumber as string;
+    const contact = (await fake.control<{ pn: string }>('POST', '/users', { name: 'Bench' })).pn;
+    const mediaId = newMediaId();
+    await new Upload({
+      client: aws.s3,
+      params: {
+        Bucket: aws.mediaBucket,
+        Key: mediaObjectKey('bench', sessionId, mediaId),
+        Body: createReadStream(file),
+        ContentType: 'application/pdf',
+      },
+    }).done();
+    await sleep(settleMs);
+    const steadyMb = rssMbOf(pid);
+    log(`host steady ${round(steadyMb)} MB; sending`);
+
+    const send = await peakDuring(pid, async () => {
+      const res = await fetch(`http://127.0.0.1:${host.port}/internal/sessions/${sessionId}/messages`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({
+          to: contact,
+          messageId: `BENCH${Date.now()}`,
+          media: { kind: 'document', source: { mediaId }, fileName: 'bench.pdf' },
+        }),
+      });
+      if (res.status !== 201) throw new Error(`send answered ${res.status}: ${await res.text()}`);
+      const { messageId } = (await res.json()) as { messageId: string };
+      for (;;) {
+        const inbox = await fake.control<{ id: string; media?: { verified: boolean; sha256: string } }[]>(
+          'GET',
+          `/users/${contact}/inbox`,
+        );
+        const got = inbox.find((m) => m.id === messageId)?.media;
+        if (got) return got.verified && got.sha256 === fileSha;
+        await sleep(100);
+      }
+    });
+    if (!send.result) throw new Error('the contact did not receive the document byte-exact');
+    await sleep(settleMs);
+    const beforeReceiveMb = rssMbOf(pid);
+    log(`sent in ${round(send.seconds)} s; receiving`);
+
+    const receive = await peakDuring(pid, async () => {
+      const { id } = await fake.control<{ id: string }>('POST', `/users/${contact}/media`, {
+        to: me,
+        kind: 'document',
+        mimetype: 'application/pdf',
+        filePath: file,
+        fileName: 'bench-in.pdf',
+      });
+      for (;;) {
+        const event = (await events.after(sessionId, 0, 10_000)).find(
+          (e) => e.type === 'session:message' && e.data.id === id,
+        );
+        if (event) return event.data.media as { id?: string; sha256?: string; error?: { code: string } };
+        await sleep(100);
+      }
+    });
+    if (receive.result.sha256 !== fileSha)
+      throw new Error(`receive failed: ${JSON.stringify(receive.result)}`);
+    await host.stop(60_000);
+    aws.destroy();
+
+    log('bare Baileys baseline (in-memory Buffer)');
+    const child = fileURLToPath(new URL('./media-bare-child.ts', import.meta.url));
+    const { stdout } = await run(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        child,
+        fake.info.wsUrl,
+        fake.info.controlUrl,
+        fake.info.caPublicKey,
+        fake.info.mediaCaFile,
+        file,
+        contact,
+      ],
+      {
+        maxBuffer: 1 << 20,
+        timeout: 10 * 60_000,
+        // Baileys downloads with undici fetch, which ignores fetchAgent: trust the fake's CA from the start.
+        env: { ...process.env, NODE_EXTRA_CA_CERTS: fake.info.mediaCaFile },
+      },
+    );
+    const bare = JSON.parse(stdout.trim().split('\n').pop() as string) as {
+      sendSeconds: number;
+      receiveSeconds: number;
+      sendPeakExtraRssMb: number;
+      receivePeakExtraRssMb: number;
+    };
+    const hostPeak = Math.max(send.peakMb - steadyMb, receive.peakMb - beforeReceiveMb);
+    const barePeak = Math.max(bare.sendPeakExtraRssMb, bare.receivePeakExtraRssMb);
+    console.log(
+      JSON.stringify({
+        sizeMb: args['size-mb'],
+        sessions,
+        fileBytes: (await stat(file)).size,
+        sendSeconds: round(send.seconds),
+        receiveSeconds: round(receive.seconds),
+        peakExtraRssMb: round(hostPeak),
+        sendPeakExtraRssMb: round(send.peakMb - steadyMb),
+        receivePeakExtraRssMb: round(receive.peakMb - beforeReceiveMb),
+        hostSteadyMb: round(steadyMb),
+        baseline: {
+          sendSeconds: round(bare.sendSeconds),
+          receiveSeconds: round(bare.receiveSeconds),
+          peakExtraRssMb: round(barePeak),
+          sendPeakExtraRssMb: round(bare.sendPeakExtraRssMb),
+          receivePeakExtraRssMb: round(bare.receivePeakExtraRssMb),
+        },
+        peakVsBaseline: round(hostPeak / barePeak),
+      }),
+    );
+  } finally {
+    await fake.stop();
+    await rm(dir, { recursive: true, force: true });
+  }
+});
