@@ -64,13 +64,15 @@ export class MediaVerifier extends Transform {
       callback(mediaError.tooLarge(this.expected.maxBytes));
       return;
     }
-    const data = this.tail.length > 0 ? Buffer.concat([this.tail, chunk]) : chunk;
-    const bodyEnd = Math.max(0, data.length - MAC_BYTES);
-    this.tail = Buffer.from(data.subarray(bodyEnd));
-    const body = data.subarray(0, bodyEnd);
-    if (body.length > 0) {
-      this.hmac.update(body);
-      this.emitPlain(this.decipher.update(body));
+    // No concatenation: 50 MB through here must not become 150 MB of copies waiting for the GC.
+    if (chunk.length >= MAC_BYTES) {
+      this.decrypt(this.tail);
+      this.decrypt(chunk.subarray(0, chunk.length - MAC_BYTES));
+      this.tail = Buffer.from(chunk.subarray(chunk.length - MAC_BYTES));
+    } else {
+      const data = Buffer.concat([this.tail, chunk]);
+      this.decrypt(data.subarray(0, Math.max(0, data.length - MAC_BYTES)));
+      this.tail = Buffer.from(data.subarray(Math.max(0, data.length - MAC_BYTES)));
     }
     callback();
   }
@@ -101,15 +103,27 @@ export class MediaVerifier extends Transform {
     }
   }
 
+  private decrypt(body: Buffer): void {
+    if (body.length === 0) return;
+    this.hmac.update(body);
+    this.emitPlain(this.decipher.update(body));
+  }
+
   /** Decipher output may end with the last plaintext block (when the padding is a whole block): keep one back. */
   private emitPlain(out: Buffer): void {
     if (out.length === 0) return;
     this.plainHash.update(out);
     this.plainBytes += out.length;
-    const all = this.lastBlock.length > 0 ? Buffer.concat([this.lastBlock, out]) : out;
-    const keep = Math.max(0, all.length - AES_BLOCK);
-    this.lastBlock = Buffer.from(all.subarray(keep));
-    if (keep > 0) this.push(all.subarray(0, keep));
+    if (out.length < AES_BLOCK) {
+      const all = Buffer.concat([this.lastBlock, out]);
+      const keep = all.length - AES_BLOCK;
+      if (keep > 0) this.push(all.subarray(0, keep));
+      this.lastBlock = Buffer.from(all.subarray(Math.max(0, keep)));
+      return;
+    }
+    if (this.lastBlock.length > 0) this.push(this.lastBlock);
+    this.push(out.subarray(0, out.length - AES_BLOCK));
+    this.lastBlock = Buffer.from(out.subarray(out.length - AES_BLOCK));
   }
 }
 
