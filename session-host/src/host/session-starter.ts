@@ -123,7 +123,7 @@ export class SessionStarter {
       events: this.deps.events,
       logger: this.deps.logger,
       metrics: this.deps.metrics,
-      socket: this.deps.socket,
+      socket: this.deps.media ? { ...this.deps.socket, fetchAgent: this.deps.media.agent } : this.deps.socket,
       ...(this.deps.policy && { policy: this.deps.policy }),
       ...(this.deps.pacing && { pacing: this.deps.pacing }),
       ...(this.deps.media && { media: this.deps.media }),

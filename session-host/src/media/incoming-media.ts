@@ -162,3 +162,21 @@ function incomingFailure(err: unknown, signal: AbortSignal): { code: MediaErrorC
   if (signal.aborted) return { code: 'MEDIA_DOWNLOAD_FAILED', message: 'the media transfer timed out' };
   return { code: 'MEDIA_DOWNLOAD_FAILED', message: 'the media could not be downloaded' };
 }
+
+/** A media message's receipt waits for its transfer (bounded by the transfer timeout) plus this. */
+const MEDIA_HOLD_MARGIN_MS = 5_000;
+
+/** What a session's message intake needs for media: the store step and how long a receipt may wait for it. */
+export function mediaIntake(
+  media: MediaRuntime | undefined,
+  owner: { readonly tenantId: string; readonly sessionId: string },
+): {
+  storeMedia: (waMessageId: string, found: FoundMedia) => Promise<IncomingMediaInfo>;
+  mediaHoldMs: number;
+} {
+  const session = { tenantId: owner.tenantId, sessionId: owner.sessionId };
+  return {
+    storeMedia: (waMessageId, found) => storeIncomingMedia(media, session, waMessageId, found),
+    mediaHoldMs: (media?.transferTimeoutMs ?? 0) + MEDIA_HOLD_MARGIN_MS,
+  };
+}

@@ -6,7 +6,7 @@ import { FencedError } from '#commons/domain/fence.ts';
 import { DEFAULT_SEND_PACING } from '#commons/domain/send-pacing.ts';
 import { LOGGED_OUT_BY_REQUEST } from '#commons/domain/session-status.ts';
 import { IllegalTransitionError } from '#commons/domain/status-patch.ts';
-import { storeIncomingMedia } from '../media/incoming-media.ts';
+import { mediaIntake } from '../media/incoming-media.ts';
 import { mediaSender } from '../media/media-sender.ts';
 import type { SessionAuth } from '../ports/auth-state-store.ts';
 import { drainSocket } from './drain.ts';
@@ -28,10 +28,6 @@ import { createSocket } from './socket-factory.ts';
 import { StatusWriter } from './status-writer.ts';
 
 export type { EndMode, ManagedSessionDeps } from './managed-session-deps.ts';
-
-/** A media message's receipt waits for its transfer (bounded by the transfer timeout) plus this. */
-const MEDIA_HOLD_MARGIN_MS = 5_000;
-
 export { InvalidRecipientError, SessionDrainingError, SessionNotConnectedError } from './session-errors.ts';
 export type { SocketSettings } from './socket-factory.ts';
 
@@ -92,11 +88,7 @@ export class ManagedSession {
   private connect(): void {
     if (this.ending) return;
     // Key reads and writes mark Baileys at work on a frame (see drain).
-    const sock = createSocket(
-      this.deps.socket,
-      this.activity.tracked(this.deps.auth),
-      this.deps.media?.agent,
-    );
+    const sock = createSocket(this.deps.socket, this.activity.tracked(this.deps.auth));
     const gate = receiptGate(this.deps.metrics);
     gate.attach(sock.ws as unknown as GatedSocketClient);
     this.sock = sock;
@@ -123,8 +115,7 @@ export class ManagedSession {
       close: () => {
         if (sock === this.sock) sock.ws.close().catch(() => undefined);
       },
-      storeMedia: (waMessageId, found) => storeIncomingMedia(this.deps.media, this.owner, waMessageId, found),
-      mediaHoldMs: (this.deps.media?.transferTimeoutMs ?? 0) + MEDIA_HOLD_MARGIN_MS,
+      ...mediaIntake(this.deps.media, this.deps),
     });
   }
 
@@ -229,26 +220,12 @@ export class ManagedSession {
     return this.pacer.depth;
   }
 
-  async sendText(to: string, text: string, messageId: string): Promise<{ messageId: string }> {
-    return this.send({ to, text, messageId });
-  }
-
+  sendText = (to: string, text: string, messageId: string) => this.send({ to, text, messageId });
   /** A text or media message, paced in order with the session's other sends. */
   async send(message: OutgoingMessage): Promise<{ messageId: string }> {
     const current = () => (this.connected ? { sock: this.sock, gate: this.gate } : {});
-    return sendPaced(
-      this.sessionId,
-      this.pacer,
-      this.deps.metrics,
-      current,
-      this.sent,
-      message,
-      mediaSender(this.deps.media, this.owner),
-    );
-  }
-
-  private get owner(): { tenantId: string; sessionId: string } {
-    return { tenantId: this.deps.tenantId, sessionId: this.deps.sessionId };
+    const sender = mediaSender(this.deps.media, this.deps);
+    return sendPaced(this.sessionId, this.pacer, this.deps.metrics, current, this.sent, message, sender);
   }
 
   async requestPairingCode(phoneNumber: string): Promise<string> {

@@ -14,20 +14,18 @@ export interface SocketSettings {
   readonly connectTimeoutMs?: number | undefined;
   /** How long each QR lives; Baileys' default is 60 s for the first and 20 s for each refresh. */
   readonly qrTimeoutMs?: number | undefined;
+  /** Trust for WhatsApp's media hosts on uploads (see media-runtime.ts). */
+  readonly fetchAgent?: Agent | undefined;
   /** Baileys' own logger (separate level: it is chatty). */
   readonly baileysLogger: Logger;
 }
 
 /** A Baileys socket configured the way every session on a host runs. */
-export function createSocket(
-  settings: SocketSettings,
-  auth: AuthenticationState,
-  mediaAgent?: Agent,
-): WASocket {
+export function createSocket(settings: SocketSettings, auth: AuthenticationState): WASocket {
   return makeWASocket({
     auth,
     // Uploads go through node:https with this agent (the media hosts' trust); see media-runtime.ts.
-    ...(mediaAgent && { fetchAgent: mediaAgent }),
+    ...(settings.fetchAgent && { fetchAgent: settings.fetchAgent }),
     logger: settings.baileysLogger,
     ...(settings.waWebSocketUrl && { waWebSocketUrl: settings.waWebSocketUrl }),
     ...(settings.version && { version: settings.version }),
