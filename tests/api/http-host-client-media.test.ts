@@ -11,7 +11,10 @@ import {
   HostUnreachableError,
   MediaNotFoundError,
   MediaTooLargeError,
+  MediaTransfersBusyError,
   MediaTypeMismatchError,
+  MediaUnavailableError,
+  MediaUrlFailedError,
   MediaUrlRefusedError,
   SessionNotConnectedError,
 } from '#commons/errors/app-errors.ts';
@@ -31,13 +34,21 @@ const ANSWERS: Record<string, [number, unknown]> = {
   ses_offline: [409, { error: { code: 'SESSION_NOT_CONNECTED', message: 'not here' } }],
   ses_missing: [404, { error: { code: 'SESSION_NOT_CONNECTED', message: 'not here' } }],
   ses_other: [400, { error: { code: 'SOMETHING_ELSE', message: 'x' } }],
+  ses_urlfail: [422, { error: { code: 'MEDIA_URL_FAILED', message: 'the URL answered 500' } }],
+  ses_busy: [429, { error: { code: 'MEDIA_TRANSFERS_BUSY', message: 'busy' } }],
+  ses_s3down: [503, { error: { code: 'MEDIA_SOURCE_UNAVAILABLE', message: 'storage unreachable' } }],
+  ses_nobucket: [422, { error: { code: 'MEDIA_NOT_CONFIGURED', message: 'no media bucket' } }],
 };
+/** Retry-After the fake host sends with some answers. */
+const RETRY_AFTER: Record<string, string> = { ses_busy: '7', ses_s3down: '99999' };
 
 beforeAll(async () => {
   const app = new Hono();
   app.post('/internal/sessions/:id/messages', async (c) => {
     seen.push(await c.req.json());
     const [status, body] = ANSWERS[c.req.param('id')] ?? [500, {}];
+    const retryAfter = RETRY_AFTER[c.req.param('id')];
+    if (retryAfter) c.header('retry-after', retryAfter);
     return c.json(body, status as 400);
   });
   server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
@@ -68,10 +79,26 @@ describe('HttpHostClient and the host’s media refusals', () => {
     ['ses_type', MediaTypeMismatchError, 'the bytes are application/pdf'],
     ['ses_gone', MediaNotFoundError, 'media not found'],
     ['ses_private', MediaUrlRefusedError, 'resolves to a private address'],
+    ['ses_urlfail', MediaUrlFailedError, 'the URL answered 500'],
+    ['ses_busy', MediaTransfersBusyError, 'busy'],
+    ['ses_s3down', MediaUnavailableError, 'storage unreachable'],
+    ['ses_nobucket', MediaUnavailableError, 'no media bucket'],
   ] as const)('%s becomes %s with the host’s message', async (session, type, text) => {
     const err = await client.sendMessage(endpoint, session, message).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(type);
     expect((err as Error).message).toBe(text);
+  });
+
+  it('passes the host’s Retry-After on, bounded, with a default when it gave none', async () => {
+    const retry = async (session: string) =>
+      (
+        (await client.sendMessage(endpoint, session, message).catch((e: unknown) => e)) as {
+          retryAfterSeconds?: number;
+        }
+      ).retryAfterSeconds;
+    expect([await retry('ses_busy'), await retry('ses_s3down'), await retry('ses_nobucket')]).toEqual([
+      7, 300, 5,
+    ]);
   });
 
   it('keeps the old meaning of 404/409 without a media code, and of other 4xx', async () => {

@@ -5,6 +5,8 @@ import {
   AppError,
   type ErrorCode,
   InternalError,
+  MediaTransfersBusyError,
+  MediaUnavailableError,
   NoHostAvailableError,
   PayloadTooLargeError,
   RateLimitedError,
@@ -35,6 +37,9 @@ export const ERROR_STATUS = {
   MEDIA_TOO_LARGE: 413,
   MEDIA_TYPE_MISMATCH: 415,
   MEDIA_URL_REFUSED: 422,
+  MEDIA_URL_FAILED: 422,
+  MEDIA_TRANSFERS_BUSY: 429,
+  MEDIA_UNAVAILABLE: 503,
   QUOTA_EXCEEDED: 429,
   RATE_LIMITED: 429,
   SEND_QUEUE_FULL: 429,
@@ -75,7 +80,9 @@ export function errorResponse(c: Context<ApiEnv>, err: unknown, log: Logger): Re
   if (
     error instanceof NoHostAvailableError ||
     error instanceof RateLimitedError ||
-    error instanceof SendQueueFullError
+    error instanceof SendQueueFullError ||
+    error instanceof MediaTransfersBusyError ||
+    error instanceof MediaUnavailableError
   )
     c.header('retry-after', String(error.retryAfterSeconds));
   if (error.code === 'UNAUTHENTICATED') c.header('www-authenticate', 'Bearer');

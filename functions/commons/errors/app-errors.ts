@@ -29,6 +29,9 @@ export type ErrorCode =
   | 'MEDIA_TOO_LARGE'
   | 'MEDIA_TYPE_MISMATCH'
   | 'MEDIA_URL_REFUSED'
+  | 'MEDIA_URL_FAILED'
+  | 'MEDIA_TRANSFERS_BUSY'
+  | 'MEDIA_UNAVAILABLE'
   | 'INTERNAL';
 
 export interface ErrorOptions {
@@ -223,6 +226,34 @@ export class MediaTypeMismatchError extends AppError {
 export class MediaUrlRefusedError extends AppError {
   override readonly name = 'MediaUrlRefusedError';
   readonly code = 'MEDIA_URL_REFUSED';
+}
+
+/** A media URL the host could not fetch (an error status, a redirect, a broken transfer); nothing was sent. */
+export class MediaUrlFailedError extends AppError {
+  override readonly name = 'MediaUrlFailedError';
+  readonly code = 'MEDIA_URL_FAILED';
+}
+
+/** The owning host runs as many media transfers as it may (ZAPFLEET_MEDIA_TRANSFERS); retry later. */
+export class MediaTransfersBusyError extends AppError {
+  override readonly name = 'MediaTransfersBusyError';
+  readonly code = 'MEDIA_TRANSFERS_BUSY';
+  readonly retryAfterSeconds: number;
+  constructor(message: string, options: ErrorOptions & { retryAfterSeconds: number }) {
+    super(message, options);
+    this.retryAfterSeconds = options.retryAfterSeconds;
+  }
+}
+
+/** The host cannot reach media storage now (or has none configured); nothing was sent. */
+export class MediaUnavailableError extends AppError {
+  override readonly name = 'MediaUnavailableError';
+  readonly code = 'MEDIA_UNAVAILABLE';
+  readonly retryAfterSeconds: number;
+  constructor(message: string, options: ErrorOptions & { retryAfterSeconds: number }) {
+    super(message, options);
+    this.retryAfterSeconds = options.retryAfterSeconds;
+  }
 }
 
 /** A broken invariant or an unexpected dependency failure; details never reach the caller. */

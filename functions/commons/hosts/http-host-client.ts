@@ -6,7 +6,10 @@ import {
   HostUnreachableError,
   MediaNotFoundError,
   MediaTooLargeError,
+  MediaTransfersBusyError,
   MediaTypeMismatchError,
+  MediaUnavailableError,
+  MediaUrlFailedError,
   MediaUrlRefusedError,
   SessionNotConnectedError,
 } from '../errors/app-errors.ts';
@@ -27,12 +30,21 @@ export interface HttpHostClientOptions {
  * body), passed on to the caller as the same API error: the host found what
  * the API could not check before (a URL's size or type, an upload gone since).
  */
-const MEDIA_REFUSALS: Readonly<Record<string, (message: string, options: ErrorOptions) => AppError>> = {
+type Refusal = (message: string, options: ErrorOptions & { retryAfterSeconds: number }) => AppError;
+const MEDIA_REFUSALS: Readonly<Record<string, Refusal>> = {
   MEDIA_TOO_LARGE: (message, options) => new MediaTooLargeError(message, options),
   MEDIA_TYPE_MISMATCH: (message, options) => new MediaTypeMismatchError(message, options),
   MEDIA_NOT_FOUND: (_message, options) => new MediaNotFoundError(options),
   MEDIA_URL_REFUSED: (message, options) => new MediaUrlRefusedError(message, options),
+  MEDIA_URL_FAILED: (message, options) => new MediaUrlFailedError(message, options),
+  MEDIA_TRANSFERS_BUSY: (message, options) => new MediaTransfersBusyError(message, options),
+  // Storage down, or a host deployed without a media bucket: the caller can only retry later.
+  MEDIA_SOURCE_UNAVAILABLE: (message, options) => new MediaUnavailableError(message, options),
+  MEDIA_NOT_CONFIGURED: (message, options) => new MediaUnavailableError(message, options),
 };
+/** Retry-After the host gave (seconds), bounded; 5 s when it gave none. */
+const DEFAULT_RETRY_AFTER_SECONDS = 5;
+const MAX_RETRY_AFTER_SECONDS = 300;
 const MAX_HOST_MESSAGE = 300;
 const hostErrorSchema = z.object({ error: z.object({ code: z.string(), message: z.string().optional() }) });
 
@@ -113,7 +125,9 @@ export class HttpHostClient implements HostClient {
       });
       const text = await response.text();
       const refusal =
-        response.status >= 400 && response.status < 500 ? mediaRefusal(response.status, text) : undefined;
+        response.status >= 400 && response.status < 600
+          ? mediaRefusal(response.status, text, response.headers.get('retry-after'))
+          : undefined;
       if (refusal) throw refusal;
       if (response.status === 409 || response.status === 404) {
         throw new SessionNotConnectedError('the session is not connected on its host', {
@@ -144,7 +158,7 @@ export class HttpHostClient implements HostClient {
   }
 }
 
-function mediaRefusal(status: number, text: string): AppError | undefined {
+function mediaRefusal(status: number, text: string, retryAfter: string | null): AppError | undefined {
   let body: unknown;
   try {
     body = JSON.parse(text);
@@ -156,7 +170,12 @@ function mediaRefusal(status: number, text: string): AppError | undefined {
   const make = MEDIA_REFUSALS[parsed.data.error.code];
   if (!make) return undefined;
   const message = (parsed.data.error.message ?? parsed.data.error.code).slice(0, MAX_HOST_MESSAGE);
-  return make(message, { details: { hostStatus: status } });
+  const seconds = Number(retryAfter);
+  const retryAfterSeconds =
+    Number.isInteger(seconds) && seconds > 0
+      ? Math.min(seconds, MAX_RETRY_AFTER_SECONDS)
+      : DEFAULT_RETRY_AFTER_SECONDS;
+  return make(message, { details: { hostStatus: status }, retryAfterSeconds });
 }
 
 function parse<T>(schema: z.ZodType<T>, body: unknown): T {
