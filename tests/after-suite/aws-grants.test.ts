@@ -35,6 +35,9 @@ const THROUGH_HARNESS = 'route tested through the API harness (not the compositi
 const THROUGH_WEBHOOK_API = 'tested through createApp in tests/webhooks/webhook-api.test.ts';
 // In AWS the event source mapping reads the stream with the function's role; locally the poller
 // reads it on a client of its own, so the dispatcher's recorded requests stay those of the Lambda.
+// Media transfers are tested on an in-process host wired by tests/session-host/host-harness.ts
+// (tests/session-host/media.test.ts), not by main.ts, whose clients record requests.
+const THROUGH_HOST_HARNESS = 'tested through the host harness (tests/session-host/media.test.ts)';
 const STREAM_BY_MAPPING = 'the events stream, read by the Lambda event source mapping';
 const KEPT_UNUSED: Readonly<Record<AwsRuntime, Readonly<Record<string, string>>>> = {
   api: {
@@ -77,6 +80,8 @@ const KEPT_UNUSED: Readonly<Record<AwsRuntime, Readonly<Record<string, string>>>
       'the logout wipe of a versioned bucket: the embedded S3 has no versioning',
     's3:AbortMultipartUpload on <bucket:media>/media/*':
       'a received file failing a check mid-stream after its first part (the test files fit one part)',
+    's3:GetObject on <bucket:media>/media/*': `media sends: ${THROUGH_HOST_HARNESS}`,
+    's3:PutObject on <bucket:media>/media/*': `received media: ${THROUGH_HOST_HARNESS}`,
   },
   webhooks: {
     'dynamodb:DescribeStream on <table:events>.StreamArn': STREAM_BY_MAPPING,
