@@ -5,11 +5,9 @@ import {
   AppError,
   type ErrorCode,
   InternalError,
-  MediaTransfersBusyError,
-  MediaUnavailableError,
-  NoHostAvailableError,
   PayloadTooLargeError,
   RateLimitedError,
+  RetryLaterError,
   SendQueueFullError,
   ValidationFailedError,
 } from '#commons/errors/app-errors.ts';
@@ -78,11 +76,9 @@ export function errorResponse(c: Context<ApiEnv>, err: unknown, log: Logger): Re
       LIMIT_REFUSED_MESSAGE,
     );
   if (
-    error instanceof NoHostAvailableError ||
+    error instanceof RetryLaterError ||
     error instanceof RateLimitedError ||
-    error instanceof SendQueueFullError ||
-    error instanceof MediaTransfersBusyError ||
-    error instanceof MediaUnavailableError
+    error instanceof SendQueueFullError
   )
     c.header('retry-after', String(error.retryAfterSeconds));
   if (error.code === 'UNAUTHENTICATED') c.header('www-authenticate', 'Bearer');

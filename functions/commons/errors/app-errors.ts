@@ -83,15 +83,18 @@ export class SessionNameTakenError extends AppError {
   readonly code = 'SESSION_NAME_TAKEN';
 }
 
-export class NoHostAvailableError extends AppError {
-  override readonly name = 'NoHostAvailableError';
-  readonly code = 'NO_HOST_AVAILABLE';
-  /** Seconds after which a retry is worth it. */
+/** A refusal worth retrying after `retryAfterSeconds` (answered with a Retry-After header). */
+export abstract class RetryLaterError extends AppError {
   readonly retryAfterSeconds: number;
   constructor(message: string, options: ErrorOptions & { retryAfterSeconds: number }) {
     super(message, options);
     this.retryAfterSeconds = options.retryAfterSeconds;
   }
+}
+
+export class NoHostAvailableError extends RetryLaterError {
+  override readonly name = 'NoHostAvailableError';
+  readonly code = 'NO_HOST_AVAILABLE';
 }
 
 export class QrNotAvailableError extends AppError {
@@ -235,25 +238,15 @@ export class MediaUrlFailedError extends AppError {
 }
 
 /** The owning host runs as many media transfers as it may (ZAPFLEET_MEDIA_TRANSFERS); retry later. */
-export class MediaTransfersBusyError extends AppError {
+export class MediaTransfersBusyError extends RetryLaterError {
   override readonly name = 'MediaTransfersBusyError';
   readonly code = 'MEDIA_TRANSFERS_BUSY';
-  readonly retryAfterSeconds: number;
-  constructor(message: string, options: ErrorOptions & { retryAfterSeconds: number }) {
-    super(message, options);
-    this.retryAfterSeconds = options.retryAfterSeconds;
-  }
 }
 
 /** The host cannot reach media storage now (or has none configured); nothing was sent. */
-export class MediaUnavailableError extends AppError {
+export class MediaUnavailableError extends RetryLaterError {
   override readonly name = 'MediaUnavailableError';
   readonly code = 'MEDIA_UNAVAILABLE';
-  readonly retryAfterSeconds: number;
-  constructor(message: string, options: ErrorOptions & { retryAfterSeconds: number }) {
-    super(message, options);
-    this.retryAfterSeconds = options.retryAfterSeconds;
-  }
 }
 
 /** A broken invariant or an unexpected dependency failure; details never reach the caller. */
