@@ -1,4 +1,5 @@
 import { fileTypeFromBuffer } from 'file-type';
+import { newMessageId } from '#commons/domain/ids.ts';
 import {
   MEDIA_LIMIT_BYTES,
   type MediaKind,
@@ -6,6 +7,7 @@ import {
   type OutgoingMedia,
 } from '#commons/domain/media.ts';
 import { resolveMediaType } from '#commons/domain/media-type.ts';
+import { newOutboxEntry, type OutboxEntry } from '#commons/domain/session-outbox.ts';
 import type { SessionRecord } from '#commons/domain/session-record.ts';
 import {
   MediaNotFoundError,
@@ -87,4 +89,41 @@ export async function resolveContent(
   return {
     media: { kind: request.kind, source: { mediaId }, mimetype: verdict.mimetype, ...extras },
   };
+}
+
+/** A send checked and given its id: what to send and the outbox row both send paths start from. */
+export interface PreparedSend {
+  readonly content: OutgoingContent;
+  readonly messageId: string;
+  readonly now: Date;
+  readonly row: OutboxEntry;
+  readonly digest: string;
+}
+
+/** Checks the content (reads only), then mints the message id and the row its idempotency key will hold. */
+export async function prepareSend(
+  deps: UseCaseDependencies,
+  session: SessionRecord,
+  input: {
+    readonly to: string;
+    readonly text?: string | undefined;
+    readonly media?: MediaRequest | undefined;
+    readonly idempotencyKey?: string | undefined;
+  },
+): Promise<PreparedSend> {
+  const content = await resolveContent(deps, session, input);
+  const now = deps.clock();
+  const messageId = (deps.newMessageId ?? newMessageId)();
+  const row = newOutboxEntry(
+    {
+      to: input.to,
+      ...content,
+      idempotencyKey: input.idempotencyKey,
+      sessionId: session.sessionId,
+      tenantId: session.tenantId,
+      messageId,
+    },
+    now,
+  );
+  return { content, messageId, now, row, digest: row.requestDigest as string };
 }

@@ -1,11 +1,10 @@
 import type { Principal } from '#commons/auth/principal.ts';
-import { newMessageId } from '#commons/domain/ids.ts';
 import {
   DEFAULT_SEND_PACING,
   queueFullRetryAfterSeconds,
   type SendQueueLimits,
 } from '#commons/domain/send-pacing.ts';
-import { matchesRequest, newOutboxEntry, queueKeyFor } from '#commons/domain/session-outbox.ts';
+import { matchesRequest, queueKeyFor } from '#commons/domain/session-outbox.ts';
 import {
   IdempotencyKeyReusedError,
   InternalError,
@@ -14,7 +13,7 @@ import {
 } from '#commons/errors/app-errors.ts';
 import { LIMIT_REFUSED_MESSAGE, LIMITS } from '#commons/observability/limit-metrics.ts';
 import type { UseCaseDependencies } from './dependencies.ts';
-import { resolveContent } from './outgoing-content.ts';
+import { prepareSend } from './outgoing-content.ts';
 import { liveOwner, loadVisibleSession, nudge } from './session-access.ts';
 import type { SendMessageInput, SentMessage } from './session-messaging.ts';
 
@@ -40,21 +39,7 @@ export async function queueMessage(
   if (!deps.queue) throw new InternalError('no send queue is configured');
   const limits = deps.sendQueue ?? DEFAULT_SEND_QUEUE_LIMITS;
   // Media is checked (exists, size, type) before the row is written: a refusal queues nothing.
-  const content = await resolveContent(deps, session, input);
-  const now = deps.clock();
-  const messageId = (deps.newMessageId ?? newMessageId)();
-  const row = newOutboxEntry(
-    {
-      to: input.to,
-      ...content,
-      idempotencyKey: input.idempotencyKey,
-      sessionId,
-      tenantId: session.tenantId,
-      messageId,
-    },
-    now,
-  );
-  const digest = row.requestDigest as string;
+  const { content, messageId, now, row, digest } = await prepareSend(deps, session, input);
   const result = await deps.queue.enqueue(
     {
       ...row,

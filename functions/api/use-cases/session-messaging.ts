@@ -1,6 +1,5 @@
 import type { Principal } from '#commons/auth/principal.ts';
-import { newMessageId } from '#commons/domain/ids.ts';
-import { matchesRequest, newOutboxEntry, type OutboxEntry } from '#commons/domain/session-outbox.ts';
+import { matchesRequest, type OutboxEntry } from '#commons/domain/session-outbox.ts';
 import type { SessionRecord } from '#commons/domain/session-record.ts';
 import { canSendMessages, isQrCurrent } from '#commons/domain/session-status.ts';
 import {
@@ -12,7 +11,7 @@ import {
 import type { HostSendResult } from '#commons/hosts/host-client.ts';
 import type { HostRecord } from '#commons/hosts/host-record.ts';
 import type { UseCaseDependencies } from './dependencies.ts';
-import { type MediaRequest, resolveContent } from './outgoing-content.ts';
+import { type MediaRequest, prepareSend } from './outgoing-content.ts';
 import { admitPairing } from './pairing-limits.ts';
 import { liveOwner, loadVisibleSession } from './session-access.ts';
 
@@ -48,22 +47,8 @@ export async function sendMessage(
 ): Promise<SentMessage> {
   const session = await loadVisibleSession(deps, principal, sessionId);
   // Media is checked (exists, size, type) before the key is reserved: a refusal writes nothing.
-  const content = await resolveContent(deps, session, input);
-  const now = deps.clock();
-  const messageId = (deps.newMessageId ?? newMessageId)();
+  const { content, now, row, digest } = await prepareSend(deps, session, input);
   const leaseMs = deps.sendLeaseMs ?? DEFAULT_LEASE_MS;
-  const row = newOutboxEntry(
-    {
-      to: input.to,
-      ...content,
-      idempotencyKey: input.idempotencyKey,
-      sessionId,
-      tenantId: session.tenantId,
-      messageId,
-    },
-    now,
-  );
-  const digest = row.requestDigest as string;
   const reserved = await deps.outbox.reserve({ ...row, leaseUntil: now.getTime() + leaseMs }, now);
   let entry = reserved.entry;
   if (!reserved.created) {
