@@ -7,21 +7,16 @@
  */
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { ENV } from '#commons/config/env-names.ts';
-import { DynamoDbEventLog } from '#commons/events/dynamodb-event-log.ts';
-import { DynamoDbSessionOwnership } from '#commons/storage/dynamodb-session-ownership.ts';
 import { startHostProcess } from '../../infra/local/host-process.ts';
 import { createTestAws } from '../support/aws.ts';
 import { startFakeProcess } from '../support/fake-whatsapp/fake-process.ts';
 import { benchArgs, withEmbeddedAws } from './bench-support.ts';
+import { linkSessions, rssMbOf } from './link-sessions.ts';
 
 const run = promisify(execFile);
-const rssMbOf = (pid: number): number =>
-  Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]) / 1024;
 const round = (n: number): number => Math.round(n * 100) / 100;
 const log = (msg: string): void => console.error(`[density] ${msg}`);
 
@@ -53,46 +48,17 @@ await withEmbeddedAws(async () => {
     const emptyMb = rssMbOf(pid);
     log(`empty host ${round(emptyMb)} MB; linking ${sessions} sessions`);
 
-    const ownership = new DynamoDbSessionOwnership(aws.doc, aws.tables.sessions);
-    const events = new DynamoDbEventLog(aws.doc, { table: aws.tables.events, ttlSeconds: 3600 });
-    const ids = Array.from({ length: sessions }, (_, i) => `ses_density${String(i).padStart(5, '0')}`);
-    const now = new Date().toISOString();
-    let next = 0;
-    let linked = 0;
     const started = Date.now();
-    const worker = async (): Promise<void> => {
-      while (next < ids.length) {
-        const sessionId = ids[next++] as string;
-        await aws.doc.send(
-          new PutCommand({
-            TableName: aws.tables.sessions,
-            Item: {
-              sessionId,
-              tenantId: 'bench',
-              createdAt: now,
-              updatedAt: now,
-              createdKey: `${now}#${sessionId}`,
-              desired: 'RUNNING',
-              status: 'STOPPED',
-              ownerHostId: 'density-host',
-              epoch: 0,
-            },
-          }),
-        );
-        for (;;) {
-          const qr = (await events.after(sessionId, 0, 50)).find((e) => e.type === 'qr');
-          if (qr) {
-            await fake.control('POST', '/scan', { qr: qr.data.qr });
-            break;
-          }
-          await new Promise((r) => setTimeout(r, 200));
-        }
-        while ((await ownership.get(sessionId))?.status !== 'CONNECTED')
-          await new Promise((r) => setTimeout(r, 200));
-        if (++linked % 50 === 0) log(`connected ${linked}/${sessions}`);
-      }
-    };
-    await Promise.all(Array.from({ length: 8 }, worker));
+    await linkSessions({
+      aws,
+      fake,
+      hostId: 'density-host',
+      idPrefix: 'ses_density',
+      count: sessions,
+      onLinked: (linked) => {
+        if (linked % 50 === 0) log(`connected ${linked}/${sessions}`);
+      },
+    });
     const linkSeconds = (Date.now() - started) / 1000;
     await new Promise((r) => setTimeout(r, settleMs));
     const fullMb = rssMbOf(pid);

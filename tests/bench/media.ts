@@ -9,13 +9,12 @@
  */
 import { execFile } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { createReadStream, createWriteStream, readFileSync } from 'node:fs';
+import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { Upload } from '@aws-sdk/lib-storage';
 import { ENV } from '#commons/config/env-names.ts';
 import { mediaObjectKey, newMediaId } from '#commons/domain/media.ts';
@@ -26,10 +25,9 @@ import { HOST_LIMIT_ENV } from '../../session-host/src/host-limits.ts';
 import { createTestAws } from '../support/aws.ts';
 import { startFakeProcess } from '../support/fake-whatsapp/fake-process.ts';
 import { benchArgs, withEmbeddedAws } from './bench-support.ts';
+import { linkSessions, rssMbOf } from './link-sessions.ts';
 
 const run = promisify(execFile);
-const rssMbOf = (pid: number): number =>
-  Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]) / 1024;
 const round = (n: number): number => Math.round(n * 100) / 100;
 const log = (msg: string): void => console.error(`[media] ${msg}`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -107,44 +105,11 @@ await withEmbeddedAws(async () => {
       },
     });
     const pid = host.child.pid as number;
+    await linkSessions({ aws, fake, hostId: 'media-host', idPrefix: 'ses_media', count: sessions });
     const ownership = new DynamoDbSessionOwnership(aws.doc, aws.tables.sessions);
     const events = new DynamoDbEventLog(aws.doc, { table: aws.tables.events, ttlSeconds: 3600 });
-    const ids = Array.from({ length: sessions }, (_, i) => `ses_media${String(i).padStart(5, '0')}`);
-    const now = new Date().toISOString();
-    let next = 0;
-    const worker = async (): Promise<void> => {
-      while (next < ids.length) {
-        const sessionId = ids[next++] as string;
-        await aws.doc.send(
-          new PutCommand({
-            TableName: aws.tables.sessions,
-            Item: {
-              sessionId,
-              tenantId: 'bench',
-              createdAt: now,
-              updatedAt: now,
-              createdKey: `${now}#${sessionId}`,
-              desired: 'RUNNING',
-              status: 'STOPPED',
-              ownerHostId: 'media-host',
-              epoch: 0,
-            },
-          }),
-        );
-        for (;;) {
-          const qr = (await events.after(sessionId, 0, 50)).find((e) => e.type === 'qr');
-          if (qr) {
-            await fake.control('POST', '/scan', { qr: qr.data.qr });
-            break;
-          }
-          await sleep(200);
-        }
-        while ((await ownership.get(sessionId))?.status !== 'CONNECTED') await sleep(200);
-      }
-    };
-    await Promise.all(Array.from({ length: 8 }, worker));
     log(`${sessions} sessions connected; uploading the ${args['size-mb']} MB document to the media bucket`);
-    const sessionId = ids[0] as string;
+    const sessionId = 'ses_media00000';
     const me = (await ownership.get(sessionId))?.me?.phoneNumber as string;
     const contact = (await fake.control<{ pn: string }>('POST', '/users', { name: 'Bench' })).pn;
     const mediaId = newMediaId();
