@@ -1,35 +1,9 @@
-/** The host's media rules as plain functions: the type check per kind, the transfer slots, the download host check. */
+/** The host's media rules as plain functions: the transfer slots and the download host check (type rules: tests/domain/media-send-rules.test.ts). */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { MediaKind } from '#commons/domain/media.ts';
 import { mediaDownloadUrl } from '../../session-host/src/media/media-download.ts';
 import { MediaError } from '../../session-host/src/media/media-errors.ts';
 import { MediaTransfers } from '../../session-host/src/media/media-transfers.ts';
-import { checkMediaType } from '../../session-host/src/media/media-type.ts';
 import { createHostMetrics } from '../../session-host/src/metrics.ts';
-
-describe('media type check', () => {
-  it.each<[MediaKind, string | undefined, string | undefined, string | false]>([
-    ['image', 'image/jpeg', undefined, 'image/jpeg'],
-    ['image', 'image/png', 'image/png', 'image/png'],
-    ['image', 'application/pdf', undefined, false],
-    ['image', undefined, 'image/jpeg', false],
-    ['image', 'image/png', 'image/jpeg', false],
-    ['sticker', 'image/webp', undefined, 'image/webp'],
-    ['sticker', 'image/png', undefined, false],
-    ['video', 'video/mp4', undefined, 'video/mp4'],
-    ['audio', 'audio/ogg; codecs=opus', 'audio/ogg; codecs=opus', 'audio/ogg; codecs=opus'],
-    ['audio', 'audio/ogg; codecs=opus', 'audio/ogg', 'audio/ogg'],
-    ['audio', 'video/mp4', undefined, false],
-    ['document', undefined, undefined, 'application/octet-stream'],
-    ['document', undefined, 'text/csv', 'text/csv'],
-    ['document', 'application/pdf', undefined, 'application/pdf'],
-    ['document', 'image/png', 'application/pdf', false],
-  ])('%s sniffed %s declared %s → %s', (kind, sniffed, declared, expected) => {
-    const verdict = checkMediaType(kind, sniffed, declared);
-    if (expected === false) expect(verdict.ok).toBe(false);
-    else expect(verdict).toEqual({ ok: true, mimetype: expected });
-  });
-});
 
 describe('media transfer slots', () => {
   beforeEach(() => vi.useFakeTimers());

@@ -6,7 +6,7 @@ import {
   mediaObjectKey,
   type OutgoingMedia,
 } from '#commons/domain/media.ts';
-import { resolveMediaType } from '#commons/domain/media-type.ts';
+import { resolveMediaType, SNIFF_BYTES } from '#commons/domain/media-type.ts';
 import { newOutboxEntry, type OutboxEntry } from '#commons/domain/session-outbox.ts';
 import type { SessionRecord } from '#commons/domain/session-record.ts';
 import {
@@ -18,9 +18,6 @@ import {
 import { checkMediaUrl } from '#commons/media/media-url-policy.ts';
 import type { UseCaseDependencies } from './dependencies.ts';
 import { mediaOf } from './session-media.ts';
-
-/** file-type's own reading window: every signature it knows lies in the first 4,100 bytes. */
-export const SNIFF_BYTES = 4100;
 
 /** A media message as the caller asked for it (exactly one of mediaId and url). */
 export interface MediaRequest {

@@ -6,6 +6,9 @@ import type { MediaKind } from './media.ts';
  * passes what it found.
  */
 
+/** Bytes file-type needs to recognise every format it knows: the API and the host sniff this many. */
+export const SNIFF_BYTES = 4_100;
+
 /** A MIME type with optional parameters (`audio/ogg; codecs=opus`), at most 255 characters. */
 export const MIMETYPE_PATTERN =
   /^[a-z0-9][a-z0-9!#$&^_.+-]{0,126}\/[a-z0-9][a-z0-9!#$&^_.+-]{0,126}(\s*;\s*[a-z0-9!#$&^_.+-]+=("[^"]*"|[a-z0-9!#$&^_.+-]+))*$/i;

@@ -17,6 +17,7 @@ import {
   mediaObjectKey,
   type OutgoingMedia,
 } from '#commons/domain/media.ts';
+import { resolveMediaType, SNIFF_BYTES } from '#commons/domain/media-type.ts';
 import {
   checkUrlShape,
   type DestinationMode,
@@ -29,7 +30,6 @@ import {
   systemResolve,
 } from '#commons/webhooks/webhook-poster.ts';
 import { MediaError, mediaError } from './media-errors.ts';
-import { checkMediaType, SNIFF_BYTES } from './media-type.ts';
 
 export interface MediaSourceConfig {
   readonly s3: S3Client;
@@ -180,7 +180,7 @@ async function sniffed(
   }
   const first = Buffer.concat(head);
   const type = await fileTypeFromBuffer(first.subarray(0, SNIFF_BYTES));
-  const verdict = checkMediaType(kind, type?.mime, declared);
+  const verdict = resolveMediaType(kind, type?.mime, declared);
   if (!verdict.ok || first.length > limit) {
     source.destroy();
     if (!verdict.ok) throw new MediaError('MEDIA_TYPE_MISMATCH', verdict.reason);
