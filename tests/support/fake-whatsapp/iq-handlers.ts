@@ -1,6 +1,7 @@
 import { type BinaryNode, getBinaryNodeChild, getBinaryNodeChildren } from '@whiskeysockets/baileys';
 import type { FakeConnection } from './connection.ts';
 import type { FakeContext } from './context.ts';
+import { groupHooks } from './groups.ts';
 import { lidJid, parseUserJid, pnJid, SERVER_JID } from './jids.ts';
 import { MEDIA_UPLOAD_LIMIT_BYTES } from './media-host.ts';
 import { onLinkCodeStage } from './pairing-code.ts';
@@ -32,6 +33,12 @@ function badRequest(iq: BinaryNode): BinaryNode {
     content: [{ tag: 'error', attrs: { code: '400', text: 'bad-request' } }],
   };
 }
+
+const PRIVACY_DEFAULTS: BinaryNode = {
+  tag: 'privacy',
+  attrs: {},
+  content: [{ tag: 'category', attrs: { name: 'readreceipts', value: 'all' } }],
+};
 
 /** Answers an IQ from a client; anything the fake does not model gets an empty result. */
 export async function onClientIq(
@@ -87,8 +94,19 @@ export async function onClientIq(
       }
       connection.send(result(iq));
       return;
+    case 'w:g2':
+      connection.send(groupHooks.iq(ctx, connection, iq));
+      return;
     case 'w:sync:app:state':
       connection.send(result(iq, [answerAppStateSync(first)]));
+      return;
+    case 'privacy':
+      // WhatsApp's default: read receipts on, so Baileys' readMessages sends type=read (else read-self).
+      if (iq.attrs.type === 'get') {
+        connection.send(result(iq, [PRIVACY_DEFAULTS]));
+        return;
+      }
+      connection.send(result(iq));
       return;
     default:
       connection.send(result(iq));

@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import type { AddressInfo } from 'node:net';
-import { type BinaryNode, Curve } from '@whiskeysockets/baileys';
+import { type BinaryNode, Curve, type proto } from '@whiskeysockets/baileys';
 import { WebSocketServer } from 'ws';
 import { type KeyPair, processCertAuthority } from './cert-authority.ts';
 import {
@@ -12,6 +12,7 @@ import {
   sendFailure,
 } from './close-paths.ts';
 import { FakeConnection } from './connection.ts';
+import { type ClientPresence, onClientPresence, presencesOf } from './contact-actions.ts';
 import { buildMediaMessage, type SendMediaOptions } from './contact-media.ts';
 import {
   onClientMessage,
@@ -22,6 +23,7 @@ import {
   sendReceiptToClients,
 } from './contact-messaging.ts';
 import type { ClientReceipt, FakeContext, FakeEvents, FakeOptions } from './context.ts';
+import { createFakeGroups, type FakeGroups, groupHooks } from './groups.ts';
 import { type HistorySyncContent, sendHistorySync } from './history-sync.ts';
 import { onClientIq } from './iq-handlers.ts';
 import { lidJid, pnJid } from './jids.ts';
@@ -96,6 +98,8 @@ export interface FakeWhatsApp {
   /** Receipts the Baileys clients sent for messages they received. */
   readonly receipts: readonly ClientReceipt[];
   readonly media: FakeMedia;
+  /** Groups with real sender keys (`groups.ts`). */
+  readonly groups: FakeGroups;
   createUser(options?: { pn?: string; name?: string }): UserInfo;
   /** Links the client showing `qr` to `phone` (created when omitted); resolves after 515 was sent. */
   scanQr(qr: string, options?: { phone?: string }): Promise<LinkedDevice>;
@@ -105,6 +109,10 @@ export interface FakeWhatsApp {
   expireQrRefs(): number;
   /** `from` (a contact's number) sends `text` to every linked device of `to`; resolves once on the wire or queued. */
   sendText(from: string, to: string, text: string, options?: SendTextOptions): Promise<string>;
+  /** `from` sends any message (reply, reaction, edit, revoke, location, contact…) like `sendText`. */
+  sendMessage(from: string, to: string, message: proto.IMessage, options?: SendTextOptions): Promise<string>;
+  /** Chatstates (typing…) and presences the clients sent, oldest first. */
+  presences(): readonly ClientPresence[];
   /**
    * `from` sends an image/video/audio/document/sticker to `to`: encrypted with a fresh media key,
    * hosted on the fake's media host, sent like `sendText`. Resolves with the message id.
@@ -113,7 +121,7 @@ export interface FakeWhatsApp {
   /** `from` starts new Signal sessions with `to`'s devices, as after a reinstall. */
   resetSessions(from: string, to: string): Promise<void>;
   /** Delivery (default) or read receipt from `from` to `to`'s linked devices for messages they sent. */
-  sendReceipt(from: string, to: string, ids: string[], type?: 'read'): number;
+  sendReceipt(from: string, to: string, ids: string[], type?: 'read' | 'played'): number;
   /** What `pn`'s simulated device 0 decrypted from the clients. */
   inbox(pn: string): readonly ReceivedMessage[];
   waitForMessage(
@@ -153,13 +161,19 @@ async function onStanza(ctx: FakeContext, connection: FakeConnection, node: Bina
         await onClientIq(ctx, connection, node);
       return;
     case 'message':
-      await onClientMessage(ctx, connection, node);
+      if (groupHooks.isGroupMessage(node)) await groupHooks.message(ctx, connection, node);
+      else await onClientMessage(ctx, connection, node);
       return;
     case 'receipt':
       onClientReceipt(ctx, connection, node);
+      if (groupHooks.isGroupRetry(node)) await groupHooks.retry(ctx, connection, node);
+      return;
+    case 'chatstate':
+    case 'presence':
+      onClientPresence(ctx, connection, node);
       return;
     default:
-      // presence, chatstate, ack, ib(unified_session): nothing to model
+      // ack, ib(unified_session): nothing to model
       return;
   }
 }
@@ -219,6 +233,7 @@ export async function createFakeWhatsApp(options: FakeWhatsAppOptions = {}): Pro
     caPublicKey: ctx.authority.publicKey,
     events: ctx.events,
     receipts: ctx.receipts,
+    groups: createFakeGroups(ctx),
     media: {
       caFile: media.caFile,
       caPem: media.caPem,
@@ -239,6 +254,13 @@ export async function createFakeWhatsApp(options: FakeWhatsAppOptions = {}): Pro
       await flushDeliveries(recipient);
       return id;
     },
+    async sendMessage(from, to, message, opts) {
+      const recipient = user(to);
+      const id = sendFromUser(ctx, user(from), recipient, message, opts);
+      await flushDeliveries(recipient);
+      return id;
+    },
+    presences: () => presencesOf(ctx),
     async sendMedia(from, to, options) {
       const sender = user(from);
       const recipient = user(to);
