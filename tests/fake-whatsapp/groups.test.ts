@@ -123,7 +123,7 @@ describe('group messages with sender keys', () => {
 
     await retried.waitFor((r) => r === id, 10_000, 'retry');
     const { message } = await client.waitForText((t) => t === 'no key yet');
-    expect(message.key.id).toBe(id);
+    expect(message.key?.id).toBe(id);
   });
 
   it('member receipts surface as message-receipt.update per participant', async () => {
