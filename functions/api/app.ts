@@ -8,6 +8,8 @@ import { errorResponse } from './http/error-status.ts';
 import { requestId } from './http/request-id.ts';
 import { requireJsonBody } from './http/require-json.ts';
 import { tenantRate } from './http/tenant-rate.ts';
+import { chatRoutes } from './routes/chats.ts';
+import { contactRoutes } from './routes/contacts.ts';
 import { docsRoutes } from './routes/docs.ts';
 import { healthRoutes } from './routes/health.ts';
 import { hostRoutes } from './routes/hosts.ts';
@@ -77,6 +79,8 @@ export function createApp(deps: ApiDependencies): OpenAPIHono<ApiEnv> {
   app.route('/', sessionRoutes(deps));
   app.route('/', sessionActionRoutes(deps));
   app.route('/', sessionMessagingRoutes(deps));
+  app.route('/', chatRoutes(deps));
+  app.route('/', contactRoutes(deps));
   app.route('/', sessionEventRoutes(deps));
   app.route('/', sessionMediaRoutes(deps));
   app.route('/', hostRoutes(deps));

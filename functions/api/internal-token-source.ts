@@ -70,5 +70,10 @@ export function hostClientWithToken(
       (await get()).requestPairingCode(endpoint, sessionId, phoneNumber),
     nudge: async (endpoint, sessionId) => (await get()).nudge(endpoint, sessionId),
     quiesce: async (endpoint, sessionId) => (await get()).quiesce(endpoint, sessionId),
+    markRead: async (endpoint, sessionId, read) => (await get()).markRead(endpoint, sessionId, read),
+    sendPresence: async (endpoint, sessionId, chat, presence) =>
+      (await get()).sendPresence(endpoint, sessionId, chat, presence),
+    checkContacts: async (endpoint, sessionId, numbers) =>
+      (await get()).checkContacts(endpoint, sessionId, numbers),
   };
 }

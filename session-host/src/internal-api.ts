@@ -5,9 +5,12 @@ import { HTTPException } from 'hono/http-exception';
 import { requestId } from 'hono/request-id';
 import { z } from 'zod';
 import { MEDIA_ID_PATTERN, MEDIA_KINDS } from '#commons/domain/media.ts';
+import { messageActionSchema, quotedSchema } from '#commons/domain/message-content.ts';
 import { RECIPIENT_PATTERN } from '#commons/domain/recipient.ts';
 import { MediaError } from './media/media-errors.ts';
 import { MEDIA_RETRY_AFTER_SECONDS, MEDIA_SEND_STATUS } from './media/media-status.ts';
+import { chatRoutes } from './messaging/chat-routes.ts';
+import { NotOwnMessageError } from './messaging/message-ids.ts';
 import { type HostMetrics, PROMETHEUS_CONTENT_TYPE, renderPrometheus } from './metrics.ts';
 import { InvalidRecipientError, SessionNotConnectedError } from './runtime/managed-session.ts';
 import { SendQueueFullError } from './runtime/send-pacer.ts';
@@ -24,16 +27,24 @@ const mediaSchema = z.strictObject({
   fileName: z.string().min(1).max(255).optional(),
   ptt: z.boolean().optional(),
 });
-/** Exactly one of `text` and `media` (HostMessage). */
+/** Exactly one of `text`, `media` and `action` (HostMessage); `quoted` with text or media. */
 const sendSchema = z.union([
   z.object({
     to: z.string().regex(RECIPIENT_PATTERN),
     text: z.string().min(1).max(65_536),
+    quoted: quotedSchema.optional(),
     messageId: z.string().regex(/^[A-Z0-9]{8,64}$/),
   }),
   z.object({
     to: z.string().regex(RECIPIENT_PATTERN),
     media: mediaSchema,
+    quoted: quotedSchema.optional(),
+    messageId: z.string().regex(/^[A-Z0-9]{8,64}$/),
+  }),
+  // Strict: a quote with an action is refused, not dropped.
+  z.strictObject({
+    to: z.string().regex(RECIPIENT_PATTERN),
+    action: messageActionSchema,
     messageId: z.string().regex(/^[A-Z0-9]{8,64}$/),
   }),
 ]);
@@ -102,6 +113,7 @@ export function createInternalApi(host: SessionHost, metrics: HostMetrics, inter
   });
 
   app.use('/internal/*', internalCredential(internalToken));
+  chatRoutes(app, host);
 
   app.post('/internal/sessions/:id/messages', jsonBody(sendSchema, '{to, text, messageId}'), async (c) => {
     const input = c.req.valid('json');
@@ -115,6 +127,7 @@ export function createInternalApi(host: SessionHost, metrics: HostMetrics, inter
       if (err instanceof SessionNotConnectedError)
         return c.json(error('SESSION_NOT_CONNECTED', err.message), 409);
       if (err instanceof InvalidRecipientError) return c.json(error('VALIDATION_FAILED', err.message), 400);
+      if (err instanceof NotOwnMessageError) return c.json(error(err.code, err.message), 422);
       if (err instanceof SendQueueFullError) {
         c.header('Retry-After', String(err.retryAfterSeconds));
         return c.json(error(err.code, err.message), 429);

@@ -13,6 +13,7 @@ import {
   SentMessageSchema,
 } from '../schemas/session-schemas.ts';
 import type { UseCaseDependencies } from '../use-cases/dependencies.ts';
+import { actionOf, isMediaKind } from '../use-cases/message-actions.ts';
 import type { MediaRequest } from '../use-cases/outgoing-content.ts';
 import { queueMessage } from '../use-cases/queue-message.ts';
 import {
@@ -81,12 +82,12 @@ const send = createRoute({
       content: { 'application/json': { schema: SentMessageSchema } },
     },
     ...errorResponses([400, 404, 409, 413, 415, 422, 429, 502, 504], {
-      400: 'Invalid body (VALIDATION_FAILED): not exactly one of text/image/video/audio/document/sticker, not exactly one of mediaId/url, a caption on audio or sticker',
+      400: 'Invalid body (VALIDATION_FAILED): not exactly one of text/image/video/audio/document/sticker/location/contact/reaction/edit/delete, not exactly one of mediaId/url, a caption on audio or sticker, a latitude or longitude out of range, a reaction that is not one emoji, `quoted` with a reaction, edit or delete',
       404: 'SESSION_NOT_FOUND, or MEDIA_NOT_FOUND (no such upload in this session; also for another tenant’s media id)',
       409: 'The session is not connected (sync) or not running (queued) (SESSION_NOT_CONNECTED), or the idempotencyKey was already used within 24 h for a different `to` or content (IDEMPOTENCY_KEY_REUSED; nothing is sent)',
       413: 'Body over 64 KB (PAYLOAD_TOO_LARGE), or the media is over its kind’s limit (MEDIA_TOO_LARGE; sync: also when the host finds a URL’s file too large)',
       415: 'The bytes are not the kind or declared mimetype (MEDIA_TYPE_MISMATCH; nothing is sent)',
-      422: 'The media URL is not a destination hosts may fetch (MEDIA_URL_REFUSED: not https, credentials, a private, loopback or link-local address)',
+      422: 'NOT_OWN_MESSAGE (sync): an edit or delete of a message the host knows a contact sent. The media URL is not a destination hosts may fetch (MEDIA_URL_REFUSED: not https, credentials, a private, loopback or link-local address)',
       429: "The session's send queue is full (SEND_QUEUE_FULL, with Retry-After; nothing is queued), or a tenant rate (RATE_LIMITED)",
     }),
   },
@@ -140,9 +141,11 @@ type SendBody = z.infer<typeof SendMessageBody>;
 
 /** The body's one content field as the use case takes it. */
 function toSendInput(body: SendBody): SendMessageInput {
-  const base = { to: body.to, idempotencyKey: body.idempotencyKey };
+  const base = { to: body.to, idempotencyKey: body.idempotencyKey, quoted: body.quoted };
+  const action = actionOf(body);
+  if (action) return { ...base, action };
   for (const kind of MESSAGE_CONTENT_KEYS) {
-    if (kind === 'text' || body[kind] === undefined) continue;
+    if (!isMediaKind(kind) || body[kind] === undefined) continue;
     const media: MediaRequest = { kind, ...body[kind] };
     return { ...base, media };
   }

@@ -10,6 +10,14 @@ import {
 import { DESIRED_STATES, isQrCurrent, SESSION_STATUSES } from '#commons/domain/session-status.ts';
 import { tenantQueryField } from './common-schemas.ts';
 import { AudioMedia, DocumentMedia, ImageMedia, StickerMedia, VideoMedia } from './media-schemas.ts';
+import {
+  ContactCardSchema,
+  DeleteSchema,
+  EditSchema,
+  LocationSchema,
+  QuotedSchema,
+  ReactionSchema,
+} from './message-action-schemas.ts';
 
 export const StatusSchema = z.enum(SESSION_STATUSES).openapi('SessionStatus', {
   description:
@@ -129,7 +137,21 @@ export const QrSchema = z
   .openapi('Qr');
 
 /** The fields of a send that carry its content; exactly one is given. */
-export const MESSAGE_CONTENT_KEYS = ['text', 'image', 'video', 'audio', 'document', 'sticker'] as const;
+export const MESSAGE_CONTENT_KEYS = [
+  'text',
+  'image',
+  'video',
+  'audio',
+  'document',
+  'sticker',
+  'location',
+  'contact',
+  'reaction',
+  'edit',
+  'delete',
+] as const;
+/** Content keys that may carry a `quoted` reply reference. */
+const QUOTABLE_KEYS = ['text', 'image', 'video', 'audio', 'document', 'location', 'contact'] as const;
 
 export const SendMessageBody = z
   .strictObject({
@@ -147,6 +169,12 @@ export const SendMessageBody = z
     audio: AudioMedia.optional(),
     document: DocumentMedia.optional(),
     sticker: StickerMedia.optional(),
+    location: LocationSchema.optional(),
+    contact: ContactCardSchema.optional(),
+    reaction: ReactionSchema.optional(),
+    edit: EditSchema.optional(),
+    delete: DeleteSchema.optional(),
+    quoted: QuotedSchema.optional(),
     idempotencyKey: z
       .string()
       .regex(/^[A-Za-z0-9._:-]{1,128}$/)
@@ -165,10 +193,17 @@ export const SendMessageBody = z
         path: [given[1] ?? 'text'],
         message: `give exactly one of ${MESSAGE_CONTENT_KEYS.join(', ')}`,
       });
+    const [kind] = given;
+    if (body.quoted && kind && !(QUOTABLE_KEYS as readonly string[]).includes(kind))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['quoted'],
+        message: `quoted goes with one of ${QUOTABLE_KEYS.join(', ')}`,
+      });
   })
   .openapi('SendMessage', {
     description:
-      '`to` and exactly one of `text`, `image`, `video`, `audio`, `document`, `sticker`. Media comes from an upload (`mediaId`) or an https `url`.',
+      '`to` and exactly one of `text`, `image`, `video`, `audio`, `document`, `sticker`, `location`, `contact`, `reaction`, `edit`, `delete`; `quoted` makes it a reply. Media comes from an upload (`mediaId`) or an https `url`. Messages are named by WhatsApp’s id: the `id` of a `session:message` event, or the `messageId` a send answered.',
   });
 
 export const SentMessageSchema = z

@@ -7,6 +7,7 @@ import {
   type OutgoingMedia,
 } from '#commons/domain/media.ts';
 import { resolveMediaType, SNIFF_BYTES } from '#commons/domain/media-type.ts';
+import type { MessageAction, QuotedMessage } from '#commons/domain/message-content.ts';
 import { newOutboxEntry, type OutboxEntry } from '#commons/domain/session-outbox.ts';
 import type { SessionRecord } from '#commons/domain/session-record.ts';
 import {
@@ -30,8 +31,11 @@ export interface MediaRequest {
   readonly ptt?: boolean | undefined;
 }
 
-/** What a send carries once checked: text, or media with its source and the type its bytes have. */
-export type OutgoingContent = { readonly text: string } | { readonly media: OutgoingMedia };
+/** What a send carries once checked: text, media with its source and the type its bytes have, or an action. */
+export type OutgoingContent =
+  | { readonly text: string }
+  | { readonly media: OutgoingMedia }
+  | { readonly action: MessageAction };
 
 /**
  * Checks a send's content before anything is written: a media id must name an
@@ -42,8 +46,13 @@ export type OutgoingContent = { readonly text: string } | { readonly media: Outg
 export async function resolveContent(
   deps: UseCaseDependencies,
   session: SessionRecord,
-  input: { readonly text?: string | undefined; readonly media?: MediaRequest | undefined },
+  input: {
+    readonly text?: string | undefined;
+    readonly media?: MediaRequest | undefined;
+    readonly action?: MessageAction | undefined;
+  },
 ): Promise<OutgoingContent> {
+  if (input.action) return { action: input.action };
   if (!input.media) return { text: input.text ?? '' };
   const request = input.media;
   const media = mediaOf(deps);
@@ -105,6 +114,8 @@ export async function prepareSend(
     readonly to: string;
     readonly text?: string | undefined;
     readonly media?: MediaRequest | undefined;
+    readonly action?: MessageAction | undefined;
+    readonly quoted?: QuotedMessage | undefined;
     readonly idempotencyKey?: string | undefined;
   },
 ): Promise<PreparedSend> {
@@ -115,6 +126,7 @@ export async function prepareSend(
     {
       to: input.to,
       ...content,
+      ...(input.quoted && { quoted: input.quoted }),
       idempotencyKey: input.idempotencyKey,
       sessionId: session.sessionId,
       tenantId: session.tenantId,

@@ -45,6 +45,7 @@ export async function queueMessage(
       ...row,
       to: input.to,
       ...content,
+      ...(input.quoted && { quoted: input.quoted }),
       queueKey: queueKeyFor(now, messageId),
       state: 'QUEUED',
     },

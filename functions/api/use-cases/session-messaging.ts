@@ -1,4 +1,5 @@
 import type { Principal } from '#commons/auth/principal.ts';
+import type { MessageAction, QuotedMessage } from '#commons/domain/message-content.ts';
 import { matchesRequest, type OutboxEntry } from '#commons/domain/session-outbox.ts';
 import type { SessionRecord } from '#commons/domain/session-record.ts';
 import { canSendMessages, isQrCurrent } from '#commons/domain/session-status.ts';
@@ -15,11 +16,13 @@ import { type MediaRequest, prepareSend } from './outgoing-content.ts';
 import { admitPairing } from './pairing-limits.ts';
 import { liveOwner, loadVisibleSession } from './session-access.ts';
 
-/** Exactly one of text and media. */
+/** Exactly one of text, media and action; `quoted` with text or media makes a reply. */
 export interface SendMessageInput {
   readonly to: string;
   readonly text?: string | undefined;
   readonly media?: MediaRequest | undefined;
+  readonly action?: MessageAction | undefined;
+  readonly quoted?: QuotedMessage | undefined;
   readonly idempotencyKey?: string | undefined;
 }
 
@@ -70,6 +73,7 @@ export async function sendMessage(
     result = await deps.hostClient.sendMessage(host.endpoint, sessionId, {
       to: input.to,
       ...content,
+      ...(input.quoted && { quoted: input.quoted }),
       messageId: entry.messageId,
     });
   } catch (err) {

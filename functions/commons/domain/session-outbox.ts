@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { OutgoingMedia } from './media.ts';
+import { actionFields, type MessageAction, type QuotedMessage, quotedFields } from './message-content.ts';
 import { parseRecipient } from './recipient.ts';
 
 /**
@@ -51,11 +52,13 @@ export function newOutboxEntry(
   };
 }
 
-/** What a send asks for (exactly one of text and media); the digest covers exactly these fields. */
+/** What a send asks for (exactly one of text, media and action); the digest covers exactly these fields. */
 export interface OutboxRequest {
   readonly to: string;
   readonly text?: string | undefined;
   readonly media?: OutgoingMedia | undefined;
+  readonly action?: MessageAction | undefined;
+  readonly quoted?: QuotedMessage | undefined;
 }
 
 /**
@@ -68,11 +71,14 @@ export function requestDigest(request: OutboxRequest): string {
   // The recipient as WhatsApp sees it: "+4915…", "4915…" and "4915…@s.whatsapp.net" are one request.
   const recipient = parseRecipient(request.to);
   const to = recipient ? `${recipient.user}@${recipient.server}` : request.to;
-  const canonical = JSON.stringify(
-    request.media
+  const content = request.action
+    ? ['send-v1', to, 'action', ...actionFields(request.action)]
+    : request.media
       ? ['send-v1', to, 'media', ...mediaFields(request.media)]
-      : ['send-v1', to, 'text', request.text],
-  );
+      : ['send-v1', to, 'text', request.text];
+  // Appended only when present, so sends without a quote keep their earlier digest.
+  const quoted = request.quoted ? ['quoted', ...quotedFields(request.quoted)] : [];
+  const canonical = JSON.stringify([...content, ...quoted]);
   return createHash('sha256').update(canonical, 'utf8').digest('hex');
 }
 
@@ -111,9 +117,11 @@ export type OutboxState = 'QUEUED' | 'SENDING' | 'SENT' | 'FAILED';
 /** A message accepted for the send queue (202): what to send and its place in the session's queue. */
 export interface QueuedMessage extends OutboxEntry {
   readonly to: string;
-  /** Exactly one of text and media. */
+  /** Exactly one of text, media and action. */
   readonly text?: string | undefined;
   readonly media?: OutgoingMedia | undefined;
+  readonly action?: MessageAction | undefined;
+  readonly quoted?: QuotedMessage | undefined;
   /**
    * Sort key of the session's queue index (`byQueue`); present only while the
    * message waits or is being sent, so the index holds exactly the pending rows.

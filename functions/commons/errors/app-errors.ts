@@ -32,6 +32,8 @@ export type ErrorCode =
   | 'MEDIA_URL_FAILED'
   | 'MEDIA_TRANSFERS_BUSY'
   | 'MEDIA_UNAVAILABLE'
+  | 'NOT_OWN_MESSAGE'
+  | 'TOO_MANY_NUMBERS'
   | 'INTERNAL';
 
 export interface ErrorOptions {
@@ -250,6 +252,18 @@ export class MediaUnavailableError extends RetryLaterError {
 }
 
 /** A broken invariant or an unexpected dependency failure; details never reach the caller. */
+/** Edit or delete-for-everyone of a message the session did not send (known as a contact's message). */
+export class NotOwnMessageError extends AppError {
+  override readonly name = 'NotOwnMessageError';
+  readonly code = 'NOT_OWN_MESSAGE';
+}
+
+/** A contacts check over its per-call bound (MAX_CONTACT_CHECK numbers). */
+export class TooManyNumbersError extends AppError {
+  override readonly name = 'TooManyNumbersError';
+  readonly code = 'TOO_MANY_NUMBERS';
+}
+
 export class InternalError extends AppError {
   override readonly name = 'InternalError';
   readonly code = 'INTERNAL';

@@ -1,4 +1,5 @@
 import type { OutgoingMedia } from '../domain/media.ts';
+import type { ChatPresence, ContactCheck, MessageAction, QuotedMessage } from '../domain/message-content.ts';
 
 /**
  * Commands the control plane sends to a session host's internal endpoint.
@@ -16,13 +17,27 @@ export interface HostClient {
    * HostUnreachableError or HostTimeoutError otherwise (the caller retries).
    */
   quiesce(endpoint: string, sessionId: string): Promise<void>;
+  /** Read receipts for messages of one chat (`participant`: who sent them, in a group). */
+  markRead(endpoint: string, sessionId: string, read: HostReadReceipts): Promise<void>;
+  /** Typing, recording or paused in one chat; available/unavailable for the account. */
+  sendPresence(endpoint: string, sessionId: string, chat: string, presence: ChatPresence): Promise<void>;
+  /** Which numbers are on WhatsApp, with their JIDs (one usync query). */
+  checkContacts(endpoint: string, sessionId: string, numbers: readonly string[]): Promise<ContactCheck[]>;
 }
 
-/** Exactly one of `text` and `media`. */
+export interface HostReadReceipts {
+  readonly chat: string;
+  readonly messageIds: readonly string[];
+  readonly participant?: string | undefined;
+}
+
+/** Exactly one of `text`, `media` and `action`; `quoted` only with text or media. */
 export interface HostMessage {
   readonly to: string;
   readonly text?: string | undefined;
   readonly media?: OutgoingMedia | undefined;
+  readonly action?: MessageAction | undefined;
+  readonly quoted?: QuotedMessage | undefined;
   readonly messageId: string;
 }
 

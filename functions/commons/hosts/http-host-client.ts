@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { ChatPresence, ContactCheck } from '../domain/message-content.ts';
 import {
   AppError,
   type ErrorOptions,
@@ -11,9 +12,10 @@ import {
   MediaUnavailableError,
   MediaUrlFailedError,
   MediaUrlRefusedError,
+  NotOwnMessageError,
   SessionNotConnectedError,
 } from '../errors/app-errors.ts';
-import type { HostClient, HostMessage, HostSendResult } from './host-client.ts';
+import type { HostClient, HostMessage, HostReadReceipts, HostSendResult } from './host-client.ts';
 
 export interface HttpHostClientOptions {
   /** Internal credential the hosts accept; never a tenant's token. */
@@ -41,6 +43,7 @@ const MEDIA_REFUSALS: Readonly<Record<string, Refusal>> = {
   // Storage down, or a host deployed without a media bucket: the caller can only retry later.
   MEDIA_SOURCE_UNAVAILABLE: (message, options) => new MediaUnavailableError(message, options),
   MEDIA_NOT_CONFIGURED: (message, options) => new MediaUnavailableError(message, options),
+  NOT_OWN_MESSAGE: (message, options) => new NotOwnMessageError(message, options),
 };
 /** Retry-After the host gave (seconds), bounded; 5 s when it gave none. */
 const DEFAULT_RETRY_AFTER_SECONDS = 5;
@@ -50,6 +53,16 @@ const hostErrorSchema = z.object({ error: z.object({ code: z.string(), message: 
 
 const sendResultSchema = z.object({ messageId: z.string(), status: z.string() });
 const pairingCodeSchema = z.object({ code: z.string().min(1) });
+const contactChecksSchema = z.object({
+  contacts: z.array(
+    z.object({
+      number: z.string(),
+      exists: z.boolean(),
+      jid: z.string().optional(),
+      lid: z.string().optional(),
+    }),
+  ),
+});
 
 /** HostClient over the hosts' internal HTTP endpoint. */
 export class HttpHostClient implements HostClient {
@@ -103,6 +116,35 @@ export class HttpHostClient implements HostClient {
         throw new HostUnreachableError('session host could not confirm it stopped writing', { cause: err });
       throw err;
     }
+  }
+
+  async markRead(endpoint: string, sessionId: string, read: HostReadReceipts): Promise<void> {
+    await this.#post(endpoint, `/internal/sessions/${encodeURIComponent(sessionId)}/read`, read);
+  }
+
+  async sendPresence(
+    endpoint: string,
+    sessionId: string,
+    chat: string,
+    presence: ChatPresence,
+  ): Promise<void> {
+    await this.#post(endpoint, `/internal/sessions/${encodeURIComponent(sessionId)}/presence`, {
+      chat,
+      presence,
+    });
+  }
+
+  async checkContacts(
+    endpoint: string,
+    sessionId: string,
+    numbers: readonly string[],
+  ): Promise<ContactCheck[]> {
+    const body = await this.#post(
+      endpoint,
+      `/internal/sessions/${encodeURIComponent(sessionId)}/contacts/check`,
+      { numbers },
+    );
+    return parse(contactChecksSchema, body).contacts;
   }
 
   async #post(

@@ -9,6 +9,8 @@ import {
 } from '#commons/domain/session-outbox.ts';
 import type { Logger } from '#commons/logging/logger.ts';
 import { MediaError } from '../media/media-errors.ts';
+import { NotOwnMessageError } from '../messaging/message-ids.ts';
+import { queuedContent } from '../messaging/queued-content.ts';
 import { SendQueueFullError } from '../runtime/send-pacer.ts';
 import type { OutgoingMessage } from '../runtime/send-text.ts';
 import { InvalidRecipientError, SessionNotConnectedError } from '../runtime/session-errors.ts';
@@ -133,11 +135,7 @@ export class OutboxDrains {
     if (sending === 'finished') return true;
     if (sending === 'fenced') return false;
     try {
-      await target.send(
-        row.media
-          ? { to: row.to, media: row.media, messageId: row.messageId }
-          : { to: row.to, text: row.text ?? '', messageId: row.messageId },
-      );
+      await target.send(queuedContent(row));
     } catch (err) {
       if (err instanceof SessionNotConnectedError || err instanceof SendQueueFullError) return false;
       // A busy host is not the message's fault: it stays queued for the next pass, like a full send queue.
@@ -145,6 +143,7 @@ export class OutboxDrains {
       if (err instanceof InvalidRecipientError)
         return this.fail(row, epoch, 'INVALID_RECIPIENT', err.message);
       if (err instanceof MediaError && !err.transient) return this.fail(row, epoch, err.code, err.message);
+      if (err instanceof NotOwnMessageError) return this.fail(row, epoch, err.code, err.message);
       const attempts = (this.attempts.get(row.messageId) ?? 0) + 1;
       this.deps.logger.warn(
         { err, sessionId: row.sessionId, messageId: row.messageId, attempts },

@@ -21,7 +21,7 @@ import { phoneOf } from './message-events.ts';
 import { attachMessageIntake, receiptGate } from './message-intake.ts';
 import type { GatedSocketClient, ReceiptGate } from './receipt-gate.ts';
 import { SendPacer } from './send-pacer.ts';
-import { type OutgoingMessage, sendPaced } from './send-text.ts';
+import { MessageIds, type OutgoingMessage, sendPaced } from './send-text.ts';
 import { SessionNotConnectedError } from './session-errors.ts';
 import { SessionEvents } from './session-events.ts';
 import { createSocket } from './socket-factory.ts';
@@ -49,7 +49,7 @@ export class ManagedSession {
   private gate: ReceiptGate | undefined;
   /** Status writes and their events, in order. */
   private readonly ops = new SerialQueue();
-  private readonly sent = new Set<string>();
+  private readonly sent = new MessageIds();
   private readonly activity: KeyActivity;
   private readonly events: SessionEvents;
   private readonly status: StatusWriter;
@@ -223,10 +223,10 @@ export class ManagedSession {
   sendText = (to: string, text: string, messageId: string) => this.send({ to, text, messageId });
   /** A text or media message, paced in order with the session's other sends. */
   async send(message: OutgoingMessage): Promise<{ messageId: string }> {
-    const current = () => (this.connected ? { sock: this.sock, gate: this.gate } : {});
     const sender = mediaSender(this.deps.media, this.deps);
-    return sendPaced(this.sessionId, this.pacer, this.deps.metrics, current, this.sent, message, sender);
+    return sendPaced(this.sessionId, this.pacer, this.deps.metrics, this.current, this.sent, message, sender);
   }
+  readonly current = () => (this.connected ? { sock: this.sock, gate: this.gate } : {});
 
   async requestPairingCode(phoneNumber: string): Promise<string> {
     const sock = this.sock;

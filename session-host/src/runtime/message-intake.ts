@@ -2,6 +2,7 @@ import type { WAMessage, WASocket } from '@whiskeysockets/baileys';
 import type { Logger } from 'pino';
 import type { IncomingMediaInfo } from '#commons/domain/media.ts';
 import { describedMedia, type FoundMedia, findMedia } from '../media/incoming-media.ts';
+import type { MessageIds } from '../messaging/message-ids.ts';
 import type { HostMetrics } from '../metrics.ts';
 import {
   type MessageEventData,
@@ -18,7 +19,7 @@ export interface MessageIntake {
   readonly events: SessionEvents;
   readonly metrics: HostMetrics;
   /** Ids of messages this host sent: their echo is not an incoming message. */
-  readonly sent: ReadonlySet<string>;
+  readonly sent: MessageIds;
   /** Baileys is at work on this session (see drain). */
   readonly touch: () => void;
   readonly logger: Logger;
@@ -80,6 +81,7 @@ export function attachMessageIntake(sock: WASocket, intake: MessageIntake): void
     intake.touch();
     for (const msg of messages) {
       const id = msg.key.id ?? '';
+      if (!msg.key.fromMe && id) intake.sent.noteReceived(id);
       const data =
         msg.key.fromMe && intake.sent.has(id) ? undefined : messageEventData(msg, type === 'append');
       if (!data) {

@@ -1,20 +1,32 @@
-import { type AnyMessageContent, jidEncode, type WASocket } from '@whiskeysockets/baileys';
+import {
+  type AnyMessageContent,
+  jidEncode,
+  type MiscMessageGenerationOptions,
+  type WASocket,
+} from '@whiskeysockets/baileys';
 import type { OutgoingMedia } from '#commons/domain/media.ts';
+import type { MessageAction, QuotedMessage } from '#commons/domain/message-content.ts';
 import { parseRecipient } from '#commons/domain/recipient.ts';
+import { actionContent, ownMessageTarget, quotedMessage } from '../messaging/action-content.ts';
+import { MessageIds, NotOwnMessageError } from '../messaging/message-ids.ts';
 import type { HostMetrics } from '../metrics.ts';
 import { GateClosedError, type ReceiptGate } from './receipt-gate.ts';
 import { type SendPacer, SendQueueFullError } from './send-pacer.ts';
 import { InvalidRecipientError, SessionNotConnectedError } from './session-errors.ts';
 
+export { MessageIds };
+
 /** Ids of messages a session sent recently: a repeated send is answered without sending twice. */
 export const MAX_SENT_IDS = 10_000;
 
-/** One outgoing message: exactly one of `text` and `media`. */
+/** One outgoing message: exactly one of `text`, `media` and `action`; `quoted` makes text or media a reply. */
 export interface OutgoingMessage {
   readonly to: string;
   readonly messageId: string;
   readonly text?: string | undefined;
   readonly media?: OutgoingMedia | undefined;
+  readonly action?: MessageAction | undefined;
+  readonly quoted?: QuotedMessage | undefined;
 }
 
 /**
@@ -38,7 +50,7 @@ const textOnly: ContentSender = async (message, send) => {
  */
 export async function sendText(
   socket: { readonly sock: WASocket; readonly gate: ReceiptGate },
-  sent: Set<string>,
+  sent: MessageIds,
   message: OutgoingMessage,
   options: { readonly typingMs?: number } = {},
   sender: ContentSender = textOnly,
@@ -46,14 +58,23 @@ export async function sendText(
   const recipient = parseRecipient(message.to);
   if (!recipient) throw new InvalidRecipientError('expected a phone number, a user JID or a group JID');
   if (sent.has(message.messageId)) return 'repeated';
+  const target = ownMessageTarget(message.action);
+  if (target && sent.isReceived(target))
+    throw new NotOwnMessageError('only messages this session sent can be edited or deleted');
   const jid = jidEncode(recipient.user, recipient.server);
+  const generation: MiscMessageGenerationOptions = {
+    messageId: message.messageId,
+    ...(message.quoted && { quoted: quotedMessage(jid, message.quoted) }),
+  };
   sent.add(message.messageId);
   if (sent.size > MAX_SENT_IDS) sent.delete(sent.values().next().value as string);
   try {
     if (options.typingMs) await showTyping(socket.sock, jid, options.typingMs);
-    await sender(message, async (content) => {
-      await socket.sock.sendMessage(jid, content, { messageId: message.messageId });
-    });
+    const send = async (content: AnyMessageContent) => {
+      await socket.sock.sendMessage(jid, content, generation);
+    };
+    if (message.action) await send(actionContent(jid, message.action));
+    else await sender(message, send);
     await socket.gate.whenFlushed();
     return 'sent';
   } catch (err) {
@@ -83,7 +104,7 @@ export async function sendPaced(
   pacer: SendPacer,
   metrics: HostMetrics,
   current: Current,
-  sent: Set<string>,
+  sent: MessageIds,
   message: OutgoingMessage,
   sender?: ContentSender,
 ): Promise<{ messageId: string }> {

@@ -1,11 +1,20 @@
-import type { HostClient, HostMessage, HostSendResult } from '#commons/hosts/host-client.ts';
+import type { ChatPresence, ContactCheck } from '#commons/domain/message-content.ts';
+import type {
+  HostClient,
+  HostMessage,
+  HostReadReceipts,
+  HostSendResult,
+} from '#commons/hosts/host-client.ts';
 
 export interface HostCall {
-  readonly kind: 'send' | 'pairing' | 'nudge' | 'quiesce';
+  readonly kind: 'send' | 'pairing' | 'nudge' | 'quiesce' | 'read' | 'presence' | 'contacts';
   readonly endpoint: string;
   readonly sessionId: string;
   readonly message?: HostMessage;
   readonly phoneNumber?: string;
+  readonly read?: HostReadReceipts;
+  readonly presence?: { chat: string; presence: ChatPresence };
+  readonly numbers?: readonly string[];
 }
 
 /** A fake of our HostClient port: records every call and answers as told. */
@@ -42,6 +51,31 @@ export class FakeHostClient implements HostClient {
   async quiesce(endpoint: string, sessionId: string): Promise<void> {
     this.calls.push({ kind: 'quiesce', endpoint, sessionId });
     return this.onQuiesce();
+  }
+
+  onCheckContacts: (numbers: readonly string[]) => Promise<ContactCheck[]> = async (numbers) =>
+    numbers.map((number) => ({ number, exists: false }));
+
+  async markRead(endpoint: string, sessionId: string, read: HostReadReceipts): Promise<void> {
+    this.calls.push({ kind: 'read', endpoint, sessionId, read });
+  }
+
+  async sendPresence(
+    endpoint: string,
+    sessionId: string,
+    chat: string,
+    presence: ChatPresence,
+  ): Promise<void> {
+    this.calls.push({ kind: 'presence', endpoint, sessionId, presence: { chat, presence } });
+  }
+
+  async checkContacts(
+    endpoint: string,
+    sessionId: string,
+    numbers: readonly string[],
+  ): Promise<ContactCheck[]> {
+    this.calls.push({ kind: 'contacts', endpoint, sessionId, numbers });
+    return this.onCheckContacts(numbers);
   }
 
   callsOf(kind: HostCall['kind']): HostCall[] {

@@ -227,12 +227,12 @@ export function onClientReceipt(ctx: FakeContext, connection: FakeConnection, no
   connection.send(ack);
 }
 
-/** A delivery (`type` undefined) or `read` receipt from `contact` for messages a companion sent. */
+/** A delivery (`type` undefined), `read` or `played` (voice note heard) receipt from `contact` for messages a companion sent. */
 export function sendReceiptToClients(
   contact: FakeUser,
   recipient: FakeUser,
   ids: string[],
-  type?: 'read',
+  type?: 'read' | 'played',
 ): number {
   const [first, ...rest] = ids;
   if (!first) return 0;
