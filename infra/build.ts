@@ -3,29 +3,34 @@
  * options module) into dist/lambda/<name>/index.mjs, and the session host
  * exactly as its Dockerfile does (session-host/bundle/host-bundle.ts) into
  * dist/session-host.mjs, and prints each size. Exits non-zero when any
- * bundle fails.
+ * bundle fails, or when a Lambda bundle is over LAMBDA_BUNDLE_BUDGET_BYTES
+ * (the message names its top contributors).
  */
-import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { gzipSync } from 'node:zlib';
-import { type BuildOptions, build } from 'esbuild';
+import type { BuildOptions } from 'esbuild';
 import { HOST_ENTRY, HOST_OUTFILE, hostBundleOptions } from '../session-host/bundle/host-bundle.ts';
+import { buildBundle } from './bundle/build-bundle.ts';
+import { kb, LAMBDA_BUNDLE_BUDGET_BYTES } from './bundle/bundle-budget.ts';
 import { esbuildOptions, LAMBDA_ENTRIES, type LambdaName } from './constructs/lambda-bundle.ts';
 import { REPO_ROOT } from './constructs/repo-paths.ts';
 
-const kb = (bytes: number): string => `${(bytes / 1024).toFixed(1)} KB`;
-
-async function bundle(name: string, entry: string, outfile: string, options: BuildOptions): Promise<boolean> {
+async function bundle(
+  name: string,
+  entry: string,
+  outfile: string,
+  options: BuildOptions,
+  budgetBytes?: number,
+): Promise<boolean> {
   try {
-    await build(options);
-    const bytes = readFileSync(outfile);
+    const result = await buildBundle(name, outfile, options, budgetBytes);
     console.log(
-      `${name.padEnd(6)} ${kb(bytes.length).padStart(10)}  (gzip ${kb(gzipSync(bytes).length)})  ${entry} -> ${relative(REPO_ROOT, outfile)}`,
+      `${name.padEnd(8)} ${kb(result.bytes).padStart(10)}  (gzip ${kb(result.gzipBytes)})  ${entry} -> ${relative(REPO_ROOT, outfile)}`,
     );
-    return true;
+    if (result.overBudget) console.error(`${name.padEnd(8)} OVER BUDGET  ${result.overBudget.message}`);
+    return !result.overBudget;
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
-    console.error(`${name.padEnd(6)} FAILED  ${entry}\n${message}`);
+    console.error(`${name.padEnd(8)} FAILED  ${entry}\n${message}`);
     return false;
   }
 }
@@ -35,7 +40,7 @@ for (const name of Object.keys(LAMBDA_ENTRIES) as LambdaName[]) {
   const { entry } = LAMBDA_ENTRIES[name];
   const outfile = join(REPO_ROOT, 'dist', 'lambda', name, 'index.mjs');
   const options = { ...esbuildOptions(join(REPO_ROOT, entry), outfile), absWorkingDir: REPO_ROOT };
-  results.push(await bundle(name, entry, outfile, options));
+  results.push(await bundle(name, entry, outfile, options, LAMBDA_BUNDLE_BUDGET_BYTES));
 }
 results.push(await bundle('host', HOST_ENTRY, join(REPO_ROOT, HOST_OUTFILE), hostBundleOptions(REPO_ROOT)));
 if (results.includes(false)) process.exitCode = 1;

@@ -4,8 +4,10 @@
  * is the bundle that is deployed.
  */
 
+import { join } from 'node:path';
 import { type BundlingOptions, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { BuildOptions } from 'esbuild';
+import { REPO_ROOT } from './repo-paths.ts';
 
 /** Runtime major of the Lambdas and of the session-host image. */
 export const NODE_TARGET = 'node22';
@@ -21,6 +23,15 @@ export const ESM_REQUIRE_BANNER =
 /** The Node 22 Lambda runtime ships AWS SDK v3; bundling it again only grows the bundle. */
 export const LAMBDA_EXTERNALS: readonly string[] = ['@aws-sdk/*'];
 
+/**
+ * Bare imports the bundles resolve to our own module instead: `zod` to zod
+ * with English as its only locale (infra/bundle/zod-lean.ts says why). An
+ * absolute path, because CDK runs esbuild from its own working directory.
+ */
+export const LAMBDA_ALIASES: Readonly<Record<string, string>> = {
+  zod: join(REPO_ROOT, 'infra', 'bundle', 'zod-lean.ts'),
+};
+
 /** The single description both adapters below translate. */
 export const LAMBDA_BUNDLE = {
   format: 'esm',
@@ -30,6 +41,7 @@ export const LAMBDA_BUNDLE = {
   sourcemap: false,
   mainFields: ['module', 'main'],
   external: LAMBDA_EXTERNALS,
+  alias: LAMBDA_ALIASES,
   banner: ESM_REQUIRE_BANNER,
 } as const;
 
@@ -57,6 +69,8 @@ export function cdkBundlingOptions(): BundlingOptions {
     mainFields: [...LAMBDA_BUNDLE.mainFields],
     externalModules: [...LAMBDA_BUNDLE.external],
     banner: LAMBDA_BUNDLE.banner,
+    // CDK has no `alias` prop; it renders `--alias` entries as esbuild's `--alias:from=to`.
+    esbuildArgs: { '--alias': Object.entries(LAMBDA_BUNDLE.alias).map(([from, to]) => `${from}=${to}`) },
     forceDockerBundling: false,
   };
 }
@@ -74,6 +88,7 @@ export function esbuildOptions(entryPoint: string, outfile: string): BuildOption
     sourcemap: LAMBDA_BUNDLE.sourcemap,
     mainFields: [...LAMBDA_BUNDLE.mainFields],
     external: [...LAMBDA_BUNDLE.external],
+    alias: { ...LAMBDA_BUNDLE.alias },
     banner: { js: LAMBDA_BUNDLE.banner },
     logLevel: 'silent',
     metafile: true,

@@ -17,6 +17,7 @@ const BENCHES: Record<string, string> = {
   webhooks: 'webhooks.ts',
   'send-pacing': 'send-pacing.ts',
   media: 'media.ts',
+  'cold-start': 'cold-start.ts',
 };
 
 const [name, ...rest] = process.argv.slice(2);
