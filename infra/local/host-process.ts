@@ -18,6 +18,8 @@ export interface HostProcessOptions {
   /** Where the host's log lines go (they are JSON). Defaults to this process's stdout. */
   readonly onLog?: (line: string) => void;
   readonly readyTimeoutMs?: number;
+  /** Another entry file composing the same host (a test-only variant); main.ts unless given. */
+  readonly entry?: string;
 }
 
 /**
@@ -26,7 +28,7 @@ export interface HostProcessOptions {
  * shuts down when that channel closes, so it never outlives the parent.
  */
 export async function startHostProcess(options: HostProcessOptions): Promise<HostProcess> {
-  const child = fork(MAIN, [], {
+  const child = fork(options.entry ?? MAIN, [], {
     execArgv: ['--import', 'tsx'],
     env: { ...process.env, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],

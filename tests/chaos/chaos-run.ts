@@ -1,0 +1,260 @@
+import { randomBytes } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDbEventLog } from '#commons/events/dynamodb-event-log.ts';
+import { DynamoDbSendQueue } from '#commons/storage/dynamodb-send-queue.ts';
+import { DynamoDbSessionOwnership } from '#commons/storage/dynamodb-session-ownership.ts';
+import { putAssignedSession } from '../support/assigned-session.ts';
+import { createTestAws, type TestAws } from '../support/aws.ts';
+import { createFakeWhatsApp } from '../support/fake-whatsapp/server.ts';
+import { waitFor } from '../support/wait-for.ts';
+import { applyFault } from './chaos-faults.ts';
+import { CHAOS_TIMING, ChaosFleet } from './chaos-fleet.ts';
+import { type ChaosSession, ChaosTraffic } from './chaos-traffic.ts';
+import type { History, SessionOutcome, Violation } from './history.ts';
+import { checkHistory } from './history-checker.ts';
+import { describeFault, drawSchedule, type Fault } from './schedule.ts';
+
+export interface ChaosOptions {
+  readonly seed: number;
+  readonly minutes: number;
+  readonly hosts: number;
+  readonly sessions: number;
+  /** Progress lines (one per fault, per-minute counts). */
+  readonly log: (line: string) => void;
+  /** A fixed schedule instead of one drawn from the seed (the control run). */
+  readonly schedule?: readonly Fault[];
+  /** A test-only host entry (the broken-fence control). */
+  readonly hostEntry?: string;
+  readonly roundMs?: number;
+  /** How long settling may take before the checker reports what is still missing. */
+  readonly settleMs?: number;
+  /** Where to write the history and every host's logs when the checker finds a violation. */
+  readonly dumpFile?: string;
+}
+
+export interface ChaosResult {
+  readonly seed: number;
+  readonly schedule: readonly Fault[];
+  readonly faults: number;
+  readonly messages: number;
+  readonly violations: Violation[];
+  readonly history: History;
+}
+
+/**
+ * One chaos run on real processes: embedded AWS behind per-host proxies, the
+ * fake WhatsApp, H session hosts; traffic both ways while the seed's faults
+ * land; then heal, settle, a final round, and the history checker.
+ */
+export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
+  const { log } = options;
+  const durationMs = options.minutes * 60_000;
+  const schedule =
+    options.schedule ??
+    drawSchedule({
+      seed: options.seed,
+      durationMs,
+      hosts: options.hosts,
+      sessions: options.sessions,
+      leaseMs: CHAOS_TIMING.leaseMs,
+    });
+  log(
+    `seed ${options.seed}: ${schedule.length} faults over ${options.minutes} min, ${options.hosts} hosts, ${options.sessions} sessions`,
+  );
+  for (const f of schedule) log(`  ${describeFault(f)}`);
+  const [aws, fake] = await Promise.all([createTestAws('chaos'), createFakeWhatsApp()]);
+  const fleet = new ChaosFleet({
+    aws,
+    fake,
+    internalToken: randomBytes(24).toString('hex'),
+    entry: options.hostEntry,
+    log,
+  });
+  try {
+    const ownership = new DynamoDbSessionOwnership(aws.doc, aws.tables.sessions);
+    const events = new DynamoDbEventLog(aws.doc, { table: aws.tables.events, ttlSeconds: 3600 });
+    for (let slot = 0; slot < options.hosts; slot++) await fleet.start(slot);
+    const sessions = await linkSessions(options, fleet, { aws, fake, ownership, events });
+    const traffic = new ChaosTraffic(
+      fake,
+      new DynamoDbSendQueue({ client: aws.doc, outboxTable: aws.tables.outbox }),
+      sessions,
+      log,
+    );
+    log(`linked ${sessions.length} sessions; traffic and faults start`);
+    const start = Date.now();
+    let applied = 0;
+    const faultRuns = schedule.map(
+      (f) =>
+        new Promise<void>((resolve) =>
+          setTimeout(() => {
+            applyFault(f, { fleet, fake, sessions }, log)
+              .then((ok) => {
+                if (ok) applied++;
+              })
+              .catch((err: Error) => log(`fault failed: ${describeFault(f)}: ${err.message}`))
+              .finally(resolve);
+          }, f.at),
+        ),
+    );
+    let minute = 1;
+    while (Date.now() - start < durationMs) {
+      await traffic.send();
+      if (Date.now() - start >= minute * 60_000) {
+        log(
+          `minute ${minute}: ${traffic.contactSends.length} contact messages, ${traffic.apiSends.length} sends queued, ${traffic.delivered().length} delivered, ${applied} faults`,
+        );
+        minute++;
+      }
+      await new Promise((r) => setTimeout(r, options.roundMs ?? 2_000));
+    }
+    await Promise.all(faultRuns);
+    fleet.heal();
+    log(`faults over (${applied} applied); settling`);
+    const settleMs = options.settleMs ?? 120_000;
+    const outcomes = () => readOutcomes(sessions, { ownership, events, fleet });
+    const recovered = async () => (await outcomes()).every((o) => o.status === 'CONNECTED' && o.ownerAlive);
+    await settle('every session CONNECTED on a live host', settleMs, recovered, log);
+    await settle(
+      'every message so far through',
+      settleMs,
+      async () => allThrough(traffic, await outcomes()),
+      log,
+    );
+    await traffic.send(true);
+    await settle(
+      'the final round through',
+      settleMs / 2,
+      async () => allThrough(traffic, await outcomes()),
+      log,
+    );
+    const history: History = {
+      seed: options.seed,
+      endedAt: Date.now(),
+      sessions: await outcomes(),
+      contactSends: traffic.contactSends,
+      apiSends: traffic.apiSends,
+      delivered: traffic.delivered(),
+      writes: fleet.writes,
+    };
+    const violations = checkHistory(history);
+    if (violations.length > 0 && options.dumpFile) {
+      const outbox = await Promise.all(sessions.map((s) => readOutbox(aws, s.sessionId)));
+      writeFileSync(options.dumpFile, JSON.stringify({ violations, history, outbox, hosts: fleet.logs() }));
+      log(`history, outbox and host logs written to ${options.dumpFile}`);
+    }
+    log(`checked: ${violations.length} violations`);
+    for (const v of violations.slice(0, 40))
+      log(
+        `  VIOLATION ${v.rule} seed=${v.seed} session=${v.sessionId} at=${new Date(v.at).toISOString()} ${v.detail}`,
+      );
+    return {
+      seed: options.seed,
+      schedule,
+      faults: applied,
+      messages: traffic.contactSends.length + traffic.apiSends.length,
+      violations,
+      history,
+    };
+  } finally {
+    await fleet.dispose();
+    await fake.close();
+    aws.destroy();
+  }
+}
+
+async function settle(
+  what: string,
+  timeoutMs: number,
+  done: () => Promise<boolean>,
+  log: (l: string) => void,
+): Promise<void> {
+  // Settling is best effort: what is still missing at the deadline is the checker's to report.
+  await waitFor(async () => (await done()) || undefined, what, timeoutMs, 250).catch(() =>
+    log(`gave up waiting for ${what} after ${timeoutMs} ms`),
+  );
+}
+
+function allThrough(traffic: ChaosTraffic, outcomes: readonly SessionOutcome[]): boolean {
+  const logged = new Set(outcomes.flatMap((o) => o.events.map((e) => e.messageId)));
+  const delivered = new Set(traffic.delivered().map((d) => d.id));
+  return (
+    traffic.contactSends.every((s) => logged.has(s.id)) && traffic.apiSends.every((s) => delivered.has(s.id))
+  );
+}
+
+interface Stores {
+  readonly ownership: DynamoDbSessionOwnership;
+  readonly events: DynamoDbEventLog;
+}
+
+async function readOutcomes(
+  sessions: readonly ChaosSession[],
+  stores: Stores & { fleet: ChaosFleet },
+): Promise<SessionOutcome[]> {
+  return Promise.all(
+    sessions.map(async (s) => {
+      const [record, log] = await Promise.all([
+        stores.ownership.get(s.sessionId),
+        stores.events.after(s.sessionId, 0, 100_000),
+      ]);
+      return {
+        sessionId: s.sessionId,
+        status: record?.status ?? 'MISSING',
+        ownerHostId: record?.ownerHostId ?? '',
+        ownerAlive: stores.fleet.isLive(record?.ownerHostId ?? ''),
+        events: log.map((e) => ({
+          seq: e.seq,
+          eventId: e.eventId,
+          type: e.type,
+          messageId: e.type === 'session:message' ? (e.data.id as string | undefined) : undefined,
+          at: Date.parse(e.at),
+        })),
+      };
+    }),
+  );
+}
+
+/** Creates the sessions on the host slots in turn and links each (QR event → the fake phone scans → CONNECTED). */
+async function linkSessions(
+  options: ChaosOptions,
+  fleet: ChaosFleet,
+  deps: Stores & {
+    aws: Parameters<typeof putAssignedSession>[0];
+    fake: Awaited<ReturnType<typeof createFakeWhatsApp>>;
+  },
+): Promise<ChaosSession[]> {
+  const out: ChaosSession[] = [];
+  for (let i = 0; i < options.sessions; i++) {
+    const host = fleet.slots[i % options.hosts];
+    if (!host) throw new Error(`host slot ${i % options.hosts} is not running`);
+    const sessionId = await putAssignedSession(deps.aws, host.hostId);
+    const qr = await waitFor(
+      async () => (await deps.events.after(sessionId, 0, 100)).find((e) => e.type === 'qr'),
+      `a QR for ${sessionId}`,
+      30_000,
+      100,
+    );
+    const device = await deps.fake.scanQr(qr.data.qr as string);
+    await waitFor(
+      async () => (await deps.ownership.get(sessionId))?.status === 'CONNECTED',
+      `${sessionId} CONNECTED`,
+      30_000,
+      100,
+    );
+    out.push({ sessionId, device, contact: deps.fake.createUser({ name: `contact ${i}` }) });
+  }
+  return out;
+}
+
+async function readOutbox(aws: TestAws, sessionId: string): Promise<unknown[]> {
+  const { Items } = await aws.doc.send(
+    new QueryCommand({
+      TableName: aws.tables.outbox,
+      KeyConditionExpression: 'sessionId = :s',
+      ExpressionAttributeValues: { ':s': sessionId },
+    }),
+  );
+  return Items ?? [];
+}
