@@ -59,6 +59,40 @@ export function createApiClient(apiUrl: string, token: string): ApiClient {
   };
 }
 
+/** What a contact received, as the fake's inbox shows it (`media` checked and decrypted by the contact). */
+export interface InboxEntry {
+  readonly id: string;
+  readonly from: string;
+  readonly to: string;
+  readonly text: string;
+  readonly deviceSent?: boolean;
+  readonly media?: {
+    readonly kind: string;
+    readonly mimetype: string;
+    readonly caption?: string;
+    readonly fileName?: string;
+    readonly ptt?: boolean;
+    readonly verified: boolean;
+    readonly size: number;
+    /** Hex SHA-256 of the plaintext the contact decrypted. */
+    readonly sha256: string;
+    readonly error?: { readonly check: string; readonly message: string };
+  };
+}
+
+/** A contact's media for the fake's `POST /users/{pn}/media` (see tests/support/fake-whatsapp/README.md). */
+export interface ContactMedia {
+  readonly to: string;
+  readonly kind: string;
+  readonly mimetype: string;
+  readonly base64: string;
+  readonly caption?: string;
+  readonly fileName?: string;
+  readonly ptt?: boolean;
+  /** Makes exactly that check fail for the receiver. */
+  readonly corrupt?: 'mac' | 'enc-hash' | 'plaintext-hash';
+}
+
 /** The fake WhatsApp server's HTTP control API (demo mode). */
 export interface ControlClient {
   createUser(pn?: string, name?: string): Promise<{ pn: string; name: string }>;
@@ -66,7 +100,9 @@ export interface ControlClient {
   /** The phone `pn` types a pairing code: resolves once the device is linked. */
   enterPairingCode(pn: string, code: string): Promise<Json>;
   sendText(from: string, to: string, text: string): Promise<{ id: string }>;
-  inbox(pn: string): Promise<{ id: string; from: string; to: string; text: string }[]>;
+  /** The contact `from` sends media; resolves with the WhatsApp message id. */
+  sendMedia(from: string, media: ContactMedia): Promise<{ id: string }>;
+  inbox(pn: string): Promise<InboxEntry[]>;
 }
 
 export function createControlClient(controlUrl: string): ControlClient {
@@ -82,12 +118,14 @@ export function createControlClient(controlUrl: string): ControlClient {
     scan: (qr, phone) => post('/scan', { qr, phone }),
     enterPairingCode: (pn, code) => post('/pairing-code', { pn, code }),
     sendText: async (from, to, text) => (await post('/messages', { from, to, text })) as { id: string },
+    sendMedia: async (from, media) =>
+      (await post(`/users/${encodeURIComponent(from)}/media`, media)) as { id: string },
     async inbox(pn) {
       const res = await fetch(`${controlUrl}/users/${encodeURIComponent(pn)}/inbox`, {
         signal: AbortSignal.timeout(15_000),
       });
       if (res.status !== 200) throw new FlowError(`control GET inbox of ${pn} answered ${res.status}`);
-      return (await res.json()) as { id: string; from: string; to: string; text: string }[];
+      return (await res.json()) as InboxEntry[];
     },
   };
 }

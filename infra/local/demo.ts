@@ -68,7 +68,11 @@ async function main(): Promise<void> {
   log(`starting local stack v${VERSION} with ${config.hosts} session host(s) against the fake WhatsApp`);
   const stack = await startLocalStack(config, log, {
     hosts: config.hosts,
-    whatsapp: { url: fake.url, caPublicKeyHex: fake.caPublicKey.toString('hex') },
+    whatsapp: {
+      url: fake.url,
+      caPublicKeyHex: fake.caPublicKey.toString('hex'),
+      mediaCaFile: fake.media.caFile,
+    },
     hostEnv: { [ENV.qrTimeoutMs]: process.env[ENV.qrTimeoutMs] ?? DEMO_QR_TIMEOUT_MS },
   });
   stops.push(() => stack.stop());

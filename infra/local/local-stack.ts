@@ -15,6 +15,8 @@ export interface WhatsAppTarget {
   readonly url: string;
   /** Hex root key of the fake's certificate chain. */
   readonly caPublicKeyHex: string;
+  /** PEM file of the CA the fake's HTTPS media host is signed with; without it no media reaches the fake. */
+  readonly mediaCaFile?: string | undefined;
 }
 
 export interface LocalStackOptions {
@@ -97,6 +99,7 @@ export async function startLocalStack(
       ...(options.whatsapp && {
         [ENV.waWebSocketUrl]: options.whatsapp.url,
         [ENV.waCertPublicKey]: options.whatsapp.caPublicKeyHex,
+        ...(options.whatsapp.mediaCaFile && { [ENV.mediaCaFile]: options.whatsapp.mediaCaFile }),
       }),
       ...options.hostEnv,
     };
