@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { EventType } from './events.ts';
+import { GROUP_ACTIONS } from './groups.ts';
 import { MEDIA_ERROR_CODES, MEDIA_KINDS } from './media.ts';
 import { SESSION_STATUSES, type SessionState } from './session-status.ts';
 
@@ -21,6 +22,33 @@ const incomingMedia = z.object({
   error: z.object({ code: z.enum(MEDIA_ERROR_CODES), message: z.string() }).optional(),
 });
 const me = z.object({ jid: z.string(), phoneNumber: z.string(), name: z.string().optional() });
+
+/**
+ * Identity and kinds of `session:message` (`id` is WhatsApp's message id):
+ * both forms of chat and sender when WhatsApp gave both; a reply's quoted id;
+ * reactions (emoji "" = removed), edits and deletions referencing the
+ * original by its id; locations; contact cards.
+ */
+const messageRef = { messageId: z.string() };
+const messageKindFields = {
+  chatPn: z.string().optional(),
+  chatLid: z.string().optional(),
+  fromPn: z.string().optional(),
+  fromLid: z.string().optional(),
+  quoted: z.object({ ...messageRef, participant: z.string().optional() }).optional(),
+  reaction: z.object({ ...messageRef, emoji: z.string(), fromMe: z.boolean() }).optional(),
+  edit: z.object({ ...messageRef, text: z.string().optional() }).optional(),
+  delete: z.object(messageRef).optional(),
+  location: z
+    .object({
+      latitude: z.number(),
+      longitude: z.number(),
+      name: z.string().optional(),
+      address: z.string().optional(),
+    })
+    .optional(),
+  contact: z.object({ name: z.string().optional(), vcard: z.string() }).optional(),
+};
 
 export const EVENT_DATA_SCHEMAS = {
   qr: z.object({ qr: z.string(), qrSeq: z.number().int(), expiresAt: z.string() }),
@@ -50,6 +78,7 @@ export const EVENT_DATA_SCHEMAS = {
     offline: z.boolean(),
     /** Image, video, audio, document or sticker: stored in the media bucket (id) or why not (error). */
     media: incomingMedia.optional(),
+    ...messageKindFields,
   }),
   'session:message-status': z.object({
     id: z.string(),
@@ -57,8 +86,23 @@ export const EVENT_DATA_SCHEMAS = {
     fromMe: z.boolean(),
     /** QUEUED, SENT, FAILED for a queued send (202); SERVER_ACK, DELIVERED, READ… from WhatsApp's receipts. */
     status: z.string(),
+    chatPn: z.string().optional(),
+    chatLid: z.string().optional(),
     /** Why a queued message FAILED (INVALID_RECIPIENT, SESSION_LOGGED_OUT, SEND_FAILED). */
     error: z.object({ code: z.string(), message: z.string() }).optional(),
+    /** A group message: the member whose receipt this is (`status` is theirs). */
+    participant: z.string().optional(),
+    /** A group message: every member's status heard so far (see README "Groups"). */
+    participants: z.record(z.string(), z.string()).optional(),
+  }),
+  'session:group-participants': z.object({
+    group: z.string(),
+    action: z.enum(GROUP_ACTIONS),
+    participants: z.array(
+      z.object({ jid: z.string(), phoneNumberJid: z.string().optional(), lid: z.string().optional() }),
+    ),
+    /** Who made the change, as WhatsApp named them (absent for some server-made changes). */
+    actor: z.string().optional(),
   }),
   'session:logged-out': z.object({ reason: statusReason }),
   'session:error': z.object({

@@ -3,6 +3,7 @@ import { jidDecode, type proto, type WAMessage, type WAMessageUpdate } from '@wh
 import type { EventData } from '#commons/domain/event-payloads.ts';
 import type { IncomingMediaInfo } from '#commons/domain/media.ts';
 import { unwrapMessage } from '../media/incoming-media.ts';
+import { type IncomingKindFields, identityOf, incomingKindFields } from '../messaging/incoming-kinds.ts';
 
 /**
  * The one id an incoming WhatsApp message gets as an event, whatever path
@@ -55,19 +56,27 @@ export interface MessageEventData {
   readonly offline: boolean;
   /** Image, video, audio, document or sticker: where its bytes are stored, or why they are not. */
   readonly media?: IncomingMediaInfo;
+  readonly chatPn?: string;
+  readonly chatLid?: string;
+  readonly fromPn?: string;
+  readonly fromLid?: string;
+  readonly quoted?: IncomingKindFields['quoted'];
+  readonly reaction?: IncomingKindFields['reaction'];
+  readonly edit?: IncomingKindFields['edit'];
+  readonly delete?: IncomingKindFields['delete'];
+  readonly location?: IncomingKindFields['location'];
+  readonly contact?: IncomingKindFields['contact'];
 }
 
 /** Event data for a message worth an event, or undefined for protocol noise. */
 export function messageEventData(msg: WAMessage, offline: boolean): MessageEventData | undefined {
   const { key, message } = msg;
   if (!key.id || !key.remoteJid || !message) return undefined;
-  if (
-    message.protocolMessage ||
-    (message.senderKeyDistributionMessage && Object.keys(message).length === 1)
-  ) {
-    return undefined;
-  }
+  if (message.senderKeyDistributionMessage && Object.keys(message).length === 1) return undefined;
   if (key.remoteJid === 'status@broadcast') return undefined;
+  // Replies, reactions, edits, deletions, locations, contact cards; undefined for protocol noise.
+  const extra = incomingKindFields(message);
+  if (!extra) return undefined;
   const text = textOf(message);
   const altJid = (key as { remoteJidAlt?: string }).remoteJidAlt;
   const chat = phoneOf(key.remoteJid) ? key.remoteJid : (altJid ?? key.remoteJid);
@@ -76,11 +85,30 @@ export function messageEventData(msg: WAMessage, offline: boolean): MessageEvent
     chat,
     from: key.fromMe ? 'me' : key.participant || chat,
     fromMe: Boolean(key.fromMe),
+    ...identityFields(key),
     ...(msg.pushName && { pushName: msg.pushName }),
     timestamp: Number(msg.messageTimestamp ?? 0),
-    kind: kindOf(message),
+    ...extra,
+    kind: extra.kind ?? kindOf(message),
     ...(text !== undefined && { text }),
     offline,
+  };
+}
+
+/** Both forms of the chat (1:1) and of the sender, where WhatsApp gave both: a reply works with either. */
+function identityFields(key: proto.IMessageKey): Record<string, string> {
+  const { remoteJidAlt, participant, participantAlt } = key as {
+    remoteJidAlt?: string;
+    participantAlt?: string;
+    participant?: string;
+  };
+  const chat = identityOf(key.remoteJid, remoteJidAlt);
+  const from = participant ? identityOf(participant, participantAlt) : key.fromMe ? {} : chat;
+  return {
+    ...(chat.pn && { chatPn: chat.pn }),
+    ...(chat.lid && { chatLid: chat.lid }),
+    ...(from.pn && { fromPn: from.pn }),
+    ...(from.lid && { fromLid: from.lid }),
   };
 }
 
@@ -96,10 +124,23 @@ const STATUS_NAMES: Record<number, string> = {
 export function messageStatusData(update: WAMessageUpdate): EventData<'session:message-status'> | undefined {
   const status = update.update.status;
   if (status === undefined || status === null || !update.key.id) return undefined;
+  const chat = identityOf(update.key.remoteJid, (update.key as { remoteJidAlt?: string }).remoteJidAlt);
   return {
     id: update.key.id,
     chat: update.key.remoteJid,
     fromMe: Boolean(update.key.fromMe),
     status: STATUS_NAMES[status] ?? String(status),
+    ...(chat.pn && { chatPn: chat.pn }),
+    ...(chat.lid && { chatLid: chat.lid }),
   };
+}
+
+/**
+ * A status Baileys folded into the upsert of a message this host sent: a
+ * receipt that arrives while Baileys still buffers its own upsert is merged
+ * into it and never becomes `messages.update` (rc14), so the status would be lost.
+ */
+export function foldedStatusData(msg: WAMessage): EventData<'session:message-status'> | undefined {
+  if (!msg.key.fromMe || msg.status === undefined || msg.status === null || msg.status < 2) return undefined;
+  return messageStatusData({ key: msg.key, update: { status: msg.status } });
 }

@@ -1,10 +1,12 @@
 import type { WAMessage, WASocket } from '@whiskeysockets/baileys';
 import type { Logger } from 'pino';
 import type { IncomingMediaInfo } from '#commons/domain/media.ts';
+import { attachGroupIntake } from '../groups/group-intake.ts';
 import { describedMedia, type FoundMedia, findMedia } from '../media/incoming-media.ts';
 import type { MessageIds } from '../messaging/message-ids.ts';
 import type { HostMetrics } from '../metrics.ts';
 import {
+  foldedStatusData,
   type MessageEventData,
   messageEventData,
   messageEventId,
@@ -82,6 +84,8 @@ export function attachMessageIntake(sock: WASocket, intake: MessageIntake): void
     for (const msg of messages) {
       const id = msg.key.id ?? '';
       if (!msg.key.fromMe && id) intake.sent.noteReceived(id);
+      const folded = intake.sent.has(id) ? foldedStatusData(msg) : undefined;
+      if (folded) intake.events.publish('session:message-status', folded);
       const data =
         msg.key.fromMe && intake.sent.has(id) ? undefined : messageEventData(msg, type === 'append');
       if (!data) {
@@ -111,4 +115,5 @@ export function attachMessageIntake(sock: WASocket, intake: MessageIntake): void
       if (data) intake.events.publish('session:message-status', data);
     }
   });
+  attachGroupIntake(sock, intake);
 }
