@@ -31,15 +31,12 @@ function event(method: string, path: string, body?: string): LambdaEvent {
   );
   const e = JSON.parse(text.replaceAll('{{TOKEN}}', token)) as LambdaEvent & {
     rawPath: string;
-    body?: string;
     requestContext: { http: { method: string; path: string } };
   };
   e.rawPath = path;
   e.requestContext.http.path = path;
   e.requestContext.http.method = method;
-  if (body === undefined) delete e.body;
-  else e.body = body;
-  return e;
+  return body === undefined ? { ...e, body: null } : { ...e, body };
 }
 
 beforeAll(async () => {
