@@ -35,10 +35,9 @@ const THROUGH_HARNESS = 'route tested through the API harness (not the compositi
 const THROUGH_WEBHOOK_API = 'tested through createApp in tests/webhooks/webhook-api.test.ts';
 // In AWS the event source mapping reads the stream with the function's role; locally the poller
 // reads it on a client of its own, so the dispatcher's recorded requests stay those of the Lambda.
-// Media transfers are tested on an in-process host wired by tests/session-host/host-harness.ts
-// (tests/session-host/media.test.ts), not by main.ts, whose clients record requests.
-const THROUGH_HOST_HARNESS = 'tested through the host harness (tests/session-host/media.test.ts)';
 const STREAM_BY_MAPPING = 'the events stream, read by the Lambda event source mapping';
+// The media grants (API: presign, HEAD/sniff, wipe; host: send and store) are used by
+// tests/e2e/media-flow.test.ts, which drives the demo's API and host processes.
 const KEPT_UNUSED: Readonly<Record<AwsRuntime, Readonly<Record<string, string>>>> = {
   api: {
     'dynamodb:GetItem on <table:events>': `event-log replay: ${THROUGH_HARNESS}`,
@@ -61,11 +60,6 @@ const KEPT_UNUSED: Readonly<Record<AwsRuntime, Readonly<Record<string, string>>>
       'the wipe of a versioned bucket: the embedded S3 has no versioning',
     's3:DeleteObjectVersion on <bucket:auth>/auth/*':
       'the wipe of a versioned bucket: the embedded S3 has no versioning',
-    // Presigning is local signing: the role's PutObject is used by the tenant's PUT to S3, never by the API itself.
-    's3:PutObject on <bucket:media>/media/*': 'presigned upload URLs (no request of the API itself)',
-    's3:GetObject on <bucket:media>/media/*': `media HEAD, sniff and presigned GET: ${THROUGH_HARNESS}`,
-    's3:DeleteObject on <bucket:media>/media/*': `DELETE wipes the session's media: ${THROUGH_HARNESS}`,
-    's3:ListBucket on <bucket:media>': `DELETE wipes the session's media: ${THROUGH_HARNESS}`,
   },
   ws: {
     'dynamodb:DeleteItem on <table:subscriptions>':
@@ -80,8 +74,6 @@ const KEPT_UNUSED: Readonly<Record<AwsRuntime, Readonly<Record<string, string>>>
       'the logout wipe of a versioned bucket: the embedded S3 has no versioning',
     's3:AbortMultipartUpload on <bucket:media>/media/*':
       'a received file failing a check mid-stream after its first part (the test files fit one part)',
-    's3:GetObject on <bucket:media>/media/*': `media sends: ${THROUGH_HOST_HARNESS}`,
-    's3:PutObject on <bucket:media>/media/*': `received media: ${THROUGH_HOST_HARNESS}`,
   },
   webhooks: {
     'dynamodb:DescribeStream on <table:events>.StreamArn': STREAM_BY_MAPPING,

@@ -163,6 +163,7 @@ describe('media through the public API of npm run demo', () => {
     const media = (event.data as Json).media as Json;
     expect(media).toMatchObject({ kind: c.kind, size: c.bytes.length, sha256: sha256(c.bytes) });
     expect(media.error).toBeUndefined();
+    expect(String(media.mimetype).split(';')[0]).toBe(c.mimetype.split(';')[0]);
     if (c.kind === 'document') expect(media.fileName).toBe(c.extras.fileName);
     if (c.kind !== 'audio' && c.kind !== 'sticker') expect(media.caption).toBe(c.extras.caption);
     const got = await download(String(media.id));
@@ -314,5 +315,11 @@ describe('media through the public API of npm run demo', () => {
     expect((await storedKeys()).filter((k) => !keysBefore.includes(k)).sort()).toEqual(
       [bigId, jpegId].map((id) => mediaObjectKey(running().info.tenant, session.id, id)).sort(),
     );
+  });
+
+  it("deletes the session's media with the session", async () => {
+    expect((await storedKeys()).length).toBeGreaterThan(0);
+    await session.api.expect(204, 'DELETE', session.path);
+    expect(await storedKeys()).toEqual([]);
   });
 });
