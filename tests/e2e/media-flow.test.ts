@@ -197,6 +197,21 @@ describe('media through the public API of npm run demo', () => {
     expect([got.status, errorCode(got.body ?? {})]).toEqual([404, 'MEDIA_NOT_FOUND']);
   });
 
+  it('stores a contact media whose mimetype is no valid Content-Type under its kind default', async () => {
+    const { bytes } = mediaBytes('image', 8_000);
+    const { id } = await session.control.sendMedia(alice, {
+      to: phone,
+      kind: 'image',
+      // The sender's client writes this field; it must not reach an HTTP header as it is.
+      mimetype: 'image/jpeg\r\nx-amz-meta-injected: 1',
+      base64: bytes.toString('base64'),
+    });
+    const media = (await messageEvent(session.events, session.id, id)).data as Json;
+    expect(media.media).toMatchObject({ kind: 'image', mimetype: 'image/jpeg', sha256: sha256(bytes) });
+    const got = await download(String((media.media as Json).id));
+    expect(sha256(got.bytes ?? Buffer.alloc(0))).toBe(sha256(bytes));
+  });
+
   it('refuses bad media with a clear 4xx and sends, queues and stores nothing', async () => {
     const { api, path, events } = session;
     const keysBefore = await storedKeys();

@@ -14,6 +14,7 @@ import {
   type MediaKind,
   mediaObjectKey,
 } from '#commons/domain/media.ts';
+import { kindAccepts, MIMETYPE_PATTERN } from '#commons/domain/media-type.ts';
 import { fetchEncryptedMedia } from './media-download.ts';
 import { MediaError } from './media-errors.ts';
 import type { MediaRuntime } from './media-runtime.ts';
@@ -66,12 +67,22 @@ const DEFAULT_MIMETYPE: Readonly<Record<MediaKind, string>> = {
   sticker: 'image/webp',
 };
 
+/**
+ * The sender's client writes the mimetype: it becomes the stored object's
+ * Content-Type header and the event's field, so only a well-formed type of
+ * the kind is kept (a CR/LF in it would fail every store attempt).
+ */
+function trustedMimetype(kind: MediaKind, declared: string | null | undefined): string {
+  if (declared && MIMETYPE_PATTERN.test(declared) && kindAccepts(kind, declared)) return declared;
+  return DEFAULT_MIMETYPE[kind];
+}
+
 /** What the event says about the media before (or without) its bytes. */
 export function describedMedia(found: FoundMedia): IncomingMediaInfo {
   const node = found.node as proto.Message.IDocumentMessage & proto.Message.IVideoMessage;
   return {
     kind: found.kind,
-    mimetype: node.mimetype || DEFAULT_MIMETYPE[found.kind],
+    mimetype: trustedMimetype(found.kind, node.mimetype),
     ...(node.caption && { caption: node.caption }),
     ...(found.kind === 'document' && node.fileName && { fileName: node.fileName }),
     ...(node.seconds && { durationSeconds: node.seconds }),
