@@ -151,6 +151,54 @@ describe('media through the public API of npm run demo', () => {
     }
   });
 
+  it('sends in sync mode: 201 once sent; a URL the host cannot fetch is 422 MEDIA_URL_FAILED (sync) or FAILED (queued)', async () => {
+    const { bytes, mimetype } = mediaBytes('image', 7_000);
+    const mediaId = await uploadMedia(session.api, session.path, 'image', bytes, mimetype);
+    const sent = await session.api.expect(201, 'POST', `${session.path}/messages`, {
+      to: alice,
+      mode: 'sync',
+      image: { mediaId },
+    });
+    expect((await inboxEntry(String(sent.messageId))).media).toMatchObject({
+      verified: true,
+      sha256: sha256(bytes),
+    });
+
+    const server = http.createServer((req, res) => {
+      if (req.url === '/moved.pdf') res.writeHead(302, { location: '/elsewhere.pdf' }).end();
+      else res.writeHead(404).end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      const inboxBefore = (await session.control.inbox(alice)).length;
+      const sync = await session.api.request('POST', `${session.path}/messages`, {
+        to: alice,
+        mode: 'sync',
+        document: { url: `${base}/moved.pdf`, fileName: 'moved.pdf' },
+      });
+      expect([sync.status, errorCode(sync.body)]).toEqual([422, 'MEDIA_URL_FAILED']);
+      const from = session.events.received.length;
+      const queued = await session.api.expect(202, 'POST', `${session.path}/messages`, {
+        to: alice,
+        document: { url: `${base}/missing.pdf`, fileName: 'missing.pdf' },
+      });
+      const failed = await session.events.waitFor(
+        (m) =>
+          m.type === 'session:message-status' &&
+          (m.data as Json).id === queued.messageId &&
+          (m.data as Json).status === 'FAILED',
+        'the FAILED status of the queued URL send',
+        20_000,
+        from,
+      );
+      expect(((failed.data as Json).error as Json).code).toBe('MEDIA_URL_FAILED');
+      expect((await session.control.inbox(alice)).length).toBe(inboxBefore);
+    } finally {
+      server.close();
+    }
+  });
+
   it.each(mediaCases())('receives $name from a contact: event, 302, byte-exact download', async (c) => {
     const { id } = await session.control.sendMedia(alice, {
       to: phone,
