@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { MEDIA_ID_PATTERN, MEDIA_KINDS } from '#commons/domain/media.ts';
 import { messageActionSchema, quotedSchema } from '#commons/domain/message-content.ts';
 import { RECIPIENT_PATTERN } from '#commons/domain/recipient.ts';
+import { groupFailure, groupRoutes } from './groups/group-routes.ts';
 import { MediaError } from './media/media-errors.ts';
 import { MEDIA_RETRY_AFTER_SECONDS, MEDIA_SEND_STATUS } from './media/media-status.ts';
 import { chatRoutes } from './messaging/chat-routes.ts';
@@ -113,6 +114,7 @@ export function createInternalApi(host: SessionHost, metrics: HostMetrics, inter
   });
 
   app.use('/internal/*', internalCredential(internalToken));
+  groupRoutes(app, host);
   chatRoutes(app, host);
 
   app.post('/internal/sessions/:id/messages', jsonBody(sendSchema, '{to, text, messageId}'), async (c) => {
@@ -132,6 +134,8 @@ export function createInternalApi(host: SessionHost, metrics: HostMetrics, inter
         c.header('Retry-After', String(err.retryAfterSeconds));
         return c.json(error(err.code, err.message), 429);
       }
+      const group = groupFailure(err);
+      if (group) return c.json(error(group.code, group.message), group.status);
       if (err instanceof MediaError) {
         const status = MEDIA_SEND_STATUS[err.code];
         if (status === 429 || status === 503) c.header('Retry-After', String(MEDIA_RETRY_AFTER_SECONDS));

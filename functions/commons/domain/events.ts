@@ -14,6 +14,8 @@ export const EVENT_TYPES = [
   'session:message-status',
   'session:logged-out',
   'session:error',
+  /** Participants of a group were added, removed, promoted or demoted (or changed number). */
+  'session:group-participants',
   /** A webhook endpoint was disabled by the dispatcher (410, or failing past the threshold). */
   'webhook:disabled',
 ] as const;

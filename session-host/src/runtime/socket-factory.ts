@@ -6,6 +6,7 @@ import {
   type WAVersion,
 } from '@whiskeysockets/baileys';
 import type { Logger } from 'pino';
+import { SocketGroups } from '../groups/socket-groups.ts';
 
 export interface SocketSettings {
   readonly waWebSocketUrl?: string | undefined;
@@ -22,8 +23,11 @@ export interface SocketSettings {
 
 /** A Baileys socket configured the way every session on a host runs. */
 export function createSocket(settings: SocketSettings, auth: AuthenticationState): WASocket {
-  return makeWASocket({
+  const groups = new SocketGroups();
+  const sock = makeWASocket({
     auth,
+    // Without it Baileys asks WhatsApp for the group's metadata before every group send.
+    cachedGroupMetadata: groups.metadataForSend,
     // Uploads go through node:https with this agent (the media hosts' trust); see media-runtime.ts.
     ...(settings.fetchAgent && { fetchAgent: settings.fetchAgent }),
     logger: settings.baileysLogger,
@@ -39,4 +43,5 @@ export function createSocket(settings: SocketSettings, auth: AuthenticationState
     transactionOpts: { maxCommitRetries: 3, delayBetweenTriesMs: 300 },
     generateHighQualityLinkPreview: false,
   });
+  return groups.bind(sock);
 }

@@ -1,0 +1,99 @@
+import type { BaileysEventMap, WASocket } from '@whiskeysockets/baileys';
+import type { Logger } from 'pino';
+import type { EventData } from '#commons/domain/event-payloads.ts';
+import { GroupReceiptTracker } from '#commons/domain/group-receipts.ts';
+import { GROUP_ACTIONS, type GroupAction } from '#commons/domain/groups.ts';
+import type { SessionEvents } from '../runtime/session-events.ts';
+import { SocketGroups } from './socket-groups.ts';
+
+export interface GroupIntake {
+  readonly sessionId: string;
+  readonly events: SessionEvents;
+  readonly logger: Logger;
+}
+
+type ParticipantsUpdate = BaileysEventMap['group-participants.update'];
+type ReceiptUpdate = BaileysEventMap['message-receipt.update'][number];
+
+function isGroupAction(action: string): action is GroupAction {
+  return (GROUP_ACTIONS as readonly string[]).includes(action);
+}
+
+export function groupParticipantsData(
+  update: ParticipantsUpdate,
+): EventData<'session:group-participants'> | undefined {
+  if (!isGroupAction(update.action)) return undefined;
+  return {
+    group: update.id,
+    action: update.action,
+    participants: update.participants.map((p) => ({
+      jid: p.id,
+      ...(p.phoneNumber && { phoneNumberJid: p.phoneNumber }),
+      ...(p.lid && { lid: p.lid }),
+    })),
+    ...(update.author && { actor: update.author }),
+  };
+}
+
+/**
+ * Group events of one socket: participant changes become
+ * `session:group-participants` (and drop the cached metadata; a removal also
+ * rotates our sender key), members' receipts become `session:message-status`
+ * with every member's status so far.
+ */
+export function attachGroupIntake(sock: WASocket, intake: GroupIntake): void {
+  const groups = SocketGroups.of(sock);
+  const receipts = new GroupReceiptTracker();
+  sock.ev.on('group-participants.update', (update) => {
+    const data = groupParticipantsData(update);
+    if (data) intake.events.publish('session:group-participants', data);
+    groups?.membershipChanged(update.id, update.action === 'remove').catch((err: unknown) => {
+      intake.logger.error(
+        { err, sessionId: intake.sessionId, group: update.id },
+        'sender key rotation failed',
+      );
+      intake.events.publish('session:error', {
+        code: 'SENDER_KEY_ROTATION_FAILED',
+        message: `the sender key of ${update.id} could not be rotated on its own; each send to it rotates it`,
+      });
+    });
+  });
+  sock.ev.on('groups.update', (updates) => {
+    for (const update of updates) if (update.id) groups?.cache.invalidate(update.id);
+  });
+  // A receipt that arrives while Baileys still buffers the upsert of our own message is folded into it.
+  sock.ev.on('messages.upsert', ({ messages }) => {
+    for (const msg of messages) {
+      if (!msg.key.fromMe || !msg.key.remoteJid?.endsWith('@g.us')) continue;
+      for (const receipt of msg.userReceipt ?? []) {
+        const data = groupReceiptData(receipts, { key: msg.key, receipt });
+        if (data) intake.events.publish('session:message-status', data);
+      }
+    }
+  });
+  sock.ev.on('message-receipt.update', (updates) => {
+    for (const update of updates) {
+      const data = groupReceiptData(receipts, update);
+      if (data) intake.events.publish('session:message-status', data);
+    }
+  });
+}
+
+function groupReceiptData(
+  receipts: GroupReceiptTracker,
+  update: ReceiptUpdate,
+): EventData<'session:message-status'> | undefined {
+  const { key, receipt } = update;
+  const group = key.remoteJid;
+  if (!group?.endsWith('@g.us') || !key.id || !receipt.userJid) return undefined;
+  const status = receipt.playedTimestamp ? 'PLAYED' : receipt.readTimestamp ? 'READ' : 'DELIVERED';
+  const merged = receipts.record(group, key.id, receipt.userJid, status);
+  return {
+    id: key.id,
+    chat: group,
+    fromMe: Boolean(key.fromMe),
+    status: merged.status,
+    participant: receipt.userJid,
+    participants: merged.participants,
+  };
+}
