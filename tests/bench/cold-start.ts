@@ -14,6 +14,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { build } from 'esbuild';
+import { LAMBDA_BUNDLE_BUDGET_BYTES } from '../../infra/bundle/bundle-budget.ts';
 import { esbuildOptions, LAMBDA_ENTRIES, type LambdaName } from '../../infra/constructs/lambda-bundle.ts';
 import { REPO_ROOT } from '../../infra/constructs/repo-paths.ts';
 import { benchArgs, percentile } from './bench-support.ts';
@@ -21,6 +22,8 @@ import { BARE_ENV, lambdaInitEnv } from './cold-start-env.ts';
 
 const args = benchArgs('cold-start', { runs: 20 });
 const run = promisify(execFile);
+/** Issue #18: a Lambda's cold init at most this many times a bare Hono app's. */
+const INIT_RATIO_TARGET = 2;
 
 /** Runs in the fresh process: time the handler module's import, then leave at once. */
 const PROBE = [
@@ -46,7 +49,10 @@ const targets: Target[] = [
     env: lambdaInitEnv(name),
   })),
   { name: 'bareHono', entry: 'tests/bench/cold-start-bare-hono.ts', env: BARE_ENV },
+  { name: 'sdkFloorApi', entry: 'tests/bench/cold-start-floor-api.ts', env: BARE_ENV },
+  { name: 'sdkFloorWs', entry: 'tests/bench/cold-start-floor-ws.ts', env: BARE_ENV },
 ];
+const BASELINES = new Set(['bareHono', 'sdkFloorApi', 'sdkFloorWs']);
 
 const bytes: Record<string, number> = {};
 for (const t of targets) {
@@ -86,19 +92,52 @@ const figure = (name: string) => ({
   processMs: percentile(samples[name]?.processMs ?? [], 50),
 });
 const bare = figure('bareHono');
-const lambdas = Object.fromEntries(
-  targets.filter((t) => t.name !== 'bareHono').map((t) => [t.name, figure(t.name)]),
-);
+const floors: Partial<Record<LambdaName, ReturnType<typeof figure>>> = {
+  api: figure('sdkFloorApi'),
+  ws: figure('sdkFloorWs'),
+};
 const ratio = (a: number, b: number) => Math.round((a / b) * 100) / 100;
-const ratios = Object.fromEntries(
-  Object.entries(lambdas).map(([name, f]) => [
-    name,
-    { initMs: ratio(f.initMs, bare.initMs), processMs: ratio(f.processMs, bare.processMs) },
-  ]),
-);
-for (const [name, f] of [...Object.entries(lambdas), ['bareHono', bare] as const]) {
+const lambdas: Record<string, ReturnType<typeof figure>> = {};
+const ratios: Record<string, Record<string, number>> = {};
+for (const t of targets.filter((t) => !BASELINES.has(t.name))) {
+  const f = figure(t.name);
+  const floor = floors[t.name as LambdaName];
+  lambdas[t.name] = f;
+  ratios[t.name] = {
+    initVsBareHono: ratio(f.initMs, bare.initMs),
+    processVsBareHono: ratio(f.processMs, bare.processMs),
+    ...(floor && { initVsSdkFloor: ratio(f.initMs, floor.initMs) }),
+  };
+}
+const rows: [string, ReturnType<typeof figure>][] = [
+  ...Object.entries(lambdas),
+  ['bareHono', bare],
+  ...Object.entries(floors).map(
+    ([name, f]) => [`sdkFloor.${name}`, f] as [string, ReturnType<typeof figure>],
+  ),
+];
+for (const [name, f] of rows) {
   process.stderr.write(
-    `${name.padEnd(9)} ${(f.bytes / 1024).toFixed(1).padStart(7)} KB  init ${f.initMs.toFixed(1).padStart(6)} ms  process ${f.processMs.toFixed(1).padStart(6)} ms\n`,
+    `${name.padEnd(14)} ${(f.bytes / 1024).toFixed(1).padStart(7)} KB  init ${f.initMs.toFixed(1).padStart(6)} ms  process ${f.processMs.toFixed(1).padStart(6)} ms\n`,
   );
 }
-console.log(JSON.stringify({ ...lambdas, bareHono: bare, ratios, runs: args.runs }));
+const met = Object.fromEntries(
+  Object.entries(lambdas).map(([name, f]) => [
+    name,
+    {
+      bytes: f.bytes <= LAMBDA_BUNDLE_BUDGET_BYTES,
+      init: (ratios[name]?.initVsBareHono ?? Number.POSITIVE_INFINITY) <= INIT_RATIO_TARGET,
+    },
+  ]),
+);
+console.log(
+  JSON.stringify({
+    ...lambdas,
+    bareHono: bare,
+    sdkFloor: floors,
+    ratios,
+    targets: { bytes: LAMBDA_BUNDLE_BUDGET_BYTES, initVsBareHono: INIT_RATIO_TARGET },
+    met,
+    runs: args.runs,
+  }),
+);
