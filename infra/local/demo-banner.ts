@@ -15,6 +15,10 @@ export interface DemoInfo {
   readonly webhook?: { readonly url: string; readonly id: string };
 }
 
+/** A 1×1 PNG, small enough to paste: what the demo's contact sends as a picture. */
+const DOT_PNG_BASE64 =
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==';
+
 const JSON_FIELD = (field: string): string =>
   `node -pe 'JSON.parse(require("fs").readFileSync(0,"utf8")).${field}'`;
 
@@ -60,7 +64,12 @@ export function demoBanner(info: DemoInfo, version: string): string {
     `      curl -s -X POST $API/v1/sessions/$ID/messages ${auth} ${json} -d '{"to":"${alice.pn}","text":"Hi ${alice.name}, zapfleet here"}'`,
     `   8. ${alice.name}'s inbox (what her phone decrypted):`,
     `      curl -s $C/users/${alice.pn}/inbox`,
-    '   9. stop (STOPPED), start again (CONNECTED, no new QR), log out (session:logged-out):',
+    `   9. ${alice.name} sends a picture → session:message with media {id, sha256, …}; download it by that id:`,
+    `      curl -s -X POST $C/users/${alice.pn}/media -d '{"to":"${info.phone.pn}","kind":"image","mimetype":"image/png","base64":"${DOT_PNG_BASE64}","caption":"a dot"}'`,
+    `      MID=$(curl -s $API/v1/sessions/$ID/events ${auth} | ${JSON_FIELD('events.filter((e) => e.data.media).pop().data.media.id')})`,
+    `      curl -s -o dot.png "$(curl -s -o /dev/null -w '%{redirect_url}' $API/v1/sessions/$ID/media/$MID ${auth})"   # 302 to a presigned GET`,
+    `      sending media (upload, then send by id or by URL): README "Media"; ${alice.name}'s inbox lists it with its sha256`,
+    '  10. stop (STOPPED), start again (CONNECTED, no new QR), log out (session:logged-out):',
     `      curl -s -X POST $API/v1/sessions/$ID/stop ${auth}`,
     `      curl -s -X POST $API/v1/sessions/$ID/start ${auth}`,
     `      curl -s -X POST $API/v1/sessions/$ID/logout ${auth}`,
