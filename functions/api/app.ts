@@ -15,6 +15,7 @@ import { healthRoutes } from './routes/health.ts';
 import { hostRoutes } from './routes/hosts.ts';
 import { sessionActionRoutes } from './routes/session-actions.ts';
 import { sessionEventRoutes } from './routes/session-events.ts';
+import { sessionGroupRoutes } from './routes/session-groups.ts';
 import { sessionMediaRoutes } from './routes/session-media.ts';
 import { sessionMessagingRoutes } from './routes/session-messaging.ts';
 import { sessionRoutes } from './routes/sessions.ts';
@@ -82,6 +83,7 @@ export function createApp(deps: ApiDependencies): OpenAPIHono<ApiEnv> {
   app.route('/', chatRoutes(deps));
   app.route('/', contactRoutes(deps));
   app.route('/', sessionEventRoutes(deps));
+  app.route('/', sessionGroupRoutes(deps));
   app.route('/', sessionMediaRoutes(deps));
   app.route('/', hostRoutes(deps));
   if (deps.webhooks) app.route('/', webhookRoutes(deps.webhooks));

@@ -75,5 +75,7 @@ export function hostClientWithToken(
       (await get()).sendPresence(endpoint, sessionId, chat, presence),
     checkContacts: async (endpoint, sessionId, numbers) =>
       (await get()).checkContacts(endpoint, sessionId, numbers),
+    groupCommand: async (endpoint, sessionId, command) =>
+      (await get()).groupCommand(endpoint, sessionId, command),
   };
 }

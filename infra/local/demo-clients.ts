@@ -89,6 +89,8 @@ export interface ContactMedia {
   readonly caption?: string;
   readonly fileName?: string;
   readonly ptt?: boolean;
+  /** Duration of audio and video. */
+  readonly seconds?: number;
   /** Makes exactly that check fail for the receiver. */
   readonly corrupt?: 'mac' | 'enc-hash' | 'plaintext-hash';
 }

@@ -77,6 +77,9 @@ async function storedKeys(): Promise<string[]> {
   return (listed.Contents ?? []).map((o) => o.Key ?? '');
 }
 
+/** Kinds whose messages say how long they play. */
+const timed = (kind: string): boolean => kind === 'audio' || kind === 'video';
+
 const errorCode = (body: Json): string => String((body.error as Json | undefined)?.code);
 
 beforeAll(async () => {
@@ -206,6 +209,7 @@ describe('media through the public API of npm run demo', () => {
       mimetype: c.mimetype,
       base64: c.bytes.toString('base64'),
       ...c.extras,
+      ...(timed(c.kind) && { seconds: 7 }),
     });
     const event = await messageEvent(session.events, session.id, id);
     const media = (event.data as Json).media as Json;
@@ -214,6 +218,7 @@ describe('media through the public API of npm run demo', () => {
     expect(String(media.mimetype).split(';')[0]).toBe(c.mimetype.split(';')[0]);
     if (c.kind === 'document') expect(media.fileName).toBe(c.extras.fileName);
     if (c.kind !== 'audio' && c.kind !== 'sticker') expect(media.caption).toBe(c.extras.caption);
+    expect(media.durationSeconds).toBe(timed(c.kind) ? 7 : undefined);
     const got = await download(String(media.id));
     expect(got.status).toBe(302);
     expect(sha256(got.bytes ?? Buffer.alloc(0))).toBe(sha256(c.bytes));

@@ -1,4 +1,5 @@
 import type { OutgoingMedia } from '../domain/media.ts';
+import type { HostGroupCommand, HostGroupResult } from './host-groups.ts';
 import type { ChatPresence, ContactCheck, MessageAction, QuotedMessage } from '../domain/message-content.ts';
 
 /**
@@ -23,6 +24,12 @@ export interface HostClient {
   sendPresence(endpoint: string, sessionId: string, chat: string, presence: ChatPresence): Promise<void>;
   /** Which numbers are on WhatsApp, with their JIDs (one usync query). */
   checkContacts(endpoint: string, sessionId: string, numbers: readonly string[]): Promise<ContactCheck[]>;
+  /** A group operation on the session's socket; WhatsApp's refusals are GROUP_NOT_FOUND/GROUP_FORBIDDEN/GROUP_REQUEST_REFUSED. */
+  groupCommand<C extends HostGroupCommand>(
+    endpoint: string,
+    sessionId: string,
+    command: C,
+  ): Promise<HostGroupResult<C>>;
 }
 
 export interface HostReadReceipts {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { groupInfoSchema, participantResultSchema } from '../domain/groups.ts';
 import type { ChatPresence, ContactCheck } from '../domain/message-content.ts';
 import {
   AppError,
@@ -13,9 +14,13 @@ import {
   MediaUrlFailedError,
   MediaUrlRefusedError,
   NotOwnMessageError,
+  GroupForbiddenError,
+  GroupNotFoundError,
+  GroupRequestRefusedError,
   SessionNotConnectedError,
 } from '../errors/app-errors.ts';
 import type { HostClient, HostMessage, HostReadReceipts, HostSendResult } from './host-client.ts';
+import type { HostGroupCommand, HostGroupResult } from './host-groups.ts';
 
 export interface HttpHostClientOptions {
   /** Internal credential the hosts accept; never a tenant's token. */
@@ -44,6 +49,9 @@ const MEDIA_REFUSALS: Readonly<Record<string, Refusal>> = {
   MEDIA_SOURCE_UNAVAILABLE: (message, options) => new MediaUnavailableError(message, options),
   MEDIA_NOT_CONFIGURED: (message, options) => new MediaUnavailableError(message, options),
   NOT_OWN_MESSAGE: (message, options) => new NotOwnMessageError(message, options),
+  GROUP_NOT_FOUND: (message, options) => new GroupNotFoundError(message, options),
+  GROUP_FORBIDDEN: (message, options) => new GroupForbiddenError(message, options),
+  GROUP_REQUEST_REFUSED: (message, options) => new GroupRequestRefusedError(message, options),
 };
 /** Retry-After the host gave (seconds), bounded; 5 s when it gave none. */
 const DEFAULT_RETRY_AFTER_SECONDS = 5;
@@ -53,6 +61,13 @@ const hostErrorSchema = z.object({ error: z.object({ code: z.string(), message: 
 
 const sendResultSchema = z.object({ messageId: z.string(), status: z.string() });
 const pairingCodeSchema = z.object({ code: z.string().min(1) });
+const GROUP_RESULT_SCHEMAS = {
+  list: z.object({ groups: z.array(groupInfoSchema) }),
+  read: z.object({ group: groupInfoSchema }),
+  create: z.object({ group: groupInfoSchema }),
+  participants: z.object({ participants: z.array(participantResultSchema) }),
+  leave: z.object({ left: z.literal(true) }),
+} as const satisfies Record<HostGroupCommand['op'], z.ZodType>;
 const contactChecksSchema = z.object({
   contacts: z.array(
     z.object({
@@ -145,6 +160,16 @@ export class HttpHostClient implements HostClient {
       { numbers },
     );
     return parse(contactChecksSchema, body).contacts;
+  }
+
+  async groupCommand<C extends HostGroupCommand>(
+    endpoint: string,
+    sessionId: string,
+    command: C,
+  ): Promise<HostGroupResult<C>> {
+    const { op, ...body } = command;
+    const answer = await this.#post(endpoint, `/internal/sessions/${encodeURIComponent(sessionId)}/groups/${op}`, body);
+    return parse(GROUP_RESULT_SCHEMAS[op] as z.ZodType, answer) as HostGroupResult<C>;
   }
 
   async #post(

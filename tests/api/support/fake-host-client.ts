@@ -5,9 +5,10 @@ import type {
   HostReadReceipts,
   HostSendResult,
 } from '#commons/hosts/host-client.ts';
+import type { HostGroupCommand, HostGroupResult } from '#commons/hosts/host-groups.ts';
 
 export interface HostCall {
-  readonly kind: 'send' | 'pairing' | 'nudge' | 'quiesce' | 'read' | 'presence' | 'contacts';
+  readonly kind: 'send' | 'pairing' | 'nudge' | 'quiesce' | 'read' | 'presence' | 'contacts' | 'group';
   readonly endpoint: string;
   readonly sessionId: string;
   readonly message?: HostMessage;
@@ -15,6 +16,7 @@ export interface HostCall {
   readonly read?: HostReadReceipts;
   readonly presence?: { chat: string; presence: ChatPresence };
   readonly numbers?: readonly string[];
+  readonly group?: HostGroupCommand;
 }
 
 /** A fake of our HostClient port: records every call and answers as told. */
@@ -76,6 +78,20 @@ export class FakeHostClient implements HostClient {
   ): Promise<ContactCheck[]> {
     this.calls.push({ kind: 'contacts', endpoint, sessionId, numbers });
     return this.onCheckContacts(numbers);
+  }
+
+  /** Answers group commands (throw to simulate the host's refusal). */
+  onGroup: (command: HostGroupCommand) => Promise<unknown> = async () => {
+    throw new Error('no group answer set');
+  };
+
+  async groupCommand<C extends HostGroupCommand>(
+    endpoint: string,
+    sessionId: string,
+    command: C,
+  ): Promise<HostGroupResult<C>> {
+    this.calls.push({ kind: 'group', endpoint, sessionId, group: command });
+    return (await this.onGroup(command)) as HostGroupResult<C>;
   }
 
   callsOf(kind: HostCall['kind']): HostCall[] {
