@@ -6,17 +6,21 @@
  * 400 with a stable code that queues nothing and calls no host.
  */
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import pino from 'pino';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { NotOwnMessageError } from '#commons/errors/app-errors.ts';
+import { LIMIT_REFUSED_MESSAGE } from '#commons/observability/limit-metrics.ts';
 import { type ApiHarness, createApiHarness } from './support/api-harness.ts';
 
+const lines: Record<string, unknown>[] = [];
 let h: ApiHarness;
 let token: string;
 const TO = '4915123456789';
 const MSG = '3EB0A1B2C3D4E5F6A7B8C9';
 
 beforeAll(async () => {
-  h = await createApiHarness('message-actions');
+  const sink = { write: (line: string) => void lines.push(JSON.parse(line)) };
+  h = await createApiHarness('message-actions', { log: pino({ level: 'info' }, sink) });
   token = await h.adminToken('acme');
   await h.putHost({ hostId: 'h-actions', expiresAt: 4_000_000_000 });
 });
@@ -227,6 +231,10 @@ describe('chat actions and the contacts check', () => {
     expect(res.status).toBe(400);
     expect((await errorOf(res)).code).toBe('TOO_MANY_NUMBERS');
     expect(h.hostClient.calls).toEqual([]);
+    // The line the limit's metric filter counts.
+    expect(lines.filter((l) => l.msg === LIMIT_REFUSED_MESSAGE)).toEqual([
+      expect.objectContaining({ limit: 'contactCheckNumbers', tenantId: 'acme', sessionId: id }),
+    ]);
   });
 
   it.each([[''], ['12'], ['4915123456789,abc'], ['4915123456789,,']])(

@@ -14,6 +14,7 @@ import {
   ValidationFailedError,
 } from '#commons/errors/app-errors.ts';
 import type { HostRecord } from '#commons/hosts/host-record.ts';
+import { LIMIT_REFUSED_MESSAGE, LIMITS } from '#commons/observability/limit-metrics.ts';
 import type { UseCaseDependencies } from './dependencies.ts';
 import { liveOwner, loadVisibleSession } from './session-access.ts';
 
@@ -83,8 +84,13 @@ export async function checkContacts(
 ): Promise<ContactCheck[]> {
   const parsed = parseCheckNumbers(numbers);
   if (!parsed.ok) {
-    if (parsed.reason === 'count')
+    if (parsed.reason === 'count') {
+      deps.log.warn(
+        { limit: LIMITS.contactCheckNumbers, tenantId: principal.tenantId, sessionId },
+        LIMIT_REFUSED_MESSAGE,
+      );
       throw new TooManyNumbersError(parsed.detail, { details: { limit: MAX_CONTACT_CHECK } });
+    }
     throw new ValidationFailedError(parsed.detail);
   }
   const host = await connectedOwner(deps, principal, sessionId);

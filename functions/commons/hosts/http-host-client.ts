@@ -168,7 +168,11 @@ export class HttpHostClient implements HostClient {
     command: C,
   ): Promise<HostGroupResult<C>> {
     const { op, ...body } = command;
-    const answer = await this.#post(endpoint, `/internal/sessions/${encodeURIComponent(sessionId)}/groups/${op}`, body);
+    const answer = await this.#post(
+      endpoint,
+      `/internal/sessions/${encodeURIComponent(sessionId)}/groups/${op}`,
+      body,
+    );
     return parse(GROUP_RESULT_SCHEMAS[op] as z.ZodType, answer) as HostGroupResult<C>;
   }
 

@@ -17,6 +17,7 @@ export const LIMITS = {
   subscriptionsPerConnection: 'subscriptionsPerConnection',
   connectionsPerTenant: 'connectionsPerTenant',
   sendQueue: 'sendQueue',
+  contactCheckNumbers: 'contactCheckNumbers',
 } as const;
 
 export type LimitName = (typeof LIMITS)[keyof typeof LIMITS];
