@@ -37,9 +37,6 @@ export type ErrorCode =
   | 'GROUP_NOT_FOUND'
   | 'GROUP_FORBIDDEN'
   | 'GROUP_REQUEST_REFUSED'
-  | 'GROUP_NOT_FOUND'
-  | 'GROUP_FORBIDDEN'
-  | 'GROUP_REQUEST_REFUSED'
   | 'INTERNAL';
 
 export interface ErrorOptions {
@@ -262,24 +259,6 @@ export class MediaUnavailableError extends RetryLaterError {
 export class NotOwnMessageError extends AppError {
   override readonly name = 'NotOwnMessageError';
   readonly code = 'NOT_OWN_MESSAGE';
-}
-
-/** WhatsApp knows no such group. */
-export class GroupNotFoundError extends AppError {
-  override readonly name = 'GroupNotFoundError';
-  readonly code = 'GROUP_NOT_FOUND';
-}
-
-/** The linked number is not in the group, or not an admin where that is needed. */
-export class GroupForbiddenError extends AppError {
-  override readonly name = 'GroupForbiddenError';
-  readonly code = 'GROUP_FORBIDDEN';
-}
-
-/** WhatsApp refused a group request with another code (in `details.whatsAppStatus` when known). */
-export class GroupRequestRefusedError extends AppError {
-  override readonly name = 'GroupRequestRefusedError';
-  readonly code = 'GROUP_REQUEST_REFUSED';
 }
 
 /** WhatsApp knows no such group. */

@@ -1,6 +1,6 @@
 import type { OutgoingMedia } from '../domain/media.ts';
-import type { HostGroupCommand, HostGroupResult } from './host-groups.ts';
 import type { ChatPresence, ContactCheck, MessageAction, QuotedMessage } from '../domain/message-content.ts';
+import type { HostGroupCommand, HostGroupResult } from './host-groups.ts';
 
 /**
  * Commands the control plane sends to a session host's internal endpoint.

@@ -4,6 +4,9 @@ import type { ChatPresence, ContactCheck } from '../domain/message-content.ts';
 import {
   AppError,
   type ErrorOptions,
+  GroupForbiddenError,
+  GroupNotFoundError,
+  GroupRequestRefusedError,
   HostTimeoutError,
   HostUnreachableError,
   MediaNotFoundError,
@@ -14,9 +17,6 @@ import {
   MediaUrlFailedError,
   MediaUrlRefusedError,
   NotOwnMessageError,
-  GroupForbiddenError,
-  GroupNotFoundError,
-  GroupRequestRefusedError,
   SessionNotConnectedError,
 } from '../errors/app-errors.ts';
 import type { HostClient, HostMessage, HostReadReceipts, HostSendResult } from './host-client.ts';
