@@ -11,6 +11,8 @@ export interface DemoInfo {
   readonly phone: { readonly pn: string; readonly name: string };
   readonly contacts: readonly { readonly pn: string; readonly name: string }[];
   readonly hosts: readonly string[];
+  /** The embedded S3 and the media bucket (`media/{tenant}/{session}/{mediaId}`), for scripts that look inside. */
+  readonly storage: { readonly s3Endpoint: string; readonly mediaBucket: string };
   /** The demo's loopback webhook receiver and its endpoint id (absent if it could not be registered). */
   readonly webhook?: { readonly url: string; readonly id: string };
 }

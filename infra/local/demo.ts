@@ -95,6 +95,7 @@ async function main(): Promise<void> {
     phone: { pn: phone.pn, name: phone.name },
     contacts: contacts.map((c) => ({ pn: c.pn, name: c.name })),
     hosts: [...stack.hosts.keys()],
+    storage: { s3Endpoint: stack.aws.s3Endpoint, mediaBucket: stack.env[ENV.mediaBucket] ?? '' },
     ...(webhook && { webhook: { url: webhook.url, id: webhook.endpointId } }),
   };
   console.log(demoBanner(info, VERSION));

@@ -14,7 +14,6 @@ import { HeadObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/clie
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { s3ClientConfig } from '#commons/aws/client-config.ts';
 import { incomingMediaId, mediaObjectKey, sessionMediaPrefix } from '#commons/domain/media.ts';
-import { freePort } from '../../infra/local/aws/ports.ts';
 import { createApiClient, type InboxEntry, type Json, poll } from '../../infra/local/demo-clients.ts';
 import { mediaBytes } from '../session-host/media-fixture-bytes.ts';
 import { type DemoProcess, startDemoProcess } from './demo-process.ts';
@@ -27,7 +26,6 @@ import {
   uploadMedia,
 } from './media-flow-support.ts';
 
-const MEDIA_BUCKET = 'zapfleet-media'; // createLocalResources(aws, 'zapfleet')
 const OTHER_TENANT = 'media-tenant-b';
 
 let stateDir: string;
@@ -70,7 +68,7 @@ async function download(
 async function storedKeys(): Promise<string[]> {
   const listed = await s3.send(
     new ListObjectsV2Command({
-      Bucket: MEDIA_BUCKET,
+      Bucket: running().info.storage.mediaBucket,
       Prefix: sessionMediaPrefix(running().info.tenant, session.id),
     }),
   );
@@ -84,15 +82,13 @@ const errorCode = (body: Json): string => String((body.error as Json | undefined
 
 beforeAll(async () => {
   stateDir = mkdtempSync(join(tmpdir(), 'zapfleet-e2e-media-'));
-  const s3Port = await freePort();
   demo = await startDemoProcess(stateDir, {
     ZAPFLEET_HOSTS: '1',
-    ZAPFLEET_S3_PORT: String(s3Port),
     // Eight media messages in a row: the anti-ban pacing would make them wait their turn for seconds.
     ZAPFLEET_SEND_RATE_PER_SECOND: '50',
     ZAPFLEET_SEND_BURST: '50',
   });
-  s3 = new S3Client(s3ClientConfig({ region: 'us-east-1', endpoint: `http://127.0.0.1:${s3Port}` }));
+  s3 = new S3Client(s3ClientConfig({ region: 'us-east-1', endpoint: demo.info.storage.s3Endpoint }));
   const { info } = demo;
   alice = info.contacts[0]?.pn ?? '';
   phone = info.phone.pn;
@@ -241,7 +237,7 @@ describe('media through the public API of npm run demo', () => {
     const wouldBe = incomingMediaId(session.id, id);
     const head = s3.send(
       new HeadObjectCommand({
-        Bucket: MEDIA_BUCKET,
+        Bucket: running().info.storage.mediaBucket,
         Key: mediaObjectKey(running().info.tenant, session.id, wouldBe),
       }),
     );
