@@ -19,6 +19,7 @@ const E2E = [
   'tests/e2e/**/*.test.ts',
   'tests/**/*.e2e.test.ts',
   'tests/fleet/fleet-processes.test.ts',
+  'tests/chaos/chaos-short.test.ts',
   'tests/session-host/shipped-bundle-logs.test.ts',
   'tests/foundation/child-processes.test.ts',
   'tests/fake-whatsapp/control-http.test.ts',

@@ -17,6 +17,7 @@ const BENCHES: Record<string, string> = {
   webhooks: 'webhooks.ts',
   'send-pacing': 'send-pacing.ts',
   media: 'media.ts',
+  chaos: 'chaos.ts',
   'cold-start': 'cold-start.ts',
 };
 

@@ -13,7 +13,7 @@ export type ProxyMode =
   | { readonly kind: 'delay'; readonly ms: number }
   | { readonly kind: 'reset' };
 
-/** Sees every chunk of one proxied connection, in order, as it arrives. */
+/** Sees every chunk of one proxied connection, in order: requests as they go upstream, answers as they arrive. */
 export interface ConnectionTap {
   request(chunk: Buffer, at: number): void;
   response(chunk: Buffer, at: number): void;
@@ -52,18 +52,18 @@ export async function startChaosProxy(target: URL, tap?: () => ConnectionTap): P
     };
     client.on('error', drop).on('close', drop);
     upstream.on('error', drop).on('close', drop);
+    // A request is seen when it goes upstream (after any delay): it cannot land any earlier.
     const forward = (to: Socket, chunk: Buffer): void => {
       const send = (): void => {
-        if (!gone) to.write(chunk);
+        if (gone) return;
+        if (to === upstream) seen?.request(chunk, Date.now());
+        to.write(chunk);
       };
       // One delay for every chunk keeps each direction in order.
       if (mode.kind === 'delay') setTimeout(send, mode.ms);
       else send();
     };
-    client.on('data', (chunk: Buffer) => {
-      seen?.request(chunk, Date.now());
-      forward(upstream, chunk);
-    });
+    client.on('data', (chunk: Buffer) => forward(upstream, chunk));
     upstream.on('data', (chunk: Buffer) => {
       if (mode.kind === 'reset') {
         client.resetAndDestroy();

@@ -64,6 +64,13 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
   );
   for (const f of schedule) log(`  ${describeFault(f)}`);
   const [aws, fake] = await Promise.all([createTestAws('chaos'), createFakeWhatsApp()]);
+  const fakeTrouble: string[] = [];
+  fake.events.on('decrypt-error', (err: Error) =>
+    fakeTrouble.push(`decrypt-error ${Date.now()} ${err.message}`),
+  );
+  fake.events.on('message-duplicate', (to: string, id: string) =>
+    fakeTrouble.push(`duplicate ${Date.now()} ${to} ${id}`),
+  );
   const fleet = new ChaosFleet({
     aws,
     fake,
@@ -81,6 +88,9 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
       new DynamoDbSendQueue({ client: aws.doc, outboxTable: aws.tables.outbox }),
       sessions,
       log,
+    );
+    await traffic.warmUp(async (sessionId, id) =>
+      (await events.after(sessionId, 0, 100_000)).some((e) => e.data.id === id),
     );
     log(`linked ${sessions.length} sessions; traffic and faults start`);
     const start = Date.now();
@@ -141,10 +151,15 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
     const violations = checkHistory(history);
     if (violations.length > 0 && options.dumpFile) {
       const outbox = await Promise.all(sessions.map((s) => readOutbox(aws, s.sessionId)));
-      writeFileSync(options.dumpFile, JSON.stringify({ violations, history, outbox, hosts: fleet.logs() }));
+      writeFileSync(
+        options.dumpFile,
+        JSON.stringify({ violations, history, outbox, fakeTrouble, hosts: fleet.logs() }),
+      );
       log(`history, outbox and host logs written to ${options.dumpFile}`);
     }
-    log(`checked: ${violations.length} violations`);
+    log(
+      `checked: ${violations.length} violations (the fake saw ${fakeTrouble.length} decrypt errors or duplicates)`,
+    );
     for (const v of violations.slice(0, 40))
       log(
         `  VIOLATION ${v.rule} seed=${v.seed} session=${v.sessionId} at=${new Date(v.at).toISOString()} ${v.detail}`,

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { OUTBOX_RETENTION_SECONDS, queueKeyFor } from '#commons/domain/session-outbox.ts';
 import type { DynamoDbSendQueue } from '#commons/storage/dynamodb-send-queue.ts';
 import type { FakeWhatsApp } from '../support/fake-whatsapp/server.ts';
+import { waitFor } from '../support/wait-for.ts';
 import type { Sent } from './history.ts';
 
 export interface ChaosSession {
@@ -28,6 +29,27 @@ export class ChaosTraffic {
     private readonly sessions: readonly ChaosSession[],
     private readonly log: (line: string) => void,
   ) {}
+
+  /**
+   * One message each way per session, one direction after the other, before
+   * the faults: proves both directions work on every session before anything
+   * is broken, so a loss the checker finds is the faults' doing.
+   */
+  async warmUp(logged: (sessionId: string, id: string) => Promise<boolean>): Promise<void> {
+    for (const s of this.sessions) {
+      const id = await this.fake.sendText(s.contact.pn, s.device.pn, 'warm-up in');
+      this.contactSends.push({ sessionId: s.sessionId, id, at: Date.now(), final: false });
+      await waitFor(() => logged(s.sessionId, id), `warm-up message ${id} logged`, 30_000, 100);
+      await this.enqueue(s, 'warm-up out', false);
+      const sent = this.apiSends.at(-1)?.id;
+      await waitFor(
+        () => this.delivered().some((d) => d.id === sent),
+        `warm-up send ${sent} at the contact`,
+        30_000,
+        100,
+      );
+    }
+  }
 
   /** One round: every session gets one message each way. Failures to send are logged, not recorded as sent. */
   async send(final = false): Promise<void> {

@@ -1,0 +1,28 @@
+/**
+ * `npm run bench -- chaos [--seeds 5] [--minutes 10] [--hosts 3] [--sessions 6] [--first-seed 1]`:
+ * one chaos run (tests/chaos/chaos-run.ts) per seed, seeds first-seed … first-seed+seeds-1,
+ * each on fresh tables. Progress on stderr; the summed figures as JSON on the last line.
+ */
+import { addRun, emptyFigures } from '../chaos/chaos-figures.ts';
+import { runChaos } from '../chaos/chaos-run.ts';
+import { benchArgs, withEmbeddedAws } from './bench-support.ts';
+
+const args = benchArgs('chaos', { seeds: 5, minutes: 10, hosts: 3, sessions: 6, 'first-seed': 1 });
+
+await withEmbeddedAws(async () => {
+  let figures = emptyFigures();
+  for (let i = 0; i < args.seeds; i++) {
+    const seed = args['first-seed'] + i;
+    const result = await runChaos({
+      seed,
+      minutes: args.minutes,
+      hosts: args.hosts,
+      sessions: args.sessions,
+      dumpFile: `/tmp/zapfleet-chaos-${seed}.json`,
+      log: (line) => console.error(`[chaos ${seed}] ${line}`),
+    });
+    figures = addRun(figures, result);
+    console.error(`[chaos] after seed ${seed}: ${JSON.stringify(figures)}`);
+  }
+  console.log(JSON.stringify(figures));
+});

@@ -1,0 +1,69 @@
+/**
+ * The chaos run in CI: a short seeded run on real processes (hosts killed,
+ * paused past their lease, handed off; DynamoDB and S3 refused, slowed, reset;
+ * WhatsApp dropping connections), checked afterwards, must break no promise.
+ * The control runs hosts whose status write skips the fence: the checker must
+ * catch the paused ex-owner writing over the new owner, or it proves nothing.
+ */
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { CHAOS_TIMING } from './chaos-fleet.ts';
+import { runChaos } from './chaos-run.ts';
+
+const BROKEN_FENCE_HOST = fileURLToPath(new URL('./broken-fence-host.ts', import.meta.url));
+/** Fixed: a failure here replays with `npm run chaos -- --seed 20 --minutes 1.5 --hosts 3 --sessions 6`. */
+const SEED = 20;
+/** Past the lease by a margin: a peer declares the owner dead before its late write lands. */
+const DELAY_MS = CHAOS_TIMING.leaseMs + 5_000;
+
+function collector(): { log: (line: string) => void; lines: string[] } {
+  const lines: string[] = [];
+  return {
+    lines,
+    log: (line) => {
+      lines.push(line);
+      if (process.env.ZAPFLEET_CHAOS_VERBOSE) process.stderr.write(`[chaos] ${line}\n`);
+    },
+  };
+}
+
+describe('chaos on real processes, checked afterwards', () => {
+  it('breaks no promise under a seeded schedule of combined faults', async () => {
+    const { log, lines } = collector();
+    const result = await runChaos({
+      seed: SEED,
+      minutes: 1.5,
+      hosts: 3,
+      sessions: 6,
+      log,
+      dumpFile: process.env.ZAPFLEET_CHAOS_DUMP,
+    });
+    expect(result.faults, lines.join('\n')).toBeGreaterThanOrEqual(5);
+    expect(result.violations, lines.join('\n')).toEqual([]);
+  }, 300_000);
+
+  it('catches a host whose status write skips the epoch condition (the control)', async () => {
+    const { log, lines } = collector();
+    const result = await runChaos({
+      seed: 0,
+      minutes: 0.4,
+      hosts: 2,
+      sessions: 2,
+      hostEntry: BROKEN_FENCE_HOST,
+      // The first session's owner reaches DynamoDB only after a long delay: its heartbeats stop
+      // landing, its peer takes the session over, and the status write of the connection WhatsApp
+      // dropped meanwhile lands late. A paused host would not do: on waking, it sees its lease
+      // lost and closes its sessions before it writes anything.
+      schedule: [
+        { at: 1_000, kind: 'dynamodb', slot: 0, mode: { kind: 'delay', ms: DELAY_MS }, forMs: 3 * DELAY_MS },
+        { at: 1_500, kind: 'wa-drop', session: 0 },
+      ],
+      settleMs: 20_000,
+      log,
+      dumpFile: process.env.ZAPFLEET_CHAOS_DUMP,
+    });
+    const doubles = result.violations.filter((v) => v.rule === 'double-owner');
+    expect(doubles.length, lines.join('\n')).toBeGreaterThan(0);
+    expect(doubles[0]).toMatchObject({ seed: 0, sessionId: result.history.sessions[0]?.sessionId });
+  }, 180_000);
+});
