@@ -189,6 +189,8 @@ describe('group messages through the host', () => {
     expect(event.data).toMatchObject({
       chat: group.jid,
       from: alice.lidJid,
+      fromLid: alice.lidJid,
+      fromPn: alice.jid,
       fromMe: false,
       text: 'question from Alice',
     });

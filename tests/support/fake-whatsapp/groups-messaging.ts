@@ -1,5 +1,6 @@
 import { type BinaryNode, getBinaryNodeChild, getBinaryNodeChildren, proto } from '@whiskeysockets/baileys';
 import { type FakeConnection, newStanzaId } from './connection.ts';
+import { receiveMedia } from './contact-media.ts';
 import type { FakeContext } from './context.ts';
 import { decryptGroup, encryptGroup, processDistribution } from './groups-crypto.ts';
 import {
@@ -57,7 +58,7 @@ export async function onClientGroupMessage(
       }
       state.ciphertexts.set(id, { id, group: group.jid, senderDevice, skmsg: Buffer.from(skmsg) });
       for (const { user } of group.members.values()) {
-        await decryptForMember(state, group, user, { id, senderDevice, skmsg });
+        await decryptForMember(ctx, state, group, user, { id, senderDevice, skmsg });
       }
     }
   } finally {
@@ -98,6 +99,7 @@ async function receiveDistribution(
 }
 
 async function decryptForMember(
+  ctx: FakeContext,
   state: GroupState,
   group: FakeGroup,
   user: FakeUser,
@@ -111,12 +113,15 @@ async function decryptForMember(
       sent.skmsg,
     );
     const message = proto.Message.decode(plaintext);
+    // Fetched and checked like a contact's 1:1 media, before the entry is visible.
+    const media = await receiveMedia(ctx, message);
     const received: GroupReceived = {
       id: sent.id,
       group: group.jid,
       from: sent.senderDevice,
       text: message.conversation ?? message.extendedTextMessage?.text ?? undefined,
       message,
+      ...(media ? { media } : {}),
     };
     let inbox = state.inboxes.get(user.pn);
     if (!inbox) {

@@ -1,6 +1,7 @@
 import { randomInt } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type { BinaryNode, proto } from '@whiskeysockets/baileys';
+import type { ReceivedMedia } from './contact-media.ts';
 import type { FakeContext } from './context.ts';
 import { lidJid, pnJid } from './jids.ts';
 import type { FakeUser } from './world.ts';
@@ -40,6 +41,8 @@ export interface GroupReceived {
   from: string;
   text: string | undefined;
   message: proto.IMessage;
+  /** Media in the message: fetched from the fake's media host, checked and decrypted (as for 1:1). */
+  media?: ReceivedMedia;
 }
 
 /** The `skmsg` of a group message a client sent, kept so a test can try an old key state on it. */
