@@ -1,19 +1,18 @@
 import type { WASocket } from '@whiskeysockets/baileys';
 import type { Context, Hono } from 'hono';
-import type { z } from 'zod';
-import { z as zod } from 'zod';
+import { z } from 'zod';
 import { MAX_CONTACT_CHECK, presenceSchema, readSchema } from '#commons/domain/message-content.ts';
 import { RECIPIENT_PATTERN } from '#commons/domain/recipient.ts';
 import { InvalidRecipientError } from '../runtime/session-errors.ts';
 import type { SessionHost } from '../session-host.ts';
 import { checkContacts, markRead, sendPresence } from './chat-actions.ts';
 
-const chat = zod.string().regex(RECIPIENT_PATTERN);
+const chat = z.string().regex(RECIPIENT_PATTERN);
 const readBody = readSchema.extend({ chat });
 const presenceBody = presenceSchema.extend({ chat });
-const contactsBody = zod.strictObject({
-  numbers: zod
-    .array(zod.string().regex(/^[1-9][0-9]{6,14}$/))
+const contactsBody = z.strictObject({
+  numbers: z
+    .array(z.string().regex(/^[1-9][0-9]{6,14}$/))
     .min(1)
     .max(MAX_CONTACT_CHECK),
 });
