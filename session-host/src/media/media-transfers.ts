@@ -1,5 +1,6 @@
 import type { HostMetrics } from '../metrics.ts';
 import { MediaError } from './media-errors.ts';
+import { TransferScavenger } from './transfer-scavenger.ts';
 
 /**
  * The host's media transfers (sends and downloads) running at once: bounded,
@@ -9,6 +10,7 @@ import { MediaError } from './media-errors.ts';
 export class MediaTransfers {
   private running = 0;
   private readonly waiting: { resolve: () => void; timer: NodeJS.Timeout }[] = [];
+  readonly scavenger = new TransferScavenger();
 
   constructor(
     readonly limit: number,
@@ -22,9 +24,11 @@ export class MediaTransfers {
   async run<T>(waitMs: number, op: () => Promise<T>): Promise<T> {
     await this.acquire(waitMs);
     this.metrics.mediaTransfersActive.inc();
+    const end = this.scavenger.begin();
     try {
       return await op();
     } finally {
+      end();
       this.metrics.mediaTransfersActive.inc(-1);
       const next = this.waiting.shift();
       if (next) {
