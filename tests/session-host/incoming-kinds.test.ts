@@ -141,7 +141,7 @@ describe('incoming kinds as events', () => {
     expect(texts).toEqual(expect.arrayContaining(['reply to chat as is', 'reply to the lid']));
   });
 
-  it('delivery, read and played receipts become DELIVERED, READ and PLAYED statuses', async () => {
+  it('delivery, read and played receipts become DELIVERED, READ and PLAYED statuses naming the chat in both forms', async () => {
     const ours = await sendFromHost(contact.pn, 'a voice note, say');
     const statusOf = (e: EventEnvelope, status: string) =>
       e.type === 'session:message-status' && e.data.id === ours && e.data.status === status;
@@ -152,6 +152,12 @@ describe('incoming kinds as events', () => {
     await h.waitForEvent(sessionId, (e) => statusOf(e, 'READ'));
     h.fake.sendReceipt(contact.pn, device.pn, [ours], 'played');
     const played = await h.waitForEvent(sessionId, (e) => statusOf(e, 'PLAYED'));
-    expect(played.data).toMatchObject({ chat: contact.jid, fromMe: true });
+    // The receipt names the chat by PN only; the LID comes from what Baileys learned sending to it.
+    expect(played.data).toMatchObject({
+      chat: contact.jid,
+      chatPn: contact.jid,
+      chatLid: contact.lidJid,
+      fromMe: true,
+    });
   });
 });

@@ -1,9 +1,11 @@
 import type { WAMessage, WASocket } from '@whiskeysockets/baileys';
 import type { Logger } from 'pino';
+import type { EventData } from '#commons/domain/event-payloads.ts';
 import type { IncomingMediaInfo } from '#commons/domain/media.ts';
 import { attachGroupIntake } from '../groups/group-intake.ts';
 import { describedMedia, type FoundMedia, findMedia } from '../media/incoming-media.ts';
 import type { MessageIds } from '../messaging/message-ids.ts';
+import { withBothForms } from '../messaging/status-identity.ts';
 import type { HostMetrics } from '../metrics.ts';
 import {
   foldedStatusData,
@@ -79,13 +81,20 @@ export function attachMessageIntake(sock: WASocket, intake: MessageIntake): void
       (err: unknown) => notRecorded(intake, err),
     );
   };
+  // In order, each once its chat is named in both forms.
+  let statuses: Promise<void> = Promise.resolve();
+  const publishStatus = (data: EventData<'session:message-status'>): void => {
+    statuses = statuses
+      .then(() => withBothForms(sock.signalRepository.lidMapping, data))
+      .then((named) => intake.events.publish('session:message-status', named));
+  };
   sock.ev.on('messages.upsert', ({ messages, type }) => {
     intake.touch();
     for (const msg of messages) {
       const id = msg.key.id ?? '';
       if (!msg.key.fromMe && id) intake.sent.noteReceived(id);
       const folded = intake.sent.has(id) ? foldedStatusData(msg) : undefined;
-      if (folded) intake.events.publish('session:message-status', folded);
+      if (folded) publishStatus(folded);
       const data =
         msg.key.fromMe && intake.sent.has(id) ? undefined : messageEventData(msg, type === 'append');
       if (!data) {
@@ -112,7 +121,7 @@ export function attachMessageIntake(sock: WASocket, intake: MessageIntake): void
   sock.ev.on('messages.update', (updates) => {
     for (const update of updates) {
       const data = messageStatusData(update);
-      if (data) intake.events.publish('session:message-status', data);
+      if (data) publishStatus(data);
     }
   });
   attachGroupIntake(sock, intake);
