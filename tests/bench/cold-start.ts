@@ -7,7 +7,10 @@
  * the median. Imports the bundle leaves external (the AWS SDK) resolve from
  * node_modules as they would from the Lambda runtime, so their load time
  * counts. initMs is the `import()` of the handler module; processMs adds
- * Node's own start, which is the same for every bundle. JSON on the last line.
+ * Node's own start, which is the same for every bundle. Beside them: the SDK
+ * floor (bare Hono plus the same AWS SDK imports and clients) and the same
+ * Lambdas with the SDK bundled, the alternative to the external SDK. JSON on
+ * the last line.
  */
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -39,6 +42,8 @@ interface Target {
   readonly name: string;
   readonly entry: string;
   readonly env: Record<string, string>;
+  /** Bundle the AWS SDK too (the alternative weighed, not what ships). */
+  readonly sdkBundled?: boolean;
 }
 
 const outDir = join(REPO_ROOT, 'dist', 'bench', 'cold-start');
@@ -51,13 +56,20 @@ const targets: Target[] = [
   { name: 'bareHono', entry: 'tests/bench/cold-start-bare-hono.ts', env: BARE_ENV },
   { name: 'sdkFloorApi', entry: 'tests/bench/cold-start-floor-api.ts', env: BARE_ENV },
   { name: 'sdkFloorWs', entry: 'tests/bench/cold-start-floor-ws.ts', env: BARE_ENV },
+  ...(['api', 'ws'] as const).map((name) => ({
+    name: `${name}SdkBundled`,
+    entry: LAMBDA_ENTRIES[name].entry,
+    env: lambdaInitEnv(name),
+    sdkBundled: true,
+  })),
 ];
-const BASELINES = new Set(['bareHono', 'sdkFloorApi', 'sdkFloorWs']);
+const NOT_SHIPPED = new Set(['bareHono', 'sdkFloorApi', 'sdkFloorWs', 'apiSdkBundled', 'wsSdkBundled']);
 
 const bytes: Record<string, number> = {};
 for (const t of targets) {
   const outfile = join(outDir, t.name, 'index.mjs');
-  await build({ ...esbuildOptions(join(REPO_ROOT, t.entry), outfile), absWorkingDir: REPO_ROOT });
+  const options = esbuildOptions(join(REPO_ROOT, t.entry), outfile);
+  await build({ ...options, absWorkingDir: REPO_ROOT, ...(t.sdkBundled && { external: [] }) });
   bytes[t.name] = readFileSync(outfile).length;
 }
 
@@ -99,7 +111,7 @@ const floors: Partial<Record<LambdaName, ReturnType<typeof figure>>> = {
 const ratio = (a: number, b: number) => Math.round((a / b) * 100) / 100;
 const lambdas: Record<string, ReturnType<typeof figure>> = {};
 const ratios: Record<string, Record<string, number>> = {};
-for (const t of targets.filter((t) => !BASELINES.has(t.name))) {
+for (const t of targets.filter((t) => !NOT_SHIPPED.has(t.name))) {
   const f = figure(t.name);
   const floor = floors[t.name as LambdaName];
   lambdas[t.name] = f;
@@ -109,9 +121,13 @@ for (const t of targets.filter((t) => !BASELINES.has(t.name))) {
     ...(floor && { initVsSdkFloor: ratio(f.initMs, floor.initMs) }),
   };
 }
+const sdkBundled = { api: figure('apiSdkBundled'), ws: figure('wsSdkBundled') };
 const rows: [string, ReturnType<typeof figure>][] = [
   ...Object.entries(lambdas),
   ['bareHono', bare],
+  ...Object.entries(sdkBundled).map(
+    ([name, f]) => [`sdkBundled.${name}`, f] as [string, ReturnType<typeof figure>],
+  ),
   ...Object.entries(floors).map(
     ([name, f]) => [`sdkFloor.${name}`, f] as [string, ReturnType<typeof figure>],
   ),
@@ -135,6 +151,7 @@ console.log(
     ...lambdas,
     bareHono: bare,
     sdkFloor: floors,
+    sdkBundled,
     ratios,
     targets: { bytes: LAMBDA_BUNDLE_BUDGET_BYTES, initVsBareHono: INIT_RATIO_TARGET },
     met,
