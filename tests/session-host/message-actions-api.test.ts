@@ -85,7 +85,7 @@ describe('message actions through the public API', () => {
     });
   });
 
-  it('queues a location, a contact card and a reaction removal; the host sends each', async () => {
+  it('queues a location, a contact card, a reaction removal and a reply; the host sends each', async () => {
     const theirs = await incoming('where are you?');
     const place = await send({ location: { latitude: 48.85, longitude: 2.35, name: 'Paris' } }, 'queued');
     expect(place.message.locationMessage).toMatchObject({ degreesLatitude: 48.85, name: 'Paris' });
@@ -93,6 +93,8 @@ describe('message actions through the public API', () => {
     expect(card.message.contactMessage?.vcard).toContain('waid=4915100000002');
     const removed = await send({ reaction: { messageId: theirs.id, emoji: '' } }, 'queued');
     expect(removed.message.reactionMessage).toMatchObject({ text: '', key: { id: theirs.id } });
+    const reply = await send({ text: 'queued reply', quoted: { messageId: theirs.id } }, 'queued');
+    expect(reply.message.extendedTextMessage?.contextInfo?.stanzaId).toBe(theirs.id);
   });
 
   it('a queued delete of the contact’s message fails with NOT_OWN_MESSAGE; a sync one is 422', async () => {
