@@ -93,6 +93,8 @@ export interface ContactMedia {
   readonly seconds?: number;
   /** Makes exactly that check fail for the receiver. */
   readonly corrupt?: 'mac' | 'enc-hash' | 'plaintext-hash';
+  /** The media host answers this status for the file, as WhatsApp does once media expired. */
+  readonly expired?: true | 404 | 410;
 }
 
 /** The fake WhatsApp server's HTTP control API (demo mode). */

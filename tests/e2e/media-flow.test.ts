@@ -220,18 +220,22 @@ describe('media through the public API of npm run demo', () => {
     expect(sha256(got.bytes ?? Buffer.alloc(0))).toBe(sha256(c.bytes));
   });
 
-  it('announces a contact media with a corrupt MAC as MEDIA_INTEGRITY and stores nothing', async () => {
+  it.each([
+    { what: 'a corrupt MAC', fault: { corrupt: 'mac' }, code: 'MEDIA_INTEGRITY' },
+    { what: 'a wrong file hash', fault: { corrupt: 'enc-hash' }, code: 'MEDIA_INTEGRITY' },
+    { what: 'a file WhatsApp no longer has (410)', fault: { expired: 410 }, code: 'MEDIA_EXPIRED' },
+  ] as const)('announces a contact media with $what as $code and stores nothing', async ({ fault, code }) => {
     const { bytes, mimetype } = mediaBytes('image', 15_000);
     const { id } = await session.control.sendMedia(alice, {
       to: phone,
       kind: 'image',
       mimetype,
       base64: bytes.toString('base64'),
-      corrupt: 'mac',
+      ...fault,
     });
     const event = await messageEvent(session.events, session.id, id);
     const media = (event.data as Json).media as Json;
-    expect(media).toMatchObject({ kind: 'image', error: { code: 'MEDIA_INTEGRITY' } });
+    expect(media).toMatchObject({ kind: 'image', error: { code } });
     expect(media.id).toBeUndefined();
     // The id it would have had: no object under it, and the API does not know it.
     const wouldBe = incomingMediaId(session.id, id);
