@@ -41,3 +41,12 @@ export function whatsAppRefusal(err: unknown): GroupOperationError | undefined {
   const ours = groupErrorCode(code);
   return new GroupOperationError(ours, MESSAGES[ours], code, { cause: err });
 }
+
+/** A group refusal as the host answers it (a group operation, or a send to a group); undefined otherwise. */
+export function groupFailure(
+  err: unknown,
+): { status: 403 | 404 | 422; code: string; message: string } | undefined {
+  const refusal = err instanceof GroupOperationError ? err : whatsAppRefusal(err);
+  if (!refusal) return undefined;
+  return { status: GROUP_ERROR_STATUS[refusal.code], code: refusal.code, message: refusal.message };
+}

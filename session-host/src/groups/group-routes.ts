@@ -8,7 +8,7 @@ import {
   PARTICIPANT_PATTERN,
 } from '#commons/domain/groups.ts';
 import type { SessionHost } from '../session-host.ts';
-import { GROUP_ERROR_STATUS, GroupOperationError, whatsAppRefusal } from './group-errors.ts';
+import { groupFailure } from './group-errors.ts';
 import { changeParticipants, createGroup, leaveGroup, listGroups, readGroup } from './group-operations.ts';
 
 const group = z.string().regex(GROUP_JID_PATTERN);
@@ -24,15 +24,6 @@ const createBody = z.strictObject({
 const participantsBody = z.strictObject({ group, action: z.enum(['add', 'remove']), participants });
 
 const error = (code: string, message: string) => ({ error: { code, message } });
-
-/** A group refusal as the internal API answers it (also for a send to a group); undefined otherwise. */
-export function groupFailure(
-  err: unknown,
-): { status: 403 | 404 | 422; code: string; message: string } | undefined {
-  const refusal = err instanceof GroupOperationError ? err : whatsAppRefusal(err);
-  if (!refusal) return undefined;
-  return { status: GROUP_ERROR_STATUS[refusal.code], code: refusal.code, message: refusal.message };
-}
 
 /**
  * Group operations on a connected session's socket: list, read, create,

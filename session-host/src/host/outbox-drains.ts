@@ -8,6 +8,7 @@ import {
   type SendQueue,
 } from '#commons/domain/session-outbox.ts';
 import type { Logger } from '#commons/logging/logger.ts';
+import { groupFailure } from '../groups/group-errors.ts';
 import { MediaError } from '../media/media-errors.ts';
 import { NotOwnMessageError } from '../messaging/message-ids.ts';
 import { queuedContent } from '../messaging/queued-content.ts';
@@ -144,6 +145,8 @@ export class OutboxDrains {
         return this.fail(row, epoch, 'INVALID_RECIPIENT', err.message);
       if (err instanceof MediaError && !err.transient) return this.fail(row, epoch, err.code, err.message);
       if (err instanceof NotOwnMessageError) return this.fail(row, epoch, err.code, err.message);
+      const group = groupFailure(err);
+      if (group) return this.fail(row, epoch, group.code, group.message);
       const attempts = (this.attempts.get(row.messageId) ?? 0) + 1;
       this.deps.logger.warn(
         { err, sessionId: row.sessionId, messageId: row.messageId, attempts },
