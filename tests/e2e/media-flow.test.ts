@@ -49,12 +49,9 @@ const inboxEntry = (id: string): Promise<InboxEntry> =>
   );
 
 /** GET the media through the API without following the redirect, then fetch the presigned Location. */
-async function download(
-  mediaId: string,
-  token = running().info.token,
-): Promise<{ status: number; bytes?: Buffer; body?: Json }> {
+async function download(mediaId: string): Promise<{ status: number; bytes?: Buffer; body?: Json }> {
   const res = await fetch(`${running().info.apiUrl}${session.path}/media/${mediaId}`, {
-    headers: { authorization: `Bearer ${token}` },
+    headers: { authorization: `Bearer ${running().info.token}` },
     redirect: 'manual',
     signal: AbortSignal.timeout(15_000),
   });
@@ -84,7 +81,7 @@ beforeAll(async () => {
   stateDir = mkdtempSync(join(tmpdir(), 'zapfleet-e2e-media-'));
   demo = await startDemoProcess(stateDir, {
     ZAPFLEET_HOSTS: '1',
-    // Eight media messages in a row: the anti-ban pacing would make them wait their turn for seconds.
+    // A dozen media messages in a row: the anti-ban pacing would make them wait their turn for seconds.
     ZAPFLEET_SEND_RATE_PER_SECOND: '50',
     ZAPFLEET_SEND_BURST: '50',
   });
