@@ -252,3 +252,33 @@ describe('chat actions and the contacts check', () => {
     },
   );
 });
+
+describe('tenant isolation', () => {
+  it.each([
+    ['mark read', 'POST', (id: string) => `/v1/sessions/${id}/chats/${TO}/read`, { messageIds: [MSG] }],
+    [
+      'presence',
+      'POST',
+      (id: string) => `/v1/sessions/${id}/chats/${TO}/presence`,
+      { presence: 'composing' },
+    ],
+    ['contacts check', 'GET', (id: string) => `/v1/sessions/${id}/contacts/check?numbers=${TO}`, undefined],
+    [
+      'a reaction',
+      'POST',
+      (id: string) => `/v1/sessions/${id}/messages`,
+      { to: TO, reaction: { messageId: MSG, emoji: '👍' } },
+    ],
+  ])(
+    '%s on another tenant’s session is 404 SESSION_NOT_FOUND and reaches no host',
+    async (_what, method, path, body) => {
+      const id = await connectedSession();
+      const other = await h.adminToken('someone-else');
+      const res = await h.request(method, path(id), { token: other, ...(body && { body }) });
+      expect(res.status).toBe(404);
+      expect((await errorOf(res)).code).toBe('SESSION_NOT_FOUND');
+      expect(h.hostClient.calls).toEqual([]);
+      expect(await outboxRows(id)).toEqual([]);
+    },
+  );
+});
