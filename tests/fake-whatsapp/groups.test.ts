@@ -1,5 +1,6 @@
 import type { BaileysEventMap } from '@whiskeysockets/baileys';
 import { afterEach, describe, expect, it } from 'vitest';
+import { startControlServer } from '../support/fake-whatsapp/control-http.ts';
 import { EventLog } from '../support/fake-whatsapp/event-log.ts';
 import type { GroupAddressing } from '../support/fake-whatsapp/groups-model.ts';
 import { TestResources } from '../support/fake-whatsapp/harness.ts';
@@ -224,5 +225,50 @@ describe('group participants', () => {
       'after removal',
     );
     expect(fake.groups.inbox(carol.pn).map((m) => m.id)).not.toContain(next?.key.id);
+  });
+});
+
+describe('groups over the control API', () => {
+  it('creates a group, has a member write to it and lists what a member decrypted', async () => {
+    const { fake, client, alice, bob, device } = await setup();
+    const control = await startControlServer(fake);
+    const call = async (method: string, path: string, body?: unknown) => {
+      const res = await fetch(`${control.url}${path}`, {
+        method,
+        ...(body !== undefined && { body: JSON.stringify(body) }),
+      });
+      return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+    };
+    try {
+      const created = await call('POST', '/groups', {
+        subject: 'Ops',
+        creator: device.pn,
+        participants: [alice.pn, bob.pn],
+        addressing: 'pn',
+      });
+      const jid = created.body.jid as string;
+      const written = await call('POST', `/groups/${jid}/messages`, {
+        from: bob.pn,
+        text: 'from bob via control',
+      });
+      await client.waitForText((t) => t === 'from bob via control');
+      const sent = await client.sock.sendMessage(jid, { text: 'to ops' });
+      await fake.groups.waitForMessage(alice.pn, (m) => m.id === sent?.key.id);
+      const inbox = await fetch(`${control.url}/users/${alice.pn}/group-inbox`).then((r) => r.json());
+      const unknown = await call('GET', '/groups/120363000000000000@g.us');
+      const bad = await call('POST', `/groups/${jid}/participants`, {
+        actor: bob.pn,
+        action: 'kick',
+        participants: [],
+      });
+
+      expect(created).toMatchObject({ status: 200, body: { subject: 'Ops', addressing: 'pn' } });
+      expect(written.status).toBe(200);
+      expect(inbox).toEqual([{ id: sent?.key.id, group: jid, from: device.jid, text: 'to ops' }]);
+      expect(unknown.status).toBe(404);
+      expect(bad.status).toBe(400);
+    } finally {
+      await control.close();
+    }
   });
 });

@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { UnknownDeviceError } from './close-paths.ts';
 import { MediaOptionsError, type SendMediaOptions } from './contact-media.ts';
+import { GROUP_CONTROL_ROUTES, GroupControlError } from './groups-control.ts';
 import { FAKE_MEDIA_KINDS, type FakeMediaKind } from './media-crypto.ts';
 import { PairingError } from './pairing.ts';
 import type { FakeWhatsApp } from './server.ts';
@@ -68,6 +69,7 @@ function str(body: Json, key: string, required = true): string {
 }
 
 const ROUTES: Array<[method: string, pattern: RegExp, route: Route]> = [
+  ...GROUP_CONTROL_ROUTES,
   ['GET', /^\/health$/, (fake) => ({ ok: true, wsUrl: fake.url })],
   [
     'POST',
@@ -211,6 +213,7 @@ function statusOf(err: unknown): number {
   )
     return 400;
   if (err instanceof BodyTooLargeError) return 413;
+  if (err instanceof GroupControlError) return err.status;
   if ((err as NodeJS.ErrnoException).code === 'ENOENT') return 400;
   if (err instanceof UnknownDeviceError || (err instanceof Error && err.message.startsWith('unknown user')))
     return 404;
