@@ -52,6 +52,11 @@ export interface HostMetrics {
   readonly mediaFailed: Counter;
   /** Media messages sent. */
   readonly mediaSent: Counter;
+  /** Group metadata asked of WhatsApp: misses of the per-socket cache (GROUP_METADATA_CACHE_LIMIT, TTL). */
+  readonly groupMetadataFetches: Counter;
+  /** Our group sender key dropped after a member left or was removed, and rotations that failed. */
+  readonly senderKeyRotations: Counter;
+  readonly senderKeyRotationFailures: Counter;
   /** The host's own registry; rendered by renderPrometheus with the process defaults. */
   readonly registry: Registry;
 }
@@ -187,6 +192,21 @@ export function createHostMetrics(): HostMetrics {
       'Incoming media announced with an error instead of a stored object.',
     ),
     mediaSent: counter(registry, 'zapfleet_media_sent_total', 'Media messages sent.'),
+    groupMetadataFetches: counter(
+      registry,
+      'zapfleet_group_metadata_fetches_total',
+      'Group metadata asked of WhatsApp.',
+    ),
+    senderKeyRotations: counter(
+      registry,
+      'zapfleet_sender_key_rotations_total',
+      'Group sender keys rotated.',
+    ),
+    senderKeyRotationFailures: counter(
+      registry,
+      'zapfleet_sender_key_rotation_failures_total',
+      'Group sender-key rotations that failed every attempt.',
+    ),
     receiptHoldMs: samples(
       registry,
       'zapfleet_receipt_hold_ms',

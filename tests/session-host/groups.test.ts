@@ -165,7 +165,7 @@ describe('group messages through the host', () => {
   );
 
   it('asks WhatsApp for the metadata once, and again only after a participant change', async () => {
-    const { sessionId, send, bob, group, alice } = await setup();
+    const { running, sessionId, send, bob, group, alice } = await setup();
     const queries = metadataQueries();
 
     await send('one');
@@ -178,6 +178,7 @@ describe('group messages through the host', () => {
 
     expect(afterTwo).toBe(1);
     expect(queries()).toBe(2);
+    expect(running.metrics.groupMetadataFetches.value).toBe(2);
   });
 
   it('a member message arrives once as session:message with the group as chat and the member as sender', async () => {
@@ -243,7 +244,7 @@ describe('sender-key rotation after a removal', () => {
   it.each(['api', 'notification'] as const)(
     'a removed member’s old sender key cannot read the next message; the others can (removed by %s)',
     async (how) => {
-      const { sessionId, send, post, group, alice, bob, carol } = await setup();
+      const { running, sessionId, send, post, group, alice, bob, carol } = await setup();
       const first = await send('first');
       await h.fake.groups.waitForMessage(carol.pn, (m) => m.id === first);
       const snapshot = h.fake.groups.senderKeySnapshot(group.jid, carol.pn);
@@ -270,6 +271,7 @@ describe('sender-key rotation after a removal', () => {
         expect(got.text).toBe('after the removal');
       }
       await expect(h.fake.groups.decryptWithSnapshot(snapshot, after)).rejects.toThrow();
+      expect(running.metrics.senderKeyRotations.value).toBeGreaterThanOrEqual(1);
     },
   );
 });

@@ -4,12 +4,13 @@ import type { EventData } from '#commons/domain/event-payloads.ts';
 import { GroupReceiptTracker } from '#commons/domain/group-receipts.ts';
 import { GROUP_ACTIONS, type GroupAction } from '#commons/domain/groups.ts';
 import type { SessionEvents } from '../runtime/session-events.ts';
-import { SocketGroups } from './socket-groups.ts';
+import { type GroupMetrics, SocketGroups } from './socket-groups.ts';
 
 export interface GroupIntake {
   readonly sessionId: string;
   readonly events: SessionEvents;
   readonly logger: Logger;
+  readonly metrics: GroupMetrics;
 }
 
 type ParticipantsUpdate = BaileysEventMap['group-participants.update'];
@@ -43,6 +44,7 @@ export function groupParticipantsData(
  */
 export function attachGroupIntake(sock: WASocket, intake: GroupIntake): void {
   const groups = SocketGroups.of(sock);
+  groups?.observe(intake.metrics);
   const receipts = new GroupReceiptTracker();
   sock.ev.on('group-participants.update', (update) => {
     const data = groupParticipantsData(update);

@@ -20,6 +20,8 @@ export class GroupMetadataCache {
   private readonly entries = new Map<string, Entry>();
   private readonly inFlight = new Map<string, Promise<GroupMetadata>>();
   private fetcher: ((jid: string) => Promise<GroupMetadata>) | undefined;
+  /** Called for each fetch from WhatsApp (a miss). */
+  onFetch: () => void = () => undefined;
   /** Bumped by every invalidation, so a fetch that started before one is not stored. */
   private generation = 0;
 
@@ -50,6 +52,7 @@ export class GroupMetadataCache {
     let pending = this.inFlight.get(jid);
     if (!pending) {
       const generation = this.generation;
+      this.onFetch();
       pending = fetcher(jid).then(
         (metadata) => {
           this.inFlight.delete(jid);

@@ -1,10 +1,16 @@
 import type { GroupMetadata, WASocket } from '@whiskeysockets/baileys';
+import type { HostMetrics } from '../metrics.ts';
 import { GroupMetadataCache } from './group-metadata-cache.ts';
 import { rotateSenderKey, rotationWrites } from './sender-key-rotation.ts';
 
 /** Attempts of the standalone rotation after a removal (sends to the group rotate too until one succeeds). */
 export const SENDER_KEY_ROTATION_ATTEMPTS = 3;
 const ROTATION_BACKOFF_MS = [0, 250, 1_000];
+
+export type GroupMetrics = Pick<
+  HostMetrics,
+  'groupMetadataFetches' | 'senderKeyRotations' | 'senderKeyRotationFailures'
+>;
 
 const bySocket = new WeakMap<WASocket, SocketGroups>();
 
@@ -22,11 +28,18 @@ export class SocketGroups {
   /** Groups that lost a member and whose rotation has not been committed on its own yet. */
   private readonly unrotated = new Set<string>();
   private sock: WASocket | undefined;
+  private metrics: GroupMetrics | undefined;
 
   constructor(private readonly sleep: (ms: number) => Promise<void> = defaultSleep) {}
 
   static of(sock: WASocket): SocketGroups | undefined {
     return bySocket.get(sock);
+  }
+
+  /** Counts this socket's metadata fetches and rotations in the host's metrics. */
+  observe(metrics: GroupMetrics): void {
+    this.metrics = metrics;
+    this.cache.onFetch = () => metrics.groupMetadataFetches.inc();
   }
 
   bind(sock: WASocket): WASocket {
@@ -65,11 +78,13 @@ export class SocketGroups {
       try {
         await rotateSenderKey(sock, jid);
         this.unrotated.delete(jid);
+        this.metrics?.senderKeyRotations.inc();
         return;
       } catch (err) {
         lastError = err;
       }
     }
+    this.metrics?.senderKeyRotationFailures.inc();
     throw new SenderKeyRotationError('the group sender key could not be rotated on its own', {
       cause: lastError,
     });
