@@ -116,7 +116,7 @@ export function createInternalApi(host: SessionHost, metrics: HostMetrics, inter
 
   app.use('/internal/*', internalCredential(internalToken));
   groupRoutes(app, host);
-  chatRoutes(app, host);
+  chatRoutes(app, host, metrics);
 
   app.post('/internal/sessions/:id/messages', jsonBody(sendSchema, '{to, text, messageId}'), async (c) => {
     const input = c.req.valid('json');

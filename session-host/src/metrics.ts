@@ -42,6 +42,8 @@ export interface HostMetrics {
   readonly handBacks: Counter;
   /** Sends refused because the session's send queue was full (SEND_QUEUE_FULL). */
   readonly sendQueueFull: Counter;
+  /** Contacts checks refused by the session's contact-check rate (RATE_LIMITED). */
+  readonly contactChecksRefused: Counter;
   /** Media transfers (sends and downloads) running now (a gauge; see ZAPFLEET_MEDIA_TRANSFERS). */
   readonly mediaTransfersActive: Counter;
   /** Media transfers that found no slot in time (MEDIA_TRANSFERS_BUSY). */
@@ -174,6 +176,11 @@ export function createHostMetrics(): HostMetrics {
       registry,
       'zapfleet_send_queue_full_total',
       'Sends refused because the session send queue was full (SEND_QUEUE_FULL, ZAPFLEET_SEND_QUEUE_LIMIT).',
+    ),
+    contactChecksRefused: counter(
+      registry,
+      'zapfleet_contact_checks_refused_total',
+      'Contacts checks refused because the session checked too many numbers lately (RATE_LIMITED).',
     ),
     mediaTransfersActive: gauge(
       registry,

@@ -20,6 +20,7 @@ let device: { pn: string };
 let contact: UserInfo;
 let app: ReturnType<typeof createInternalApi>;
 let n = 0;
+const iqs: string[] = [];
 
 beforeAll(async () => {
   h = await HostHarness.create();
@@ -28,6 +29,7 @@ beforeAll(async () => {
   contact = h.fake.createUser({ name: 'Ana' });
   device = await h.link(sessionId);
   app = createInternalApi(running.host, running.metrics, TOKEN);
+  h.fake.events.on('iq', (_jid, xmlns) => iqs.push(xmlns));
 }, 60_000);
 afterAll(async () => {
   await h.dispose();
@@ -167,6 +169,35 @@ describe('outgoing kinds and actions, decrypted by the contact', () => {
       { number: contact.pn, exists: true, jid: contact.jid, lid: contact.lidJid },
       { number: '19995550123', exists: false },
     ]);
+  });
+
+  it('paces contacts checks per session: past the burst of numbers, 429 RATE_LIMITED with Retry-After and no query', async () => {
+    const usyncs = () => iqs.filter((q) => q === 'usync').length;
+    const numbers = (round: number) =>
+      Array.from(
+        { length: 50 },
+        (_, i) => `1999${String(round).padStart(3, '0')}${String(i).padStart(4, '0')}`,
+      );
+    let refused: { status: number; body: Record<string, unknown>; retryAfter: string | null } | undefined;
+    let round = 0;
+    // 200 numbers may go at once (DEFAULT_CONTACT_CHECK_RATE); the refill in between is a few numbers a second.
+    while (!refused && round < 6) {
+      round += 1;
+      const before = usyncs();
+      const res = await app.request(`/internal/sessions/${sessionId}/contacts/check`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ numbers: numbers(round) }),
+      });
+      if (res.status === 200) continue;
+      const body = (await res.json()) as Record<string, unknown>;
+      refused = { status: res.status, body, retryAfter: res.headers.get('retry-after') };
+      expect(usyncs()).toBe(before);
+    }
+    expect(round).toBeGreaterThanOrEqual(4);
+    expect(refused?.status).toBe(429);
+    expect(refused?.body.error).toMatchObject({ code: 'RATE_LIMITED' });
+    expect(Number(refused?.retryAfter)).toBeGreaterThanOrEqual(1);
   });
 
   it.each([

@@ -17,6 +17,7 @@ import {
   MediaUrlFailedError,
   MediaUrlRefusedError,
   NotOwnMessageError,
+  RateLimitedError,
   SessionNotConnectedError,
 } from '../errors/app-errors.ts';
 import type { HostClient, HostMessage, HostReadReceipts, HostSendResult } from './host-client.ts';
@@ -49,6 +50,9 @@ const MEDIA_REFUSALS: Readonly<Record<string, Refusal>> = {
   MEDIA_SOURCE_UNAVAILABLE: (message, options) => new MediaUnavailableError(message, options),
   MEDIA_NOT_CONFIGURED: (message, options) => new MediaUnavailableError(message, options),
   NOT_OWN_MESSAGE: (message, options) => new NotOwnMessageError(message, options),
+  // The host paces contacts checks per session (WhatsApp restricts bulk lookups).
+  RATE_LIMITED: (_message, options) =>
+    new RateLimitedError('contactCheckRate', options.retryAfterSeconds, options),
   GROUP_NOT_FOUND: (message, options) => new GroupNotFoundError(message, options),
   GROUP_FORBIDDEN: (message, options) => new GroupForbiddenError(message, options),
   GROUP_REQUEST_REFUSED: (message, options) => new GroupRequestRefusedError(message, options),

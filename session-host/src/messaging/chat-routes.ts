@@ -1,8 +1,16 @@
 import type { WASocket } from '@whiskeysockets/baileys';
 import type { Context, Hono } from 'hono';
 import { z } from 'zod';
+import {
+  type ContactCheckRate,
+  DEFAULT_CONTACT_CHECK_RATE,
+  isBucketFull,
+  type NumberBucket,
+  takeNumbers,
+} from '#commons/domain/contact-check-rate.ts';
 import { MAX_CONTACT_CHECK, presenceSchema, readSchema } from '#commons/domain/message-content.ts';
 import { RECIPIENT_PATTERN } from '#commons/domain/recipient.ts';
+import type { HostMetrics } from '../metrics.ts';
 import { InvalidRecipientError } from '../runtime/session-errors.ts';
 import type { SessionHost } from '../session-host.ts';
 import { checkContacts, markRead, sendPresence } from './chat-actions.ts';
@@ -19,6 +27,14 @@ const contactsBody = z.strictObject({
 
 const error = (code: string, message: string) => ({ error: { code, message } });
 
+/** The session checked too many numbers lately (DEFAULT_CONTACT_CHECK_RATE). */
+class ContactCheckRateError extends Error {
+  override readonly name = 'ContactCheckRateError';
+  constructor(readonly retryAfterSeconds: number) {
+    super(`this session checked too many numbers lately; retry after ${retryAfterSeconds} s`);
+  }
+}
+
 async function bodyOf<T extends z.ZodType>(c: Context, schema: T): Promise<z.infer<T> | undefined> {
   const parsed = schema.safeParse(await c.req.json().catch(() => undefined));
   return parsed.success ? parsed.data : undefined;
@@ -28,7 +44,22 @@ async function bodyOf<T extends z.ZodType>(c: Context, schema: T): Promise<z.inf
  * Chat actions on a connected session's socket: read receipts, presence and
  * the contacts check. Registered behind the internal credential.
  */
-export function chatRoutes(app: Hono, host: SessionHost): void {
+export function chatRoutes(
+  app: Hono,
+  host: SessionHost,
+  metrics: HostMetrics,
+  rate: ContactCheckRate = DEFAULT_CONTACT_CHECK_RATE,
+): void {
+  const buckets = new Map<string, NumberBucket>();
+  /** Takes `count` numbers from the session's bucket, or says how long to wait; full buckets are dropped. */
+  const admit = (sessionId: string, count: number): number | undefined => {
+    const now = performance.now();
+    for (const [id, bucket] of buckets) if (isBucketFull(bucket, rate, now)) buckets.delete(id);
+    const taken = takeNumbers(buckets.get(sessionId), rate, count, now);
+    if (!taken.ok) return taken.retryAfterSeconds;
+    buckets.set(sessionId, taken.bucket);
+    return undefined;
+  };
   const run = async <T extends z.ZodType>(
     c: Context,
     schema: T,
@@ -42,6 +73,10 @@ export function chatRoutes(app: Hono, host: SessionHost): void {
       return c.json((await act(sock, body)) ?? { accepted: true }, 200);
     } catch (err) {
       if (err instanceof InvalidRecipientError) return c.json(error('VALIDATION_FAILED', err.message), 400);
+      if (err instanceof ContactCheckRateError) {
+        c.header('Retry-After', String(err.retryAfterSeconds));
+        return c.json(error('RATE_LIMITED', err.message), 429);
+      }
       throw err;
     }
   };
@@ -50,6 +85,13 @@ export function chatRoutes(app: Hono, host: SessionHost): void {
     run(c, presenceBody, (sock, body) => sendPresence(sock, body.chat, body.presence)),
   );
   app.post('/internal/sessions/:id/contacts/check', (c) =>
-    run(c, contactsBody, async (sock, body) => ({ contacts: await checkContacts(sock, body.numbers) })),
+    run(c, contactsBody, async (sock, body) => {
+      const waitSeconds = admit(c.req.param('id') ?? '', body.numbers.length);
+      if (waitSeconds !== undefined) {
+        metrics.contactChecksRefused.inc();
+        throw new ContactCheckRateError(waitSeconds);
+      }
+      return { contacts: await checkContacts(sock, body.numbers) };
+    }),
   );
 }
