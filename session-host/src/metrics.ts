@@ -122,6 +122,7 @@ function samples(registry: Registry, name: string, help: string): Samples {
   };
 }
 
+/** Long only because it is a flat list: one definition per metric, each with its name and help text. */
 export function createHostMetrics(): HostMetrics {
   const registry = new Registry();
   snapshotGauges(registry);
