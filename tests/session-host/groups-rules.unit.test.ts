@@ -1,9 +1,10 @@
-import type { GroupMetadata } from '@whiskeysockets/baileys';
+import { type GroupMetadata, type WAMessage, WAMessageStubType } from '@whiskeysockets/baileys';
 import { describe, expect, it } from 'vitest';
 import { GroupReceiptTracker, laterStatus } from '#commons/domain/group-receipts.ts';
 import { groupErrorCode, participantJid, participantOutcome } from '#commons/domain/groups.ts';
 import { whatsAppRefusal } from '../../session-host/src/groups/group-errors.ts';
 import { GroupMetadataCache } from '../../session-host/src/groups/group-metadata-cache.ts';
+import { participantsEvent } from '../../session-host/src/groups/participant-stubs.ts';
 
 const meta = (id: string, subject = 's'): GroupMetadata =>
   ({ id, subject, participants: [], addressingMode: 'lid' }) as unknown as GroupMetadata;
@@ -167,5 +168,50 @@ describe('group metadata cache', () => {
 
     await expect(cache.get('g@g.us')).rejects.toThrow('forbidden');
     await expect(cache.get('g@g.us')).resolves.toMatchObject({ id: 'g@g.us' });
+  });
+});
+
+describe('participant notifications as events', () => {
+  const stub = (type: number, parameters: string[], id = 'NOTIF1'): WAMessage =>
+    ({
+      key: { remoteJid: '120363025246125888@g.us', id, participant: '201651282282156@lid', fromMe: false },
+      messageStubType: type,
+      messageStubParameters: parameters,
+    }) as WAMessage;
+  const carol = JSON.stringify({ id: '201651282282157@lid', phoneNumber: '4915100000002@s.whatsapp.net' });
+
+  it.each([
+    [WAMessageStubType.GROUP_PARTICIPANT_ADD, 'add'],
+    [WAMessageStubType.GROUP_PARTICIPANT_REMOVE, 'remove'],
+    [WAMessageStubType.GROUP_PARTICIPANT_LEAVE, 'leave'],
+    [WAMessageStubType.GROUP_PARTICIPANT_PROMOTE, 'promote'],
+    [WAMessageStubType.GROUP_PARTICIPANT_DEMOTE, 'demote'],
+  ])('stub %i is action %s with both forms of the participant and the actor', (type, action) => {
+    expect(participantsEvent('ses_a', stub(type, [carol]))?.data).toEqual({
+      group: '120363025246125888@g.us',
+      action,
+      participants: [{ jid: '201651282282157@lid', phoneNumberJid: '4915100000002@s.whatsapp.net' }],
+      actor: '201651282282156@lid',
+    });
+  });
+
+  it('gives a notification delivered twice one event id, and another notification another', () => {
+    const first = participantsEvent('ses_a', stub(WAMessageStubType.GROUP_PARTICIPANT_ADD, [carol]));
+    const again = participantsEvent('ses_a', stub(WAMessageStubType.GROUP_PARTICIPANT_ADD, [carol]));
+    const other = participantsEvent(
+      'ses_a',
+      stub(WAMessageStubType.GROUP_PARTICIPANT_ADD, [carol], 'NOTIF2'),
+    );
+
+    expect(first?.eventId).toBe(again?.eventId);
+    expect(other?.eventId).not.toBe(first?.eventId);
+  });
+
+  it('ignores other stubs and malformed parameters', () => {
+    expect(participantsEvent('ses_a', stub(WAMessageStubType.GROUP_CHANGE_SUBJECT, ['x']))).toBeUndefined();
+    expect(
+      participantsEvent('ses_a', stub(WAMessageStubType.GROUP_PARTICIPANT_ADD, ['{', '{"id":3}']))?.data
+        .participants,
+    ).toEqual([]);
   });
 });

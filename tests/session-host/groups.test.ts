@@ -215,6 +215,25 @@ describe('group messages through the host', () => {
     });
   });
 
+  it('a member leaving arrives as action leave, once, with the leaver as actor', async () => {
+    const { sessionId, group, carol, alice } = await setup();
+
+    h.fake.groups.changeParticipants(group.jid, carol.pn, 'remove', [carol.pn]);
+    const marker = await h.fake.groups.sendText(group.jid, alice.pn, 'after carol left');
+    await h.waitForEvent(sessionId, (e) => e.type === 'session:message' && e.data.id === marker);
+
+    const event = await h.waitForEvent(sessionId, (e) => e.type === 'session:group-participants');
+    expect(event.data).toEqual({
+      group: group.jid,
+      action: 'leave',
+      participants: [{ jid: carol.lidJid, phoneNumberJid: carol.jid }],
+      actor: carol.lidJid,
+    });
+    expect(event.eventId).toMatch(/^grp_[0-9a-f]{32}$/);
+    const all = (await h.eventsOf(sessionId)).filter((e) => e.type === 'session:group-participants');
+    expect(all).toHaveLength(1);
+  });
+
   it('member receipts become session:message-status per participant, with everyone heard so far', async () => {
     const { sessionId, send, group, alice, bob, device } = await setup();
     const id = await send('did you get it');

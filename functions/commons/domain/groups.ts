@@ -11,7 +11,8 @@ export const MAX_GROUP_PARTICIPANTS_PER_CALL = 50;
 /** A subject as WhatsApp accepts it. */
 export const MAX_GROUP_SUBJECT_LENGTH = 100;
 
-export const GROUP_ACTIONS = ['add', 'remove', 'promote', 'demote', 'modify'] as const;
+/** `leave`: a member removed itself; `modify`: a member changed number. */
+export const GROUP_ACTIONS = ['add', 'remove', 'leave', 'promote', 'demote', 'modify'] as const;
 export type GroupAction = (typeof GROUP_ACTIONS)[number];
 
 /** The JID WhatsApp is given for a participant: a bare number becomes a PN JID. */

@@ -2,8 +2,8 @@ import type { BaileysEventMap, WASocket } from '@whiskeysockets/baileys';
 import type { Logger } from 'pino';
 import type { EventData } from '#commons/domain/event-payloads.ts';
 import { GroupReceiptTracker } from '#commons/domain/group-receipts.ts';
-import { GROUP_ACTIONS, type GroupAction } from '#commons/domain/groups.ts';
 import type { SessionEvents } from '../runtime/session-events.ts';
+import { participantsEvent } from './participant-stubs.ts';
 import { type GroupMetrics, SocketGroups } from './socket-groups.ts';
 
 export interface GroupIntake {
@@ -13,28 +13,7 @@ export interface GroupIntake {
   readonly metrics: GroupMetrics;
 }
 
-type ParticipantsUpdate = BaileysEventMap['group-participants.update'];
 type ReceiptUpdate = BaileysEventMap['message-receipt.update'][number];
-
-function isGroupAction(action: string): action is GroupAction {
-  return (GROUP_ACTIONS as readonly string[]).includes(action);
-}
-
-export function groupParticipantsData(
-  update: ParticipantsUpdate,
-): EventData<'session:group-participants'> | undefined {
-  if (!isGroupAction(update.action)) return undefined;
-  return {
-    group: update.id,
-    action: update.action,
-    participants: update.participants.map((p) => ({
-      jid: p.id,
-      ...(p.phoneNumber && { phoneNumberJid: p.phoneNumber }),
-      ...(p.lid && { lid: p.lid }),
-    })),
-    ...(update.author && { actor: update.author }),
-  };
-}
 
 /**
  * Group events of one socket: participant changes become
@@ -47,8 +26,6 @@ export function attachGroupIntake(sock: WASocket, intake: GroupIntake): void {
   groups?.observe(intake.metrics);
   const receipts = new GroupReceiptTracker();
   sock.ev.on('group-participants.update', (update) => {
-    const data = groupParticipantsData(update);
-    if (data) intake.events.publish('session:group-participants', data);
     groups?.membershipChanged(update.id, update.action === 'remove').catch((err: unknown) => {
       intake.logger.error(
         { err, sessionId: intake.sessionId, group: update.id },
@@ -63,9 +40,11 @@ export function attachGroupIntake(sock: WASocket, intake: GroupIntake): void {
   sock.ev.on('groups.update', (updates) => {
     for (const update of updates) if (update.id) groups?.cache.invalidate(update.id);
   });
-  // A receipt that arrives while Baileys still buffers the upsert of our own message is folded into it.
   sock.ev.on('messages.upsert', ({ messages }) => {
     for (const msg of messages) {
+      const participants = participantsEvent(intake.sessionId, msg);
+      if (participants) recordParticipants(intake, participants.data, participants.eventId);
+      // A receipt that arrives while Baileys still buffers the upsert of our own message is folded into it.
       if (!msg.key.fromMe || !msg.key.remoteJid?.endsWith('@g.us')) continue;
       for (const receipt of msg.userReceipt ?? []) {
         const data = groupReceiptData(receipts, { key: msg.key, receipt });
@@ -98,4 +77,15 @@ function groupReceiptData(
     participant: receipt.userJid,
     participants: merged.participants,
   };
+}
+
+/** Recorded like a message (the event queue retries it within its bounds), under the notification's own id. */
+function recordParticipants(
+  intake: GroupIntake,
+  data: EventData<'session:group-participants'>,
+  eventId: string,
+): void {
+  intake.events.record('session:group-participants', data, eventId).catch((err: unknown) => {
+    intake.logger.error({ err, sessionId: intake.sessionId, group: data.group }, 'group event not recorded');
+  });
 }
