@@ -124,7 +124,58 @@ const ROUTES: Route[] = [
     foreign: 404,
   },
   { name: 'hosts', method: 'GET', path: () => '/v1/hosts', ok: 200, foreign: 403, admin: 403 },
+  ...groupRoutes(),
 ];
+
+/** The group routes reach the owning host of a connected session. */
+function groupRoutes(): Route[] {
+  const group = '120363025246125888@g.us';
+  const connected = { status: 'CONNECTED' };
+  return [
+    {
+      name: 'groups',
+      method: 'GET',
+      path: (id) => `/v1/sessions/${id}/groups`,
+      ok: 200,
+      foreign: 404,
+      state: connected,
+    },
+    {
+      name: 'group',
+      method: 'GET',
+      path: (id) => `/v1/sessions/${id}/groups/${group}`,
+      ok: 200,
+      foreign: 404,
+      state: connected,
+    },
+    {
+      name: 'create group',
+      method: 'POST',
+      path: (id) => `/v1/sessions/${id}/groups`,
+      body: { subject: 'x', participants: ['4915123456789'] },
+      ok: 201,
+      foreign: 404,
+      state: connected,
+    },
+    {
+      name: 'group participants',
+      method: 'POST',
+      path: (id) => `/v1/sessions/${id}/groups/${group}/participants`,
+      body: { remove: ['4915123456789'] },
+      ok: 200,
+      foreign: 404,
+      state: connected,
+    },
+    {
+      name: 'leave group',
+      method: 'POST',
+      path: (id) => `/v1/sessions/${id}/groups/${group}/leave`,
+      ok: 200,
+      foreign: 404,
+      state: connected,
+    },
+  ];
+}
 
 const UNAUTHENTICATED: Caller[] = ['no token', 'bad signature', 'expired', 'alg none', 'wrong issuer'];
 

@@ -80,9 +80,20 @@ export class FakeHostClient implements HostClient {
     return this.onCheckContacts(numbers);
   }
 
-  /** Answers group commands (throw to simulate the host's refusal). */
-  onGroup: (command: HostGroupCommand) => Promise<unknown> = async () => {
-    throw new Error('no group answer set');
+  /** Answers group commands (throw to simulate the host's refusal); by default an empty group, all done. */
+  onGroup: (command: HostGroupCommand) => Promise<unknown> = async (command) => {
+    const group = {
+      jid: '120363025246125888@g.us',
+      subject: 'group',
+      addressingMode: 'lid',
+      size: 0,
+      participants: [],
+    };
+    if (command.op === 'list') return { groups: [group] };
+    if (command.op === 'participants')
+      return { participants: command.participants.map((jid) => ({ jid, outcome: 'done', code: '200' })) };
+    if (command.op === 'leave') return { left: true };
+    return { group };
   };
 
   async groupCommand<C extends HostGroupCommand>(
