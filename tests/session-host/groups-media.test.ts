@@ -4,7 +4,7 @@
  * decrypts the message, then fetches and checks the file byte-exact.
  */
 import { createHash } from 'node:crypto';
-import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { mediaObjectKey, newMediaId } from '#commons/domain/media.ts';
 import { createInternalApi } from '../../session-host/src/internal-api.ts';
@@ -75,5 +75,53 @@ describe('group media through the host', () => {
       expect(got.media).toMatchObject({ kind: 'image', verified: true, caption: 'for the team' });
       expect(sha256(await receivedMediaBytes(got.media!))).toBe(sha256(bytes));
     }
+  });
+
+  it('an image a member sends to the group is stored and announced with the group as chat', async () => {
+    await h.startHost('host-1', {
+      media: (metrics, logger) =>
+        createMediaRuntime({
+          s3: h.aws.s3,
+          bucket: h.aws.mediaBucket,
+          destinations: 'loopback-http',
+          caPem: h.fake.media.caPem,
+          transfers: 4,
+          transferTimeoutMs: 20_000,
+          metrics,
+          logger,
+        }),
+    });
+    const sessionId = await h.createSession();
+    const device = await h.link(sessionId);
+    const alice = h.fake.createUser({ name: 'Alice' });
+    const group = h.fake.groups.create({ subject: 'Photos', creator: alice.pn, participants: [device.pn] });
+    const { bytes, mimetype } = mediaBytes('image');
+
+    const id = await h.fake.groups.sendMedia(group.jid, alice.pn, {
+      kind: 'image',
+      bytes,
+      mimetype,
+      caption: 'look',
+    });
+
+    const event = await h.waitForEvent(
+      sessionId,
+      (e) => e.type === 'session:message' && e.data.id === id,
+      20_000,
+    );
+    const media = event.data.media as { id?: string; error?: unknown; sha256?: string };
+    expect(event.data).toMatchObject({ chat: group.jid, from: alice.lidJid, text: 'look' });
+    expect(media.error).toBeUndefined();
+    expect(media.sha256).toBe(sha256(bytes));
+    const stored = await h.aws.s3.send(
+      new GetObjectCommand({
+        Bucket: h.aws.mediaBucket,
+        Key: mediaObjectKey('acme', sessionId, media.id ?? ''),
+      }),
+    );
+    const body = await (
+      stored.Body as { transformToByteArray(): Promise<Uint8Array> }
+    ).transformToByteArray();
+    expect(sha256(body)).toBe(sha256(bytes));
   });
 });

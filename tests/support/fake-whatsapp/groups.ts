@@ -1,6 +1,7 @@
 import type { EventEmitter } from 'node:events';
 import { type BinaryNode, proto } from '@whiskeysockets/baileys';
 import type { FakeConnection } from './connection.ts';
+import { buildMediaMessage, type SendMediaOptions } from './contact-media.ts';
 import type { FakeContext } from './context.ts';
 import { decryptGroup } from './groups-crypto.ts';
 import { answerGroupIq, applyParticipants } from './groups-iq.ts';
@@ -62,6 +63,8 @@ export interface FakeGroups {
     message: proto.IMessage,
     options?: { id?: string },
   ): Promise<string>;
+  /** `from` sends an image/video/audio/document/sticker to the group (uploaded to the fake's media host first). */
+  sendMedia(group: string, from: string, options: SendMediaOptions): Promise<string>;
   /** A member's delivery or read receipt for `ids`, to `to`'s linked devices. */
   sendReceipt(group: string, member: string, to: string, ids: string[], type?: 'read'): number;
   /** A server-side change by `actor` (no admin check): members' linked devices get `w:gp2`. */
@@ -133,6 +136,12 @@ export function createFakeGroups(ctx: FakeContext): FakeGroups {
     sendMessage: (jid, from, message, options) => {
       const g = group(jid);
       return sendGroupMessage(ctx, g, member(g, from), message, options);
+    },
+    async sendMedia(jid, from, options) {
+      const g = group(jid);
+      const sender = member(g, from);
+      const message = await buildMediaMessage(ctx, options);
+      return sendGroupMessage(ctx, g, sender, message);
     },
     sendReceipt: (jid, from, to, ids, type) => {
       const g = group(jid);
