@@ -11,6 +11,13 @@ import {
 /** S3's smallest multipart part, and the size of each of an upload's two part buffers. */
 export const PART_BYTES = 5 * 1024 * 1024;
 
+/**
+ * The documented bound on a host's extra memory during one media transfer:
+ * two part buffers (10 MB) and the stream chunks between scavenges.
+ * `npm run bench -- media` measures the peak against it.
+ */
+export const TRANSFER_PEAK_BOUND_MB = 16;
+
 /** Up to this size a file is gathered as it comes and stored with one PutObject, without a part buffer. */
 const SMALL_FILE_BYTES = 256 * 1024;
 
