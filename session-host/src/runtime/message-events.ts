@@ -28,8 +28,11 @@ export function textOf(wrapped: proto.IMessage | null | undefined): string | und
   );
 }
 
+const CARRIED_ALONG = new Set(['messageContextInfo', 'senderKeyDistributionMessage']);
+
 function kindOf(message: proto.IMessage): string {
-  const first = Object.keys(message).find((k) => k !== 'messageContextInfo');
+  // A member's group message carries its sender key in the same stanza (Baileys merges both): skip it too.
+  const first = Object.keys(message).find((k) => !CARRIED_ALONG.has(k));
   if (!first) return 'unknown';
   if (first === 'conversation' || first === 'extendedTextMessage') return 'text';
   return first.replace(/Message$/, '');
