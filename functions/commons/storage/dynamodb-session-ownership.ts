@@ -1,4 +1,4 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { type AttributeValue, ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
   type DynamoDBDocumentClient,
   GetCommand,
@@ -186,25 +186,44 @@ export class DynamoDbSessionOwnership implements SessionOwnership {
     return (await this.get(sessionId))?.authPointer;
   }
 
+  /**
+   * A retried write whose first attempt landed but whose answer was lost (a
+   * reset connection; the SDK retries it) fails its own version condition.
+   * The item as it was then shows it: still our fence, and exactly our
+   * pointer (its journal or snapshot key names this writer, epoch and
+   * version), so the commit is done, not fenced. Treating it as fenced made
+   * Baileys roll back a transaction whose keys were already durable, and the
+   * redelivered message could no longer be decrypted (found by the chaos run).
+   */
   async commit(
     sessionId: string,
     fence: Fence,
     previous: number | undefined,
     next: AuthPointer,
   ): Promise<void> {
-    await this.fenced({
-      Key: sessionKey(sessionId),
-      UpdateExpression: 'SET authPointer = :next',
-      ConditionExpression: `${FENCE_CONDITION} AND ${
-        previous === undefined ? 'attribute_not_exists(authPointer)' : 'authPointer.version = :previous'
-      }`,
-      ExpressionAttributeValues: {
-        ':next': next,
-        ':host': fence.hostId,
-        ':epoch': fence.epoch,
-        ...(previous !== undefined && { ':previous': previous }),
-      },
-    });
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: sessionKey(sessionId),
+          UpdateExpression: 'SET authPointer = :next',
+          ConditionExpression: `${FENCE_CONDITION} AND ${
+            previous === undefined ? 'attribute_not_exists(authPointer)' : 'authPointer.version = :previous'
+          }`,
+          ExpressionAttributeValues: {
+            ':next': next,
+            ':host': fence.hostId,
+            ':epoch': fence.epoch,
+            ...(previous !== undefined && { ':previous': previous }),
+          },
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        }),
+      );
+    } catch (err) {
+      if (!(err instanceof ConditionalCheckFailedException)) throw err;
+      if (err.Item && landed(err.Item, fence, next)) return;
+      throw new FencedError(`write for ${sessionId} refused: owner or epoch changed`, { cause: err });
+    }
   }
 
   async clear(sessionId: string, fence: Fence): Promise<void> {
@@ -235,4 +254,18 @@ export class DynamoDbSessionOwnership implements SessionOwnership {
       throw err;
     }
   }
+}
+
+/** The stored item (raw attribute values) already holds `next` under `fence`: an earlier attempt of this commit landed. */
+function landed(item: Record<string, AttributeValue>, fence: Fence, next: AuthPointer): boolean {
+  const stored = item.authPointer?.M;
+  const journal = stored?.journal?.L?.map((v) => v.S) ?? [];
+  return (
+    item.ownerHostId?.S === fence.hostId &&
+    item.epoch?.N === String(fence.epoch) &&
+    stored?.version?.N === String(next.version) &&
+    stored.snapshot?.S === next.snapshot &&
+    journal.length === next.journal.length &&
+    journal.every((key, i) => key === next.journal[i])
+  );
 }
