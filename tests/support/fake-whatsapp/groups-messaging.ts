@@ -51,7 +51,8 @@ export async function onClientGroupMessage(
   const skmsg = getBinaryNodeChildren(node, 'enc').find((e) => e.attrs.type === 'skmsg')?.content;
   const release = silenceLibsignalConsole();
   try {
-    if (sender && group && skmsg instanceof Uint8Array) {
+    // WhatsApp relays nothing from a non-member (its ack for one is not measured: the fake acks plainly).
+    if (sender && group?.members.has(sender.user.pn) && skmsg instanceof Uint8Array) {
       const senderDevice = companionJid(sender);
       for (const copy of getBinaryNodeChildren(getBinaryNodeChild(node, 'participants'), 'to')) {
         await receiveDistribution(ctx, group, sender, copy);

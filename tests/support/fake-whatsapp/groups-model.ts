@@ -4,7 +4,7 @@ import type { BinaryNode, proto } from '@whiskeysockets/baileys';
 import type { ReceivedMedia } from './contact-media.ts';
 import type { FakeContext } from './context.ts';
 import { lidJid, pnJid } from './jids.ts';
-import type { FakeUser } from './world.ts';
+import type { Companion, FakeUser } from './world.ts';
 
 export type GroupAddressing = 'lid' | 'pn';
 export type GroupRole = 'superadmin' | 'admin' | undefined;
@@ -69,6 +69,8 @@ export interface GroupState {
   readonly ciphertexts: Map<string, SentGroupCiphertext>;
   /** What members sent, by id: a retry receipt gets the same message again with the SKDM. */
   readonly memberSends: Map<string, { group: FakeGroup; member: FakeUser; message: proto.IMessage }>;
+  /** Group notifications withheld from a user's linked devices (by PN) until the test releases them. */
+  readonly heldNotifications: Map<string, Array<{ companion: Companion; node: BinaryNode }>>;
 }
 
 const states = new WeakMap<FakeContext, GroupState>();
@@ -83,6 +85,7 @@ export function groupState(ctx: FakeContext): GroupState {
       inboxes: new Map(),
       ciphertexts: new Map(),
       memberSends: new Map(),
+      heldNotifications: new Map(),
     };
     states.set(ctx, state);
   }

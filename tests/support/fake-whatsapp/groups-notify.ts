@@ -41,11 +41,33 @@ export function notifyParticipants(
       },
     ],
   };
-  for (const companion of memberCompanions(group)) companion.connection?.send(node);
+  const held = groupState(ctx).heldNotifications;
+  for (const companion of memberCompanions(group)) {
+    const queue = held.get(companion.user.pn);
+    if (queue) queue.push({ companion, node });
+    else companion.connection?.send(node);
+  }
   groupState(ctx).events.emit(
     'group-notified',
     group.jid,
     action,
     users.map((u) => u.pn),
   );
+}
+
+/**
+ * Withholds group notifications from `user`'s linked devices (WhatsApp may
+ * deliver one late, e.g. after a reconnect); the returned function sends what
+ * was held, in order, to the devices still connected.
+ */
+export function holdNotifications(ctx: FakeContext, user: FakeUser): () => void {
+  const held = groupState(ctx).heldNotifications;
+  const queue: Array<{ companion: Companion; node: BinaryNode }> = [];
+  held.set(user.pn, queue);
+  return () => {
+    if (held.get(user.pn) === queue) held.delete(user.pn);
+    for (const { companion, node } of queue.splice(0)) {
+      if (!companion.removed && companion.connection?.isOpen) companion.connection.send(node);
+    }
+  };
 }

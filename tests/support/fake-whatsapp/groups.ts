@@ -21,7 +21,7 @@ import {
   newGroup,
   type SerializedSenderKey,
 } from './groups-model.ts';
-import type { ParticipantAction } from './groups-notify.ts';
+import { holdNotifications, type ParticipantAction } from './groups-notify.ts';
 import { lidJid, pnJid } from './jids.ts';
 import { waitForEvent } from './wait-for.ts';
 import type { FakeUser } from './world.ts';
@@ -69,6 +69,8 @@ export interface FakeGroups {
   sendReceipt(group: string, member: string, to: string, ids: string[], type?: 'read'): number;
   /** A server-side change by `actor` (no admin check): members' linked devices get `w:gp2`. */
   changeParticipants(group: string, actor: string, action: ParticipantAction, pns: string[]): void;
+  /** Withholds group notifications from `pn`'s linked devices until the returned function releases them. */
+  holdNotifications(pn: string): () => void;
   /** What `pn`'s device 0 decrypted from clients' group messages. */
   inbox(pn: string): GroupReceived[];
   waitForMessage(
@@ -149,6 +151,7 @@ export function createFakeGroups(ctx: FakeContext): FakeGroups {
     },
     changeParticipants: (jid, actor, action, pns) =>
       applyParticipants(ctx, group(jid), user(actor), action, pns.map(user)),
+    holdNotifications: (pn) => holdNotifications(ctx, user(pn)),
     inbox: (pn) => state.inboxes.get(user(pn).pn) ?? [],
     async waitForMessage(pn, accept = () => true, timeoutMs = 10_000) {
       const existing = (state.inboxes.get(pn) ?? []).find(accept);
