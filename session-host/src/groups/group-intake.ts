@@ -23,19 +23,17 @@ type ReceiptUpdate = BaileysEventMap['message-receipt.update'][number];
  */
 export function attachGroupIntake(sock: WASocket, intake: GroupIntake): void {
   const groups = SocketGroups.of(sock);
-  groups?.observe(intake.metrics);
+  groups?.observe(intake.metrics, (group, err) => {
+    intake.logger.error({ err, sessionId: intake.sessionId, group }, 'sender key rotation failed');
+    intake.events.publish('session:error', {
+      code: err.code,
+      message: `the sender key of ${group} could not be rotated on its own; each send to it rotates it`,
+    });
+  });
   const receipts = new GroupReceiptTracker();
   sock.ev.on('group-participants.update', (update) => {
-    groups?.membershipChanged(update.id, update.action === 'remove').catch((err: unknown) => {
-      intake.logger.error(
-        { err, sessionId: intake.sessionId, group: update.id },
-        'sender key rotation failed',
-      );
-      intake.events.publish('session:error', {
-        code: 'SENDER_KEY_ROTATION_FAILED',
-        message: `the sender key of ${update.id} could not be rotated on its own; each send to it rotates it`,
-      });
-    });
+    // A failed rotation was surfaced by observe's callback; the group stays flagged for its next send.
+    groups?.membershipChanged(update.id, update.action === 'remove').catch(() => undefined);
   });
   sock.ev.on('groups.update', (updates) => {
     for (const update of updates) if (update.id) groups?.cache.invalidate(update.id);

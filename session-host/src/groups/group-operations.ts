@@ -78,7 +78,7 @@ export async function changeParticipants(
     outcome: participantOutcome(r.status),
   }));
   const changed = mapped.some((r) => r.outcome === 'done');
-  // A failed rotation leaves the group flagged: its next send rotates inside its own transaction.
+  // A failed rotation is surfaced by SocketGroups (session:error, metric) and leaves the group flagged: its next send rotates inside its own transaction.
   if (changed)
     await SocketGroups.of(sock)
       ?.membershipChanged(jid, action === 'remove')

@@ -29,6 +29,7 @@ export class SocketGroups {
   private readonly unrotated = new Set<string>();
   private sock: WASocket | undefined;
   private metrics: GroupMetrics | undefined;
+  private onRotationFailed: (group: string, err: SenderKeyRotationError) => void = () => undefined;
 
   constructor(private readonly sleep: (ms: number) => Promise<void> = defaultSleep) {}
 
@@ -36,9 +37,17 @@ export class SocketGroups {
     return bySocket.get(sock);
   }
 
-  /** Counts this socket's metadata fetches and rotations in the host's metrics. */
-  observe(metrics: GroupMetrics): void {
+  /**
+   * Counts this socket's metadata fetches and rotations in the host's metrics;
+   * `onRotationFailed` surfaces a rotation that could not be written, whether
+   * our own change through the API or a notification asked for it.
+   */
+  observe(
+    metrics: GroupMetrics,
+    onRotationFailed?: (group: string, err: SenderKeyRotationError) => void,
+  ): void {
     this.metrics = metrics;
+    if (onRotationFailed) this.onRotationFailed = onRotationFailed;
     this.cache.onFetch = () => metrics.groupMetadataFetches.inc();
   }
 
@@ -85,9 +94,11 @@ export class SocketGroups {
       }
     }
     this.metrics?.senderKeyRotationFailures.inc();
-    throw new SenderKeyRotationError('the group sender key could not be rotated on its own', {
+    const error = new SenderKeyRotationError('the group sender key could not be rotated on its own', {
       cause: lastError,
     });
+    this.onRotationFailed(jid, error);
+    throw error;
   }
 }
 
