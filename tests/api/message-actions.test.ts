@@ -55,6 +55,9 @@ async function outboxRows(sessionId: string): Promise<Record<string, unknown>[]>
 const send = (id: string, body: Record<string, unknown>) =>
   h.request('POST', `/v1/sessions/${id}/messages`, { token, body });
 
+/** A group chat: quotes and reactions there must name the quoted message's sender. */
+const GROUP = '120363000000000001@g.us';
+
 describe('kinds and actions on the send', () => {
   it.each([
     ['location', { latitude: 52.52, longitude: 13.405, name: 'Office' }],
@@ -132,6 +135,11 @@ describe('kinds and actions on the send', () => {
     [
       'a quote with a participant that is no user JID',
       { text: 'hi', quoted: { messageId: MSG, participant: 'x@g.us' } },
+    ],
+    ['a quote in a group without its participant', { to: GROUP, text: 'hi', quoted: { messageId: MSG } }],
+    [
+      'a reaction in a group without its participant',
+      { to: GROUP, reaction: { messageId: MSG, emoji: '👍' } },
     ],
   ])('refuses %s with 400 VALIDATION_FAILED, queues nothing, calls no host', async (_what, fields) => {
     const id = await connectedSession();

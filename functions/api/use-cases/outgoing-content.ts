@@ -7,7 +7,11 @@ import {
   type OutgoingMedia,
 } from '#commons/domain/media.ts';
 import { resolveMediaType, SNIFF_BYTES } from '#commons/domain/media-type.ts';
-import type { MessageAction, QuotedMessage } from '#commons/domain/message-content.ts';
+import {
+  groupReferenceProblem,
+  type MessageAction,
+  type QuotedMessage,
+} from '#commons/domain/message-content.ts';
 import { newOutboxEntry, type OutboxEntry } from '#commons/domain/session-outbox.ts';
 import type { SessionRecord } from '#commons/domain/session-record.ts';
 import {
@@ -15,6 +19,7 @@ import {
   MediaTooLargeError,
   MediaTypeMismatchError,
   MediaUrlRefusedError,
+  ValidationFailedError,
 } from '#commons/errors/app-errors.ts';
 import { checkMediaUrl } from '#commons/media/media-url-policy.ts';
 import type { UseCaseDependencies } from './dependencies.ts';
@@ -119,6 +124,8 @@ export async function prepareSend(
     readonly idempotencyKey?: string | undefined;
   },
 ): Promise<PreparedSend> {
+  const problem = groupReferenceProblem(input.to, input.quoted, input.action);
+  if (problem) throw new ValidationFailedError(problem);
   const content = await resolveContent(deps, session, input);
   const now = deps.clock();
   const messageId = (deps.newMessageId ?? newMessageId)();

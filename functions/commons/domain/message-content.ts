@@ -141,3 +141,22 @@ export interface ContactCheck {
   readonly jid?: string | undefined;
   readonly lid?: string | undefined;
 }
+
+/**
+ * In a group, a quote or reaction names a message by its id *and its sender*:
+ * without `participant`, Baileys tells WhatsApp the group itself wrote it
+ * (seen at the fake: `contextInfo.participant` = the group JID), and the
+ * contact's app shows a broken quote. Our own messages need no participant.
+ */
+export function groupReferenceProblem(
+  to: string,
+  quoted: QuotedMessage | undefined,
+  action: MessageAction | undefined,
+): string | undefined {
+  if (!to.endsWith('@g.us')) return undefined;
+  if (quoted && !quoted.fromMe && !quoted.participant)
+    return 'a quote in a group needs quoted.participant (the event’s `from`) unless quoted.fromMe';
+  if (action?.type === 'reaction' && !action.fromMe && !action.participant)
+    return 'a reaction in a group needs reaction.participant (the event’s `from`) unless reaction.fromMe';
+  return undefined;
+}
