@@ -47,23 +47,30 @@ async function owned() {
   return { sessionId, fence };
 }
 
-/** An ownership adapter whose DynamoDB client loses the answer of the first UpdateItem after it was applied. */
-function losingFirstAnswer(): { ownership: DynamoDbSessionOwnership; lost: () => number } {
-  const client = new DynamoDBClient(
-    awsClientConfig({ region: aws.storage.region, endpoint: aws.storage.dynamodbEndpoint }),
-  );
+/**
+ * An ownership adapter whose DynamoDB client fails the first UpdateItem with a
+ * reset: after DynamoDB applied it (default), or before it was sent
+ * (`applied: false`). With `maxAttempts: 1` the SDK does not retry (as when
+ * its retry quota is spent).
+ */
+function losingFirstAnswer(options: { applied?: boolean; maxAttempts?: number } = {}): {
+  ownership: DynamoDbSessionOwnership;
+  lost: () => number;
+} {
+  const client = new DynamoDBClient({
+    ...awsClientConfig({ region: aws.storage.region, endpoint: aws.storage.dynamodbEndpoint }),
+    ...(options.maxAttempts && { maxAttempts: options.maxAttempts }),
+  });
   let lost = 0;
+  const reset = () =>
+    Object.assign(new Error('socket hang up'), { code: 'ECONNRESET', name: 'Error', $metadata: {} });
   client.middlewareStack.add(
     (next, context) => async (args) => {
+      const first = context.commandName === 'UpdateItemCommand' && lost === 0;
+      if (first) lost += 1;
+      if (first && options.applied === false) throw reset();
       const result = await next(args);
-      if (context.commandName === 'UpdateItemCommand' && lost === 0) {
-        lost += 1;
-        throw Object.assign(new Error('socket hang up'), {
-          code: 'ECONNRESET',
-          name: 'Error',
-          $metadata: {},
-        });
-      }
+      if (first) throw reset();
       return result;
     },
     { step: 'deserialize', name: 'loseFirstAnswer' },
@@ -90,6 +97,26 @@ describe('an auth pointer commit whose answer was lost', () => {
     await losing.ownership.commit(s.sessionId, s.fence, 1, next);
     expect(losing.lost()).toBe(1);
     expect(await ownership.load(s.sessionId)).toEqual(next);
+  });
+
+  it('is done when it landed and the SDK did not retry (its retry quota spent)', async () => {
+    const s = await owned();
+    await ownership.commit(s.sessionId, s.fence, undefined, pointer(1, 'journal/1-1-w1.json'));
+    const losing = losingFirstAnswer({ maxAttempts: 1 });
+    const next = pointer(2, 'journal/1-2-w1.json');
+    await losing.ownership.commit(s.sessionId, s.fence, 1, next);
+    expect(await ownership.load(s.sessionId)).toEqual(next);
+  });
+
+  it('fails with the network error when it did not land', async () => {
+    const s = await owned();
+    const first = pointer(1, 'journal/1-1-w1.json');
+    await ownership.commit(s.sessionId, s.fence, undefined, first);
+    const losing = losingFirstAnswer({ maxAttempts: 1, applied: false });
+    await expect(
+      losing.ownership.commit(s.sessionId, s.fence, 1, pointer(2, 'journal/1-2-w1.json')),
+    ).rejects.toMatchObject({ code: 'ECONNRESET' });
+    expect(await ownership.load(s.sessionId)).toEqual(first);
   });
 
   it('is still fenced when another writer holds that version', async () => {

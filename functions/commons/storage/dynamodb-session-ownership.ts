@@ -1,4 +1,4 @@
-import { type AttributeValue, ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
   type DynamoDBDocumentClient,
   GetCommand,
@@ -14,6 +14,9 @@ import { INDEX } from './tables.ts';
 export type { OwnedSession, StatusPatch } from '../domain/session-ownership.ts';
 
 const FENCE_CONDITION = 'ownerHostId = :host AND epoch = :epoch';
+/** Reads of the item after a commit whose answer was lost, each after a longer pause. */
+const COMMIT_READBACK_ATTEMPTS = 3;
+const COMMIT_READBACK_DELAY_MS = 200;
 
 /**
  * The sessions table in the host role (the API role is DynamoDbSessionRepository).
@@ -187,12 +190,13 @@ export class DynamoDbSessionOwnership implements SessionOwnership {
   }
 
   /**
-   * A retried write whose first attempt landed but whose answer was lost (a
-   * reset connection; the SDK retries it) fails its own version condition.
-   * The item as it was then shows it: still our fence, and exactly our
-   * pointer (its journal or snapshot key names this writer, epoch and
-   * version), so the commit is done, not fenced. Treating it as fenced made
-   * Baileys roll back a transaction whose keys were already durable, and the
+   * A commit whose answer is lost may still have landed: a reset connection
+   * after DynamoDB applied it, answered to us as an error (the SDK's retries
+   * may be spent), or answered as a failed condition to the SDK's own retry.
+   * Either way the item is read back (consistently, a few times): still our
+   * fence and exactly our pointer (its journal or snapshot key names this
+   * writer, epoch and version) means the commit is done. Taking it for failed
+   * made Baileys roll back a decrypt whose keys were already durable, and the
    * redelivered message could no longer be decrypted (found by the chaos run).
    */
   async commit(
@@ -216,14 +220,31 @@ export class DynamoDbSessionOwnership implements SessionOwnership {
             ':epoch': fence.epoch,
             ...(previous !== undefined && { ':previous': previous }),
           },
-          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         }),
       );
     } catch (err) {
-      if (!(err instanceof ConditionalCheckFailedException)) throw err;
-      if (err.Item && landed(err.Item, fence, next)) return;
-      throw new FencedError(`write for ${sessionId} refused: owner or epoch changed`, { cause: err });
+      if (await this.landed(sessionId, fence, next)) return;
+      if (err instanceof ConditionalCheckFailedException)
+        throw new FencedError(`write for ${sessionId} refused: owner or epoch changed`, { cause: err });
+      throw err;
     }
+  }
+
+  /** Whether the stored item holds `next` under `fence`; false when it cannot be read either. */
+  private async landed(sessionId: string, fence: Fence, next: AuthPointer): Promise<boolean> {
+    for (let attempt = 1; attempt <= COMMIT_READBACK_ATTEMPTS; attempt++) {
+      try {
+        const item = await this.get(sessionId);
+        return (
+          item?.ownerHostId === fence.hostId &&
+          item.epoch === fence.epoch &&
+          samePointer(item.authPointer, next)
+        );
+      } catch {
+        await new Promise((resolve) => setTimeout(resolve, COMMIT_READBACK_DELAY_MS * attempt));
+      }
+    }
+    return false;
   }
 
   async clear(sessionId: string, fence: Fence): Promise<void> {
@@ -256,16 +277,12 @@ export class DynamoDbSessionOwnership implements SessionOwnership {
   }
 }
 
-/** The stored item (raw attribute values) already holds `next` under `fence`: an earlier attempt of this commit landed. */
-function landed(item: Record<string, AttributeValue>, fence: Fence, next: AuthPointer): boolean {
-  const stored = item.authPointer?.M;
-  const journal = stored?.journal?.L?.map((v) => v.S) ?? [];
+function samePointer(stored: AuthPointer | undefined, next: AuthPointer): boolean {
   return (
-    item.ownerHostId?.S === fence.hostId &&
-    item.epoch?.N === String(fence.epoch) &&
-    stored?.version?.N === String(next.version) &&
-    stored.snapshot?.S === next.snapshot &&
-    journal.length === next.journal.length &&
-    journal.every((key, i) => key === next.journal[i])
+    stored !== undefined &&
+    stored.version === next.version &&
+    stored.snapshot === next.snapshot &&
+    stored.journal.length === next.journal.length &&
+    stored.journal.every((key, i) => key === next.journal[i])
   );
 }
