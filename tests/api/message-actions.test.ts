@@ -167,6 +167,18 @@ describe('chat actions and the contacts check', () => {
     });
   });
 
+  it('marks a whole chat read when no ids are given, and refuses an empty id list', async () => {
+    const id = await connectedSession();
+    const res = await h.request('POST', `/v1/sessions/${id}/chats/${TO}/read`, { token, body: {} });
+    expect(res.status).toBe(200);
+    expect(h.hostClient.callsOf('read').at(-1)?.read).toEqual({ chat: TO });
+    const empty = await h.request('POST', `/v1/sessions/${id}/chats/${TO}/read`, {
+      token,
+      body: { messageIds: [] },
+    });
+    expect(empty.status).toBe(400);
+  });
+
   it('sends typing to a LID chat through the owning host', async () => {
     const id = await connectedSession();
     const res = await h.request('POST', `/v1/sessions/${id}/chats/201651282282156@lid/presence`, {

@@ -147,6 +147,28 @@ describe('outgoing kinds and actions, decrypted by the contact', () => {
     expect(receipt.to).toBe(contact.jid);
   });
 
+  it('marks a whole chat read: read receipts for every unread message of it, once', async () => {
+    const texts = ['whole chat 1', 'whole chat 2', 'whole chat 3'];
+    const ids: string[] = [];
+    for (const text of texts) ids.push((await incoming(text)).id);
+    const readIds = () =>
+      h.fake.receipts.filter((r) => r.type === 'read' && r.to === contact.jid).flatMap((r) => r.ids);
+    const res = await post('/read', { chat: contact.jid });
+    expect(res.status).toBe(200);
+    await waitFor(
+      () => ids.every((id) => readIds().includes(id)),
+      () => `read receipts for ${ids.join(', ')}; saw ${JSON.stringify(readIds())}`,
+    );
+    // Marked read once: a second read of the chat sends nothing more for them.
+    const before = readIds().length;
+    expect((await post('/read', { chat: contact.jid })).status).toBe(200);
+    const again = await incoming('after the read');
+    expect((await post('/read', { chat: contact.pn })).status).toBe(200);
+    await waitFor(() => readIds().includes(again.id), 'a read receipt for the newest message');
+    expect(readIds().filter((id) => ids.includes(id)).length).toBe(ids.length);
+    expect(readIds().length).toBe(before + 1);
+  });
+
   it('shows typing and paused in a chat', async () => {
     expect((await post('/presence', { chat: contact.pn, presence: 'composing' })).status).toBe(200);
     expect((await post('/presence', { chat: contact.pn, presence: 'paused' })).status).toBe(200);

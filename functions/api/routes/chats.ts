@@ -48,7 +48,7 @@ export function chatRoutes(deps: UseCaseDependencies): OpenAPIHono<ApiEnv> {
       const body = c.req.valid('json');
       await markChatRead(deps, c.get('principal'), id, {
         chat,
-        messageIds: body.messageIds,
+        ...(body.messageIds && { messageIds: body.messageIds }),
         ...(body.participant && { participant: body.participant }),
       });
       return c.json({ accepted: true as const }, 200);

@@ -7,6 +7,7 @@ import {
   MAX_LOCATION_TEXT,
   MAX_REACTION_LENGTH,
   MAX_READ_IDS,
+  MAX_UNREAD_PER_CHAT,
   PARTICIPANT_PATTERN,
   WA_MESSAGE_ID_PATTERN,
 } from '#commons/domain/message-content.ts';
@@ -87,10 +88,12 @@ export const ChatParams = SessionIdParams.extend({
 
 export const ReadBody = z
   .strictObject({
-    messageIds: z.array(messageId).min(1).max(MAX_READ_IDS),
+    messageIds: z.array(messageId).min(1).max(MAX_READ_IDS).optional(),
     participant: participant.optional(),
   })
-  .openapi('MarkRead', { description: `Read receipts for 1–${MAX_READ_IDS} messages of the chat.` });
+  .openapi('MarkRead', {
+    description: `Read receipts for 1–${MAX_READ_IDS} messages of the chat; without \`messageIds\`, for every message of the chat the session received and has not marked read (the host remembers the newest ${MAX_UNREAD_PER_CHAT} per chat).`,
+  });
 
 export const PresenceBody = z.strictObject({ presence: z.enum(CHAT_PRESENCES) }).openapi('ChatPresence', {
   description:

@@ -58,7 +58,11 @@ export async function markChatRead(
   deps: UseCaseDependencies,
   principal: Principal,
   sessionId: string,
-  read: { readonly chat: string; readonly messageIds: readonly string[]; readonly participant?: string },
+  read: {
+    readonly chat: string;
+    readonly messageIds?: readonly string[] | undefined;
+    readonly participant?: string;
+  },
 ): Promise<void> {
   const host = await connectedOwner(deps, principal, sessionId);
   await deps.hostClient.markRead(host.endpoint, sessionId, read);

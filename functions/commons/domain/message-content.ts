@@ -105,6 +105,8 @@ export function quotedFields(quoted: QuotedMessage): readonly (string | boolean 
   return [quoted.messageId, quoted.fromMe ?? null, quoted.participant ?? null, quoted.text ?? null];
 }
 
+/** Unread messages a host remembers per chat for a read of the whole chat (newest kept). */
+export const MAX_UNREAD_PER_CHAT = 100;
 /** Read receipts per request at most (one chat). */
 export const MAX_READ_IDS = 100;
 /** Numbers per contacts check at most. */
@@ -112,8 +114,9 @@ export const MAX_CONTACT_CHECK = 50;
 export const CHAT_PRESENCES = ['composing', 'recording', 'paused', 'available', 'unavailable'] as const;
 export type ChatPresence = (typeof CHAT_PRESENCES)[number];
 
+/** Without `messageIds`: every message of the chat the session received and has not marked read. */
 export const readSchema = z.strictObject({
-  messageIds: z.array(messageId).min(1).max(MAX_READ_IDS),
+  messageIds: z.array(messageId).min(1).max(MAX_READ_IDS).optional(),
   participant: participant.optional(),
 });
 export const presenceSchema = z.strictObject({ presence: z.enum(CHAT_PRESENCES) });

@@ -34,7 +34,8 @@ export interface HostClient {
 
 export interface HostReadReceipts {
   readonly chat: string;
-  readonly messageIds: readonly string[];
+  /** Absent: every unread message of the chat the host remembers. */
+  readonly messageIds?: readonly string[] | undefined;
   readonly participant?: string | undefined;
 }
 

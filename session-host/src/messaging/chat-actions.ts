@@ -3,6 +3,7 @@ import type { ChatPresence, ContactCheck } from '#commons/domain/message-content
 import { parseRecipient } from '#commons/domain/recipient.ts';
 import { phoneOf } from '../runtime/message-events.ts';
 import { InvalidRecipientError } from '../runtime/session-errors.ts';
+import type { UnreadMessages } from './unread-messages.ts';
 
 function chatJid(chat: string): string {
   const recipient = parseRecipient(chat);
@@ -10,20 +11,39 @@ function chatJid(chat: string): string {
   return jidEncode(recipient.user, recipient.server);
 }
 
-/** Read receipts for messages of one chat that contacts sent (own messages need none). */
+/**
+ * Read receipts for messages of one chat that contacts sent (own messages need
+ * none): the ids given, or without ids every message of the chat the session
+ * received and has not marked read (`unread`, bounded).
+ */
 export async function markRead(
   sock: WASocket,
-  read: { readonly chat: string; readonly messageIds: readonly string[]; readonly participant?: string },
-): Promise<void> {
+  read: {
+    readonly chat: string;
+    readonly messageIds?: readonly string[] | undefined;
+    readonly participant?: string;
+  },
+  unread: UnreadMessages,
+): Promise<{ read: number }> {
   const remoteJid = chatJid(read.chat);
+  const keys = read.messageIds
+    ? read.messageIds.map((id) => ({
+        remoteJid,
+        id,
+        ...(read.participant && { participant: read.participant }),
+      }))
+    : unread.take(remoteJid);
+  if (keys.length === 0) return { read: 0 };
   await sock.readMessages(
-    read.messageIds.map((id) => ({
-      remoteJid,
-      id,
+    keys.map((k) => ({
+      remoteJid: k.remoteJid,
+      id: k.id,
       fromMe: false,
-      ...(read.participant && { participant: read.participant }),
+      ...(k.participant && { participant: k.participant }),
     })),
   );
+  if (read.messageIds) unread.read(remoteJid, read.messageIds);
+  return { read: keys.length };
 }
 
 export async function sendPresence(sock: WASocket, chat: string, presence: ChatPresence): Promise<void> {

@@ -11,6 +11,7 @@ import {
 import { MAX_CONTACT_CHECK, presenceSchema, readSchema } from '#commons/domain/message-content.ts';
 import { RECIPIENT_PATTERN } from '#commons/domain/recipient.ts';
 import type { HostMetrics } from '../metrics.ts';
+import type { ManagedSession } from '../runtime/managed-session.ts';
 import { InvalidRecipientError } from '../runtime/session-errors.ts';
 import type { SessionHost } from '../session-host.ts';
 import { checkContacts, markRead, sendPresence } from './chat-actions.ts';
@@ -63,14 +64,16 @@ export function chatRoutes(
   const run = async <T extends z.ZodType>(
     c: Context,
     schema: T,
-    act: (sock: WASocket, body: z.infer<T>) => Promise<unknown>,
+    act: (sock: WASocket, body: z.infer<T>, session: ManagedSession) => Promise<unknown>,
   ) => {
     const body = await bodyOf(c, schema);
     if (!body) return c.json(error('VALIDATION_FAILED', 'invalid body'), 400);
-    const sock = host.session(c.req.param('id') ?? '')?.current().sock;
-    if (!sock) return c.json(error('SESSION_NOT_CONNECTED', 'session is not connected here'), 409);
+    const session = host.session(c.req.param('id') ?? '');
+    const sock = session?.current().sock;
+    if (!session || !sock)
+      return c.json(error('SESSION_NOT_CONNECTED', 'session is not connected here'), 409);
     try {
-      return c.json((await act(sock, body)) ?? { accepted: true }, 200);
+      return c.json((await act(sock, body, session)) ?? { accepted: true }, 200);
     } catch (err) {
       if (err instanceof InvalidRecipientError) return c.json(error('VALIDATION_FAILED', err.message), 400);
       if (err instanceof ContactCheckRateError) {
@@ -80,7 +83,9 @@ export function chatRoutes(
       throw err;
     }
   };
-  app.post('/internal/sessions/:id/read', (c) => run(c, readBody, (sock, body) => markRead(sock, body)));
+  app.post('/internal/sessions/:id/read', (c) =>
+    run(c, readBody, (sock, body, session) => markRead(sock, body, session.sent.unread)),
+  );
   app.post('/internal/sessions/:id/presence', (c) =>
     run(c, presenceBody, (sock, body) => sendPresence(sock, body.chat, body.presence)),
   );

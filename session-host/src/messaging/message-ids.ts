@@ -1,3 +1,5 @@
+import { UnreadMessages } from './unread-messages.ts';
+
 /** Ids of messages contacts sent that a session remembers, to refuse edits and deletions of them. */
 export const MAX_RECEIVED_IDS = 10_000;
 
@@ -10,6 +12,8 @@ export const MAX_RECEIVED_IDS = 10_000;
  */
 export class MessageIds extends Set<string> {
   readonly #received = new Set<string>();
+  /** What contacts sent that the session has not marked read, for a read of a whole chat. */
+  readonly unread = new UnreadMessages();
 
   noteReceived(id: string): void {
     this.#received.add(id);

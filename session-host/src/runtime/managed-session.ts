@@ -49,7 +49,7 @@ export class ManagedSession {
   private gate: ReceiptGate | undefined;
   /** Status writes and their events, in order. */
   private readonly ops = new SerialQueue();
-  private readonly sent = new MessageIds();
+  readonly sent = new MessageIds();
   private readonly activity: KeyActivity;
   private readonly events: SessionEvents;
   private readonly status: StatusWriter;

@@ -93,6 +93,11 @@ export function attachMessageIntake(sock: WASocket, intake: MessageIntake): void
     for (const msg of messages) {
       const id = msg.key.id ?? '';
       if (!msg.key.fromMe && id) intake.sent.noteReceived(id);
+      if (!msg.key.fromMe && id && msg.key.remoteJid && type === 'notify')
+        intake.sent.unread.note(
+          { remoteJid: msg.key.remoteJid, id, participant: msg.key.participant ?? undefined },
+          msg.key.remoteJidAlt,
+        );
       const folded = intake.sent.has(id) ? foldedStatusData(msg) : undefined;
       if (folded) publishStatus(folded);
       const data =

@@ -205,8 +205,13 @@ async function decryptCopy(
 
 /** A receipt a client sent for a message it got: record it and ack it. */
 export function onClientReceipt(ctx: FakeContext, connection: FakeConnection, node: BinaryNode): void {
+  const list =
+    node.content && Array.isArray(node.content) ? node.content.find((c) => c.tag === 'list') : undefined;
+  const items = list && Array.isArray(list.content) ? list.content : [];
+  const id = node.attrs.id ?? '';
   const receipt = {
-    id: node.attrs.id ?? '',
+    id,
+    ids: [id, ...items.map((item) => item.attrs.id ?? '').filter((i) => i !== '')],
     from: connection.companion ? companionJid(connection.companion) : '',
     to: node.attrs.to ?? '',
     type: node.attrs.type,
@@ -214,13 +219,8 @@ export function onClientReceipt(ctx: FakeContext, connection: FakeConnection, no
   ctx.receipts.push(receipt);
   const companion = connection.companion;
   // A retry receipt asks for the message again: it is not a delivery.
-  if (companion && node.attrs.type !== 'retry') {
-    companion.unreceipted.delete(receipt.id);
-    const list =
-      node.content && Array.isArray(node.content) ? node.content.find((c) => c.tag === 'list') : undefined;
-    const items = list && Array.isArray(list.content) ? list.content : [];
-    for (const item of items) if (item.attrs.id) companion.unreceipted.delete(item.attrs.id);
-  }
+  if (companion && node.attrs.type !== 'retry')
+    for (const covered of receipt.ids) companion.unreceipted.delete(covered);
   ctx.events.emit('client-receipt', receipt);
   const ack: BinaryNode = { tag: 'ack', attrs: { class: 'receipt', id: receipt.id, from: receipt.to } };
   if (node.attrs.type) ack.attrs.type = node.attrs.type;

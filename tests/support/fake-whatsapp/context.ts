@@ -22,6 +22,8 @@ export interface FakeOptions {
 /** A receipt a Baileys client sent for a message it received. */
 export interface ClientReceipt {
   id: string;
+  /** Every message id the receipt covers: `id` and those of its `<list>`. */
+  ids: string[];
   from: string;
   to: string;
   type: string | undefined;
