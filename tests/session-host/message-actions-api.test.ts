@@ -141,6 +141,17 @@ describe('message actions through the public API', () => {
     expect(read.status).toBe(200);
     await h.fake.waitForReceipt((r) => r.id === theirs.id && r.type === 'read');
 
+    // The whole chat, without ids: every message the session has not marked read yet.
+    const a = await incoming('unread one');
+    const b = await incoming('unread two');
+    const whole = await api.request('POST', `/v1/sessions/${sessionId}/chats/${contact.pn}/read`, {
+      token,
+      body: {},
+    });
+    expect(whole.status).toBe(200);
+    for (const id of [a.id, b.id])
+      await h.fake.waitForReceipt((r) => r.type === 'read' && r.ids.includes(id));
+
     const typing = await api.request('POST', `/v1/sessions/${sessionId}/chats/${contact.pn}/presence`, {
       token,
       body: { presence: 'composing' },
