@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
@@ -22,6 +22,8 @@ let shipped: Handler;
 let source: Handler;
 let token: string;
 // Inside the repository, so the bundle's external @aws-sdk/* resolve from node_modules as in Lambda.
+// A fresh clone has no dist/ yet (CI failed on it).
+mkdirSync(join(REPO_ROOT, 'dist'), { recursive: true });
 const outDir = mkdtempSync(join(REPO_ROOT, 'dist', 'shipped-api-'));
 
 function event(method: string, path: string, body?: string): LambdaEvent {
