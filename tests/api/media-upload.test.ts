@@ -170,6 +170,7 @@ describe('GET /v1/sessions/{id}/media/{mediaId}', () => {
     expect(res.headers.get('cache-control')).toBe('no-store');
     const location = res.headers.get('location') as string;
     expect(new URL(location).searchParams.get('X-Amz-Expires')).toBe('300');
+    expect(new URL(location).searchParams.get('response-content-disposition')).toBeNull();
     const got = await fetch(location);
     expect(got.status).toBe(200);
     expect(new Uint8Array(await got.arrayBuffer())).toEqual(bytes);
@@ -260,4 +261,30 @@ describe('received media', () => {
     expect(res.status).toBe(302);
     expect(await (await fetch(res.headers.get('location') as string)).text()).toBe('hello');
   });
+
+  it.each(['text/html', 'image/svg+xml', 'application/xhtml+xml', 'text/plain'])(
+    'a contact’s %s is served as a download of opaque bytes, never rendered from the bucket’s origin',
+    async (contentType) => {
+      const id = await h.createSession(token);
+      const mediaId = `med_${'c'.repeat(24)}`;
+      await h.aws.s3.send(
+        new PutObjectCommand({
+          Bucket: h.aws.mediaBucket,
+          Key: mediaObjectKey('acme', id, mediaId),
+          Body: '<script>parent.pwned = 1</script>',
+          ContentType: contentType,
+        }),
+      );
+      const res = await h.request('GET', `/v1/sessions/${id}/media/${mediaId}`, { token });
+      expect(res.status).toBe(302);
+      const location = new URL(res.headers.get('location') as string);
+      expect(location.searchParams.get('response-content-disposition')).toBe('attachment');
+      expect(location.searchParams.get('response-content-type')).toBe('application/octet-stream');
+      const got = await fetch(location);
+      expect(got.status).toBe(200);
+      expect(got.headers.get('content-disposition')).toBe('attachment');
+      expect(got.headers.get('content-type')).toBe('application/octet-stream');
+      expect(await got.text()).toBe('<script>parent.pwned = 1</script>');
+    },
+  );
 });

@@ -1,6 +1,6 @@
 import type { Principal } from '#commons/auth/principal.ts';
 import { MEDIA_LIMIT_BYTES, type MediaKind, mediaObjectKey, newMediaId } from '#commons/domain/media.ts';
-import { kindAccepts } from '#commons/domain/media-type.ts';
+import { downloadPresentation, kindAccepts } from '#commons/domain/media-type.ts';
 import {
   InternalError,
   MediaNotFoundError,
@@ -80,6 +80,7 @@ export async function mediaDownloadUrl(
   const session = await loadVisibleSession(deps, principal, sessionId);
   // The key comes from the session the caller may see: another tenant's id names nothing here.
   const key = mediaObjectKey(session.tenantId, session.sessionId, mediaId);
-  if (!(await media.store.head(key))) throw new MediaNotFoundError();
-  return media.store.presignDownload(key, media.urlTtlSeconds);
+  const head = await media.store.head(key);
+  if (!head) throw new MediaNotFoundError();
+  return media.store.presignDownload(key, media.urlTtlSeconds, downloadPresentation(head.contentType));
 }

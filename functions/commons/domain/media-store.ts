@@ -5,8 +5,12 @@
 export interface MediaStore {
   /** A presigned PUT that S3 accepts only with exactly this content type and length. */
   presignUpload(key: string, upload: MediaUploadRequest, expiresInSeconds: number): Promise<PresignedUpload>;
-  /** A presigned GET of the object. */
-  presignDownload(key: string, expiresInSeconds: number): Promise<string>;
+  /**
+   * A presigned GET of the object; `attachment` makes S3 answer it as a
+   * download of opaque bytes (Content-Disposition attachment,
+   * application/octet-stream) whatever type it was stored with.
+   */
+  presignDownload(key: string, expiresInSeconds: number, options?: { attachment?: boolean }): Promise<string>;
   /** Size and stored content type, or undefined when there is no such object. */
   head(key: string): Promise<MediaObjectInfo | undefined>;
   /** The first `length` bytes (fewer when the object is shorter); undefined when it is gone. */

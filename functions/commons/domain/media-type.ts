@@ -73,3 +73,32 @@ export function resolveMediaType(
     return { ok: false, reason: `the bytes are ${sniffed}, not the declared ${declared}` };
   return { ok: true, mimetype: sniffed };
 }
+
+/** Types a browser may show inline from the bucket's origin: plain images, audio and video, no scripts. */
+const INLINE_SAFE = new Set([
+  'image/jpeg',
+  'image/png',
+  'image/gif',
+  'image/webp',
+  'video/mp4',
+  'video/3gpp',
+  'video/webm',
+  'audio/ogg',
+  'audio/mpeg',
+  'audio/mp4',
+  'audio/aac',
+  'audio/wav',
+  'audio/amr',
+]);
+
+/**
+ * How a presigned download should be served. A contact chooses the stored
+ * Content-Type, so a "document" of `text/html` or an `image/svg+xml` would
+ * otherwise render (and run script) on the bucket's S3 origin when opened.
+ * Anything not plainly safe is served as a download of opaque bytes.
+ */
+export function downloadPresentation(contentType: string | undefined): {
+  readonly attachment: boolean;
+} {
+  return { attachment: !contentType || !INLINE_SAFE.has(essence(contentType)) };
+}

@@ -52,10 +52,20 @@ export class S3MediaStore implements MediaStore {
     };
   }
 
-  async presignDownload(key: string, expiresInSeconds: number): Promise<string> {
-    return getSignedUrl(this.#s3, new GetObjectCommand({ Bucket: this.#bucket, Key: key }), {
-      expiresIn: expiresInSeconds,
+  async presignDownload(
+    key: string,
+    expiresInSeconds: number,
+    options: { attachment?: boolean } = {},
+  ): Promise<string> {
+    const command = new GetObjectCommand({
+      Bucket: this.#bucket,
+      Key: key,
+      ...(options.attachment && {
+        ResponseContentDisposition: 'attachment',
+        ResponseContentType: 'application/octet-stream',
+      }),
     });
+    return getSignedUrl(this.#s3, command, { expiresIn: expiresInSeconds });
   }
 
   async head(key: string): Promise<MediaObjectInfo | undefined> {
