@@ -93,7 +93,7 @@ export function attachMessageIntake(sock: WASocket, intake: MessageIntake): void
     for (const msg of messages) {
       const id = msg.key.id ?? '';
       if (!msg.key.fromMe && id) intake.sent.noteReceived(id);
-      if (!msg.key.fromMe && id && msg.key.remoteJid && type === 'notify')
+      if (!msg.key.fromMe && id && msg.key.remoteJid)
         intake.sent.unread.note(
           { remoteJid: msg.key.remoteJid, id, participant: msg.key.participant ?? undefined },
           msg.key.remoteJidAlt,
