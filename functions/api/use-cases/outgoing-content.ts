@@ -102,6 +102,16 @@ export async function resolveContent(
   };
 }
 
+/** Exactly one of text, media and action; `quoted` with text or media makes a reply. */
+export interface SendMessageInput {
+  readonly to: string;
+  readonly text?: string | undefined;
+  readonly media?: MediaRequest | undefined;
+  readonly action?: MessageAction | undefined;
+  readonly quoted?: QuotedMessage | undefined;
+  readonly idempotencyKey?: string | undefined;
+}
+
 /** A send checked and given its id: what to send and the outbox row both send paths start from. */
 export interface PreparedSend {
   readonly content: OutgoingContent;
@@ -115,14 +125,7 @@ export interface PreparedSend {
 export async function prepareSend(
   deps: UseCaseDependencies,
   session: SessionRecord,
-  input: {
-    readonly to: string;
-    readonly text?: string | undefined;
-    readonly media?: MediaRequest | undefined;
-    readonly action?: MessageAction | undefined;
-    readonly quoted?: QuotedMessage | undefined;
-    readonly idempotencyKey?: string | undefined;
-  },
+  input: SendMessageInput,
 ): Promise<PreparedSend> {
   const problem = groupReferenceProblem(input.to, input.quoted, input.action);
   if (problem) throw new ValidationFailedError(problem);

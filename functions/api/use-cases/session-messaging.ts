@@ -1,5 +1,4 @@
 import type { Principal } from '#commons/auth/principal.ts';
-import type { MessageAction, QuotedMessage } from '#commons/domain/message-content.ts';
 import { matchesRequest, type OutboxEntry } from '#commons/domain/session-outbox.ts';
 import type { SessionRecord } from '#commons/domain/session-record.ts';
 import { canSendMessages, isQrCurrent } from '#commons/domain/session-status.ts';
@@ -12,19 +11,12 @@ import {
 import type { HostSendResult } from '#commons/hosts/host-client.ts';
 import type { HostRecord } from '#commons/hosts/host-record.ts';
 import type { UseCaseDependencies } from './dependencies.ts';
-import { type MediaRequest, prepareSend } from './outgoing-content.ts';
+import { prepareSend, type SendMessageInput } from './outgoing-content.ts';
+
+export type { SendMessageInput };
+
 import { admitPairing } from './pairing-limits.ts';
 import { liveOwner, loadVisibleSession } from './session-access.ts';
-
-/** Exactly one of text, media and action; `quoted` with text or media makes a reply. */
-export interface SendMessageInput {
-  readonly to: string;
-  readonly text?: string | undefined;
-  readonly media?: MediaRequest | undefined;
-  readonly action?: MessageAction | undefined;
-  readonly quoted?: QuotedMessage | undefined;
-  readonly idempotencyKey?: string | undefined;
-}
 
 export interface SentMessage {
   readonly messageId: string;

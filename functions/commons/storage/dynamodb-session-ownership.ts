@@ -241,7 +241,8 @@ export class DynamoDbSessionOwnership implements SessionOwnership {
           samePointer(item.authPointer, next)
         );
       } catch {
-        await new Promise((resolve) => setTimeout(resolve, COMMIT_READBACK_DELAY_MS * attempt));
+        if (attempt < COMMIT_READBACK_ATTEMPTS)
+          await new Promise((resolve) => setTimeout(resolve, COMMIT_READBACK_DELAY_MS * attempt));
       }
     }
     return false;
