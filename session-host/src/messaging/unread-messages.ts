@@ -1,6 +1,5 @@
 import { MAX_UNREAD_PER_CHAT } from '#commons/domain/message-content.ts';
 
-export { MAX_UNREAD_PER_CHAT };
 /** Chats with unread messages remembered per session, the least recently active dropped first. */
 export const MAX_UNREAD_CHATS = 1_000;
 
