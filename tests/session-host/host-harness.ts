@@ -63,6 +63,8 @@ export class HostHarness {
       wrapAuthStates?: (store: AuthStateStore) => AuthStateStore;
       /** Media in and out (built per test: bucket, destinations, the fake's CA). */
       media?: (metrics: HostMetrics, logger: pino.Logger) => MediaRuntime;
+      /** Where the host's sockets go (default: the fake WhatsApp). */
+      waWebSocketUrl?: string;
     } = {},
   ): Promise<RunningHost> {
     const eventsDoc = options.eventsDoc ?? this.aws.doc;
@@ -100,7 +102,7 @@ export class HostHarness {
       logger,
       metrics,
       socket: {
-        waWebSocketUrl: this.fake.url,
+        waWebSocketUrl: options.waWebSocketUrl ?? this.fake.url,
         baileysLogger: pino({ level: 'silent' }),
         qrTimeoutMs: options.qrTimeoutMs,
       },

@@ -1,3 +1,4 @@
+import { networkFailureOf, unreachableReason } from './network-failure.ts';
 import type { StatusReason } from './session-status.ts';
 
 /**
@@ -10,6 +11,7 @@ import type { StatusReason } from './session-status.ts';
  * | 515  | restart required (pairing) | reconnect at once with the same creds            |
  * | 428  | connection closed          | reconnect, exponential backoff with jitter      |
  * | 408  | timed out / lost           | same; while showing a QR: refs ran out → STOPPED |
+ * | 408 with a network error (DNS, refused…) | WhatsApp unreachable | backoff, WHATSAPP_UNREACHABLE |
  * | 503  | service unavailable        | reconnect, exponential backoff with jitter      |
  * | 440  | replaced by another client | STOPPED, never reconnect (no 440 loop)          |
  * | 401  | logged out                 | LOGGED_OUT, wipe auth state                     |
@@ -33,6 +35,8 @@ export interface DisconnectInput {
   readonly awaitingScan: boolean;
   /** 0 <= r < 1. */
   readonly random: number;
+  /** The socket's Node error code (`ENOTFOUND`, `ECONNREFUSED`…), when it never reached WhatsApp. */
+  readonly errorCode?: unknown;
 }
 
 export interface DisconnectPolicyConfig {
@@ -111,6 +115,13 @@ export function decideOnDisconnect(
   if (statusCode === 401 || statusCode === 403) return { action: 'logged-out', reason: REASONS.loggedOut };
   if (statusCode === 440) return { action: 'stop', reason: REASONS.replaced };
   if (statusCode === 411) return { action: 'fail', reason: REASONS.multideviceMismatch };
+  // Checked before the QR rule: a QR that could not be fetched did not expire.
+  const network = networkFailureOf(input.errorCode);
+  if (network && statusCode === 408) {
+    if (attempt > config.maxConsecutiveRestarts) return { action: 'fail', reason: REASONS.tooManyRestarts };
+    const reason = unreachableReason(network);
+    return { action: 'reconnect', delayMs: backoffDelay(attempt, input.random, config), reason };
+  }
   if (statusCode === 408 && input.awaitingScan) return { action: 'stop', reason: REASONS.qrExpired };
   if (attempt > config.maxConsecutiveRestarts) return { action: 'fail', reason: REASONS.tooManyRestarts };
   if (statusCode === 515) return { action: 'reconnect', delayMs: 0, reason: REASONS.restartRequired };

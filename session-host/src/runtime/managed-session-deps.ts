@@ -38,6 +38,8 @@ export interface ManagedSessionDeps {
 /** What Baileys puts in `lastDisconnect.error` (a Boom). */
 export interface CloseError {
   readonly output?: { readonly statusCode?: number };
+  /** The socket's own error (Baileys' Boom `data`), e.g. `{code: 'ENOTFOUND'}`. */
+  readonly data?: { readonly code?: unknown };
 }
 
 export const STATE_WRITE_FAILED = {

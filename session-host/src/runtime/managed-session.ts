@@ -94,9 +94,7 @@ export class ManagedSession {
     this.sock = sock;
     this.gate = gate;
     this.qrOnSocket = false;
-    sock.ev.on('creds.update', () => {
-      this.deps.auth.saveCreds().catch(() => undefined);
-    });
+    sock.ev.on('creds.update', () => void this.deps.auth.saveCreds().catch(() => undefined));
     sock.ev.on('connection.update', (update) => {
       if (update.connection === 'close') gate.close();
       if (sock !== this.sock) return;
@@ -159,6 +157,7 @@ export class ManagedSession {
       {
         kind: 'close',
         statusCode,
+        errorCode: error?.data?.code,
         attempt: this.attempt,
         awaitingScan: this.qrOnSocket && !this.deps.auth.linked,
         random: (this.deps.random ?? Math.random)(),
