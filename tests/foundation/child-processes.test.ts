@@ -36,6 +36,18 @@ function waitForLine(child: ChildProcess, pattern: RegExp): Promise<string> {
   });
 }
 
+async function mintToken(stateDir: string): Promise<string> {
+  const child = launch(['infra/local/token.ts', '--tenant', 'acme', '--role', 'ADMIN', '--ttl', '5m'], {
+    ZAPFLEET_STATE_DIR: stateDir,
+  });
+  let out = '';
+  child.stdout?.on('data', (chunk: Buffer) => {
+    out += chunk.toString();
+  });
+  await new Promise((r) => child.once('exit', r));
+  return out.trim().split('\n').pop() as string;
+}
+
 async function childrenOf(child: ChildProcess): Promise<number[]> {
   const pids = descendants(child.pid as number);
   // java (under its guard shell) and the s3rver child must both be there.
@@ -78,19 +90,28 @@ describe('embedded AWS child processes never outlive their parent', () => {
     expect(code).toBe(0);
   });
 
-  it('npm start answers /v1/health and Ctrl-C leaves no child running', async () => {
+  it('npm start answers /v1/health, a session starts at once after the banner, and Ctrl-C leaves no child running', async () => {
+    const stateDir = resolve(ROOT, 'node_modules', '.cache', 'zapfleet', `state-${process.pid}`);
     const child = launch(['infra/local/start.ts'], {
       ZAPFLEET_API_PORT: '0',
       ZAPFLEET_WS_PORT: '0',
       ZAPFLEET_DYNAMODB_PORT: '0',
       ZAPFLEET_S3_PORT: '0',
-      ZAPFLEET_STATE_DIR: resolve(ROOT, 'node_modules', '.cache', 'zapfleet', `state-${process.pid}`),
+      ZAPFLEET_STATE_DIR: stateDir,
     });
     const line = await waitForLine(child, /health\s+http/);
     const url = line.trim().split(/\s+/).pop() as string;
     const response = await fetch(url);
     expect(response.status).toBe(200);
     expect(await response.json()).toMatchObject({ status: 'ok' });
+    // "Ready" means a host is live: a start right after the banner is accepted, not 503 NO_HOST_AVAILABLE.
+    const token = await mintToken(stateDir);
+    const api = new URL(url).origin;
+    const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+    const created = await fetch(`${api}/v1/sessions`, { method: 'POST', headers, body: '{"name":"first"}' });
+    const { id } = (await created.json()) as { id: string };
+    const started = await fetch(`${api}/v1/sessions/${id}/start`, { method: 'POST', headers });
+    expect(started.status).toBe(202);
     const pids = descendants(child.pid as number);
     expect(pids.length).toBeGreaterThanOrEqual(3);
     child.kill('SIGINT');
