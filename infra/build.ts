@@ -11,6 +11,7 @@ import type { BuildOptions } from 'esbuild';
 import { HOST_ENTRY, HOST_OUTFILE, hostBundleOptions } from '../session-host/bundle/host-bundle.ts';
 import { buildBundle } from './bundle/build-bundle.ts';
 import { budgetOf, kb, LAMBDA_BUNDLE_BUDGET_BYTES, OVER_BUDGET_CEILINGS } from './bundle/bundle-budget.ts';
+import { buildDashboardToDist } from './bundle/dashboard-build-step.ts';
 import { esbuildOptions, LAMBDA_ENTRIES, type LambdaName } from './constructs/lambda-bundle.ts';
 import { REPO_ROOT } from './constructs/repo-paths.ts';
 
@@ -47,5 +48,6 @@ for (const name of Object.keys(LAMBDA_ENTRIES) as LambdaName[]) {
   const options = { ...esbuildOptions(join(REPO_ROOT, entry), outfile), absWorkingDir: REPO_ROOT };
   results.push(await bundle(name, entry, outfile, options, budgetOf(name)));
 }
+results.push(await buildDashboardToDist());
 results.push(await bundle('host', HOST_ENTRY, join(REPO_ROOT, HOST_OUTFILE), hostBundleOptions(REPO_ROOT)));
 if (results.includes(false)) process.exitCode = 1;

@@ -2,6 +2,9 @@
 export interface DemoInfo {
   readonly apiUrl: string;
   readonly wsUrl: string;
+  /** The dashboard, and a link to it that signs in once (a one-time code, valid a few minutes). */
+  readonly dashboardUrl: string;
+  readonly signInUrl: string;
   /** The fake WhatsApp server's HTTP control API (loopback only). */
   readonly controlUrl: string;
   readonly tenant: string;
@@ -35,6 +38,8 @@ export function demoBanner(info: DemoInfo, version: string): string {
     '',
     `  zapfleet ${version} — demo: local stack against the fake WhatsApp server`,
     '',
+    `  dashboard      ${info.signInUrl}`,
+    `                 (signs in once, within 5 minutes; afterwards ${info.dashboardUrl} and paste the token below)`,
     `  HTTP API       ${info.apiUrl}   (docs ${info.apiUrl}/docs)`,
     `  WebSocket      ${info.wsUrl}?token=...`,
     `  fake control   ${info.controlUrl}   (loopback only)`,

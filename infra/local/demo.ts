@@ -88,6 +88,8 @@ async function main(): Promise<void> {
   const info: DemoInfo = {
     apiUrl: stack.apiUrl,
     wsUrl: stack.wsUrl,
+    dashboardUrl: stack.dashboardUrl,
+    signInUrl: stack.signInLink(token),
     controlUrl: control.url,
     tenant: DEMO_TENANT,
     token,

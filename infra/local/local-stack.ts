@@ -6,6 +6,7 @@ import { createLocalResources, type EmbeddedAws, startEmbeddedAws } from './aws/
 import { formatHostLog } from './host-logs.ts';
 import { type HostProcess, startHostProcess } from './host-process.ts';
 import type { LocalConfig } from './local-config.ts';
+import { createLocalDashboard, routeDashboard, signInLink } from './local-dashboard.ts';
 import { ensureLocalSecrets } from './local-secrets.ts';
 import { startLocalWebSocketApi } from './local-ws-gateway.ts';
 import { startLocalWebhookDispatcher } from './webhook-dispatcher.ts';
@@ -35,6 +36,10 @@ export interface LocalStack {
   readonly aws: EmbeddedAws;
   readonly env: Record<string, string>;
   readonly hosts: Map<string, HostProcess>;
+  /** The dashboard's address on the API server. */
+  readonly dashboardUrl: string;
+  /** A link to the dashboard that signs in with `token` once, within a few minutes. */
+  signInLink(token: string): string;
   /** Starts one more host process (`local-host-N`). */
   addHost(): Promise<HostProcess>;
   stop(): Promise<void>;
@@ -73,8 +78,12 @@ export async function startLocalStack(
       // Local mode: media URLs on loopback may be sent (a file served from this machine).
       [ENV.mediaUrlDestinations]: 'loopback-http',
     };
+    const gateway = await startLocalWebSocketApi(config.wsPort, env, log);
+    stops.push(() => gateway.stop());
     const { app } = composeApi({ ...process.env, ...env });
-    const server = serve({ fetch: app.fetch, port: config.apiPort, hostname: '127.0.0.1' });
+    const dashboard = await createLocalDashboard({ ...process.env, ...env }, gateway.url, log);
+    const fetch = routeDashboard(dashboard.app, app.fetch);
+    const server = serve({ fetch, port: config.apiPort, hostname: '127.0.0.1' });
     await new Promise<void>((resolve, reject) => {
       server.once('listening', resolve);
       server.once('error', reject);
@@ -82,8 +91,6 @@ export async function startLocalStack(
     stops.push(() => new Promise((resolve) => server.close(() => resolve())));
     const { port } = server.address() as AddressInfo;
 
-    const gateway = await startLocalWebSocketApi(config.wsPort, env, log);
-    stops.push(() => gateway.stop());
     const webhooks = await startLocalWebhookDispatcher({ ...process.env, ...env });
     stops.push(() => webhooks.stop());
 
@@ -116,7 +123,18 @@ export async function startLocalStack(
       return host;
     };
     for (let i = 0; i < options.hosts; i++) await addHost();
-    return { apiUrl: `http://127.0.0.1:${port}`, wsUrl: gateway.url, aws, env, hosts, addHost, stop };
+    const apiUrl = `http://127.0.0.1:${port}`;
+    return {
+      apiUrl,
+      wsUrl: gateway.url,
+      aws,
+      env,
+      hosts,
+      dashboardUrl: `${apiUrl}/dashboard`,
+      signInLink: (token) => signInLink(apiUrl, dashboard.signInCodes.issue(token)),
+      addHost,
+      stop,
+    };
   } catch (err) {
     await stop();
     throw err;

@@ -33,6 +33,7 @@ async function main(): Promise<void> {
       '',
       `  zapfleet ${VERSION} — local stack ready`,
       '',
+      `  dashboard     ${stack.dashboardUrl}   (sign in with a token from npm run token)`,
       `  HTTP API      ${stack.apiUrl}`,
       `  WebSocket     ${stack.wsUrl}?token=...`,
       `  hosts         ${[...stack.hosts.entries()].map(([id, h]) => `${id} (:${h.port})`).join(', ') || 'none'}`,
