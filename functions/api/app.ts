@@ -13,6 +13,7 @@ import { contactRoutes } from './routes/contacts.ts';
 import { docsRoutes } from './routes/docs.ts';
 import { healthRoutes } from './routes/health.ts';
 import { hostRoutes } from './routes/hosts.ts';
+import { overviewRoutes } from './routes/overview.ts';
 import { sessionActionRoutes } from './routes/session-actions.ts';
 import { sessionEventRoutes } from './routes/session-events.ts';
 import { sessionGroupRoutes } from './routes/session-groups.ts';
@@ -22,6 +23,7 @@ import { sessionRoutes } from './routes/sessions.ts';
 import { tenantLimitRoutes } from './routes/tenant-limits.ts';
 import { webhookRoutes } from './routes/webhooks.ts';
 import type { UseCaseDependencies } from './use-cases/dependencies.ts';
+import type { OverviewDependencies } from './use-cases/overview.ts';
 import type { WebhookDependencies } from './use-cases/webhooks.ts';
 
 export interface ApiDependencies extends UseCaseDependencies {
@@ -29,6 +31,8 @@ export interface ApiDependencies extends UseCaseDependencies {
   readonly verifier: TokenVerifier;
   /** The webhook endpoints API; absent in harnesses that test other routes. */
   readonly webhooks?: WebhookDependencies | undefined;
+  /** The overview's counters; absent in harnesses that test other routes. */
+  readonly overview?: Omit<OverviewDependencies, 'clock'> | undefined;
 }
 
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -69,6 +73,7 @@ export function createApp(deps: ApiDependencies): OpenAPIHono<ApiEnv> {
     '/v1/webhooks',
     '/v1/webhooks/*',
     '/v1/tenants/*',
+    '/v1/stats/*',
   ]) {
     app.use(path, authenticate(deps.verifier));
     if (rate) app.use(path, rate);
@@ -87,6 +92,7 @@ export function createApp(deps: ApiDependencies): OpenAPIHono<ApiEnv> {
   app.route('/', sessionMediaRoutes(deps));
   app.route('/', hostRoutes(deps));
   if (deps.webhooks) app.route('/', webhookRoutes(deps.webhooks));
+  if (deps.overview) app.route('/', overviewRoutes({ ...deps.overview, clock: deps.clock }));
   if (deps.limits) app.route('/', tenantLimitRoutes(deps.limits, deps.clock));
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {

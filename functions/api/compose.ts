@@ -11,9 +11,11 @@ import { DynamoDbEventLog } from '#commons/events/dynamodb-event-log.ts';
 import { HttpHostClient } from '#commons/hosts/http-host-client.ts';
 import { createLogger } from '#commons/logging/logger.ts';
 import { DynamoDbHostDirectory } from '#commons/storage/dynamodb-host-directory.ts';
+import { DynamoDbMessageStats } from '#commons/storage/dynamodb-message-stats.ts';
 import { DynamoDbSendQueue } from '#commons/storage/dynamodb-send-queue.ts';
 import { DynamoDbSessionOutbox } from '#commons/storage/dynamodb-session-outbox.ts';
 import { DynamoDbSessionRepository } from '#commons/storage/dynamodb-session-repository.ts';
+import { DynamoDbSessionStatusCounts } from '#commons/storage/dynamodb-session-status-counts.ts';
 import { DynamoDbTenantQuotas } from '#commons/storage/dynamodb-tenant-quotas.ts';
 import { DynamoDbTenantRates } from '#commons/storage/dynamodb-tenant-rates.ts';
 import { S3SessionAuthState } from '#commons/storage/s3-auth-wipe.ts';
@@ -94,6 +96,10 @@ export function composeApi(env: NodeJS.ProcessEnv): { app: ReturnType<typeof cre
     ),
     log,
     clock: () => new Date(),
+    overview: {
+      messages: new DynamoDbMessageStats({ client: doc, tenantsTable: storage.tables.tenants }),
+      statuses: new DynamoDbSessionStatusCounts({ client: doc, sessionsTable: storage.tables.sessions }),
+    },
     webhooks: composeWebhookApi(doc, storage.tables, loadWebhookConfig(env), log),
   });
   return { app };

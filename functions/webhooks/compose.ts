@@ -6,8 +6,10 @@ import { awsClientConfig } from '#commons/aws/client-config.ts';
 import { recordAwsOperations } from '#commons/aws/operation-log.ts';
 import { ENV } from '#commons/config/env-names.ts';
 import { loadStorageConfig, parseEnv } from '#commons/config/runtime-config.ts';
+import type { MessageStatsStore } from '#commons/domain/message-stats.ts';
 import { DynamoDbEventLog } from '#commons/events/dynamodb-event-log.ts';
 import { createLogger, type Logger } from '#commons/logging/logger.ts';
+import { DynamoDbMessageStats } from '#commons/storage/dynamodb-message-stats.ts';
 import { DynamoDbWebhookCursors } from '#commons/webhooks/dynamodb-webhook-cursors.ts';
 import { DynamoDbWebhookDeliveries } from '#commons/webhooks/dynamodb-webhook-deliveries.ts';
 import { DynamoDbWebhookEndpoints } from '#commons/webhooks/dynamodb-webhook-endpoints.ts';
@@ -22,6 +24,8 @@ export interface ComposedDispatcher {
   readonly log: Logger;
   readonly dynamodb: DynamoDBClient;
   readonly eventsTable: string;
+  /** Messages in/out per tenant and minute, counted from the same stream batches. */
+  readonly stats: MessageStatsStore;
 }
 
 const runtimeSchema = z.object({
@@ -67,5 +71,6 @@ export function composeDispatcher(
         ),
     }),
   });
-  return { dispatcher, config, log, dynamodb, eventsTable: storage.tables.events };
+  const stats = new DynamoDbMessageStats({ client: doc, tenantsTable: storage.tables.tenants });
+  return { dispatcher, config, log, dynamodb, eventsTable: storage.tables.events, stats };
 }

@@ -12,6 +12,7 @@ import { awsClientConfig } from '#commons/aws/client-config.ts';
 import { loadStorageConfig } from '#commons/config/runtime-config.ts';
 import type { Resolve } from '#commons/webhooks/webhook-poster.ts';
 import { composeDispatcher } from '../../functions/webhooks/compose.ts';
+import { countMessages } from '../../functions/webhooks/message-counter.ts';
 import { appendedEvents } from '../../functions/webhooks/stream-records.ts';
 import { pollEventsStream } from './events-stream-poller.ts';
 
@@ -23,7 +24,7 @@ export async function startLocalWebhookDispatcher(
   env: NodeJS.ProcessEnv,
   options: { resolve?: Resolve } = {},
 ): Promise<LocalWebhookDispatcher> {
-  const { dispatcher, config, log, dynamodb, eventsTable } = composeDispatcher(env, options);
+  const { dispatcher, config, log, dynamodb, eventsTable, stats } = composeDispatcher(env, options);
   const storage = loadStorageConfig(env);
   const clientConfig = awsClientConfig({ region: storage.region, endpoint: storage.dynamodbEndpoint });
   const streams = new DynamoDBStreamsClient(clientConfig);
@@ -48,6 +49,7 @@ export async function startLocalWebhookDispatcher(
     async (records) => {
       const appended = appendedEvents(records);
       if (appended.length > 0) track((await dispatcher.onAppended(appended)).drained);
+      await countMessages(stats, records, log);
       return appended.length;
     },
     log,

@@ -12,12 +12,14 @@ export const AUTH_PREFIX = 'auth/';
 /** HTTP API Lambda: session CRUD (transactions with the name claim), placement, outbox, event-log replay. */
 export const API_TABLE_GRANTS: TableGrants = {
   // ConditionCheckItem: a stale member of a tenant's running set is removed only if its session is not RUNNING.
+  // Scan: a MASTER's overview counts every tenant's sessions by status (bounded, status and owner only).
   sessions: {
-    items: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'ConditionCheckItem'],
+    items: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'ConditionCheckItem', 'Scan'],
     indexes: ['Query'],
   },
-  // Tenant limits: overrides (MASTER), usage counted in the session transactions, rate buckets, pairing windows.
-  tenants: { items: ['GetItem', 'PutItem', 'UpdateItem'] },
+  // Tenant limits: overrides (MASTER), usage counted in the session transactions, rate buckets, pairing windows;
+  // Query: the overview's per-minute message counters.
+  tenants: { items: ['GetItem', 'PutItem', 'UpdateItem', 'Query'] },
   sessionNames: { items: ['PutItem', 'DeleteItem'] },
   hosts: { items: ['GetItem', 'Scan'] },
   // The send queue: a session's pending rows counted on the queue index before a 202.
@@ -45,7 +47,8 @@ export const WS_TABLE_GRANTS: TableGrants = {
   tenants: { items: ['UpdateItem'] },
   subscriptions: { items: ['PutItem', 'DeleteItem', 'BatchWriteItem'], indexes: ['Query'] },
   sessions: { items: ['GetItem'] },
-  events: { items: ['GetItem', 'Query'] },
+  // UpdateItem: (un)subscribe bumps the session's subscriptions version on its counter item.
+  events: { items: ['GetItem', 'Query', 'UpdateItem'] },
 };
 
 /**
@@ -82,4 +85,6 @@ export const WEBHOOKS_TABLE_GRANTS: TableGrants = {
   webhooks: { items: ['GetItem', 'Query', 'UpdateItem'] },
   webhookCursors: { items: ['UpdateItem'], indexes: ['Query'] },
   webhookDeliveries: { items: ['UpdateItem'] },
+  // The overview's per-minute message counters, moved from the same stream batches.
+  tenants: { items: ['UpdateItem'] },
 };

@@ -42,3 +42,18 @@ describe('webhook dispatcher in the cloud', () => {
     });
   });
 });
+
+describe('overview counters in the cloud', () => {
+  it('lets the dispatcher move the tenants table’s counters and the API read them, nothing more', async () => {
+    const { accessByResource, createResolver, statementsOfRole } = await import('./fixture.ts');
+    const resolve = createResolver(z);
+    const access = (fn: { role?: unknown }) =>
+      accessByResource(
+        statementsOfRole(z.api, z.logicalId(fn.role as Parameters<typeof z.logicalId>[0]), resolve),
+      );
+    expect(access(z.stacks.api.webhooks.fn.function)['<table:tenants>']).toEqual(['dynamodb:UpdateItem']);
+    const api = access(z.stacks.api.apiFunction.function);
+    expect(api['<table:tenants>']).toContain('dynamodb:Query');
+    expect(api['<table:sessions>']).toContain('dynamodb:Scan');
+  });
+});

@@ -66,6 +66,8 @@ export const TENANT_ITEMS = {
   usage: 'usage',
   rate: (bucket: string) => `rate#${bucket}`,
   window: (name: string, windowStart: number) => `window#${name}#${windowStart}`,
+  /** Messages in/out of one minute (whole minutes since the epoch, zero-padded so they sort). */
+  stats: (minute: number) => `stats#${String(minute).padStart(12, '0')}`,
 } as const;
 
 /** Items of the events table that are not events. */

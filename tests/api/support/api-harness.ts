@@ -9,9 +9,11 @@ import type { EventLog } from '#commons/events/ports.ts';
 import type { HostRecord } from '#commons/hosts/host-record.ts';
 import { createLogger, type Logger } from '#commons/logging/logger.ts';
 import { DynamoDbHostDirectory } from '#commons/storage/dynamodb-host-directory.ts';
+import { DynamoDbMessageStats } from '#commons/storage/dynamodb-message-stats.ts';
 import { DynamoDbSendQueue } from '#commons/storage/dynamodb-send-queue.ts';
 import { DynamoDbSessionOutbox } from '#commons/storage/dynamodb-session-outbox.ts';
 import { DynamoDbSessionRepository } from '#commons/storage/dynamodb-session-repository.ts';
+import { DynamoDbSessionStatusCounts } from '#commons/storage/dynamodb-session-status-counts.ts';
 import { DynamoDbTenantQuotas } from '#commons/storage/dynamodb-tenant-quotas.ts';
 import { DynamoDbTenantRates } from '#commons/storage/dynamodb-tenant-rates.ts';
 import { S3SessionAuthState } from '#commons/storage/s3-auth-wipe.ts';
@@ -170,6 +172,10 @@ export async function createApiHarness(
     hostClient,
     log: options.log ?? createLogger({ name: 'api-test', level: 'silent' }),
     clock: () => harness.now,
+    overview: {
+      messages: new DynamoDbMessageStats({ client: aws.doc, tenantsTable: aws.tables.tenants }),
+      statuses: new DynamoDbSessionStatusCounts({ client: aws.doc, sessionsTable: aws.tables.sessions }),
+    },
   });
   const nowSeconds = () => Math.floor(harness.now.getTime() / 1000);
   Object.assign(harness, {
