@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { ApiError, api } from '../api.ts';
+import { Button } from '../ui/button.tsx';
 import { describeError } from './error-text.ts';
 import { EventList } from './event-list.tsx';
 import { HISTORY_PAGE_SIZE, newerPageAfter, newestPageAfter, olderPageAfter } from './history-paging.ts';
@@ -52,9 +53,9 @@ export function EventHistory({ sessionId }: { sessionId: string }) {
     <section class="card" aria-labelledby="history-heading">
       <div class="row spread">
         <h2 id="history-heading">Event history</h2>
-        <button type="button" onClick={() => void newest()} disabled={busy}>
+        <Button onClick={() => void newest()} disabled={busy}>
           Newest
-        </button>
+        </Button>
       </div>
       <p class="muted" role="status">
         {shown
@@ -69,20 +70,18 @@ export function EventHistory({ sessionId }: { sessionId: string }) {
         <EventList events={[...shown.events].reverse()} label="Event history" />
       )}
       <nav class="row" aria-label="History pages">
-        <button
-          type="button"
+        <Button
           disabled={busy || older === undefined}
           onClick={() => older !== undefined && void load(older)}
         >
           Older
-        </button>
-        <button
-          type="button"
+        </Button>
+        <Button
           disabled={busy || newer === undefined}
           onClick={() => newer !== undefined && void load(newer)}
         >
           Newer
-        </button>
+        </Button>
       </nav>
       {error && (
         <p class="error" role="alert">

@@ -1,3 +1,4 @@
+import { Button } from '../ui/button.tsx';
 import { EventList } from './event-list.tsx';
 import { LIVE_EVENTS_SHOWN, type LiveStreamState, PAUSED_EVENTS_LIMIT } from './live-stream-state.ts';
 
@@ -16,13 +17,9 @@ export function LiveEvents({
       <div class="row spread">
         <h2 id="live-heading">Live events</h2>
         {stream.paused ? (
-          <button type="button" onClick={onResume}>
-            Resume ({stream.held.length} waiting)
-          </button>
+          <Button onClick={onResume}>Resume ({stream.held.length} waiting)</Button>
         ) : (
-          <button type="button" onClick={onPause}>
-            Pause
-          </button>
+          <Button onClick={onPause}>Pause</Button>
         )}
       </div>
       <p class="muted" role="status">

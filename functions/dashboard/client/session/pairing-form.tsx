@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
 import { ApiError, api } from '../api.ts';
+import { Button } from '../ui/button.tsx';
 import { describeError } from './error-text.ts';
 import type { Session } from './types.ts';
 import { sessionPath } from './use-session-page.ts';
@@ -44,9 +45,9 @@ export function PairingForm({ session }: { session: Session }) {
             value={phone}
             onInput={(e) => setPhone(e.currentTarget.value)}
           />
-          <button type="submit" disabled={busy}>
+          <Button type="submit" variant="primary" disabled={busy}>
             {busy ? 'Requesting…' : 'Get pairing code'}
-          </button>
+          </Button>
         </div>
       </form>
       {code && (

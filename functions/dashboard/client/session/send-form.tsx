@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
 import { ApiError, api } from '../api.ts';
+import { Button } from '../ui/button.tsx';
 import { describeError } from './error-text.ts';
 import { type MediaUpload, putToPresignedUrl, UploadError } from './media-upload.ts';
 import {
@@ -154,9 +155,9 @@ export function SendForm({
             <progress max={1} value={progress} aria-label="Upload progress" />
           </label>
         )}
-        <button type="submit" disabled={busy}>
+        <Button type="submit" variant="primary" disabled={busy}>
           {busy ? 'Sending…' : 'Send'}
-        </button>
+        </Button>
       </form>
       {error && (
         <p class="error" role="alert">

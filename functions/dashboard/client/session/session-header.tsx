@@ -5,6 +5,7 @@ import { Button } from '../ui/button.tsx';
 import { ConfirmDialog } from '../ui/confirm-dialog.tsx';
 import { ErrorBanner } from '../ui/error-banner.tsx';
 import { StatusBadge } from '../ui/status-badge.tsx';
+import { LiveIndicator } from './live-indicator.tsx';
 import type { Session } from './types.ts';
 import { sessionPath } from './use-session-page.ts';
 
@@ -71,6 +72,7 @@ export function SessionHeader({ session, onChanged }: { session: Session; onChan
         <span aria-live="polite">
           Status: <StatusBadge status={session.status} />
         </span>{' '}
+        <LiveIndicator />
         <span class="muted">
           {session.id} · desired {session.desired}
           {session.me ? ` · +${session.me.phoneNumber}` : ''}
