@@ -2,6 +2,7 @@ import { OpenAPIHono } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
 import type { TokenVerifier } from '#commons/auth/token-verifier.ts';
 import { PayloadTooLargeError, RouteNotFoundError } from '#commons/errors/app-errors.ts';
+import type { HostSessionLister } from '#commons/hosts/host-sessions.ts';
 import type { ApiEnv } from './http/api-env.ts';
 import { authenticate } from './http/authenticate.ts';
 import { errorResponse } from './http/error-status.ts';
@@ -12,6 +13,7 @@ import { chatRoutes } from './routes/chats.ts';
 import { contactRoutes } from './routes/contacts.ts';
 import { docsRoutes } from './routes/docs.ts';
 import { healthRoutes } from './routes/health.ts';
+import { hostSessionRoutes } from './routes/host-sessions.ts';
 import { hostRoutes } from './routes/hosts.ts';
 import { overviewRoutes } from './routes/overview.ts';
 import { sessionActionRoutes } from './routes/session-actions.ts';
@@ -33,6 +35,8 @@ export interface ApiDependencies extends UseCaseDependencies {
   readonly webhooks?: WebhookDependencies | undefined;
   /** The overview's counters; absent in harnesses that test other routes. */
   readonly overview?: Omit<OverviewDependencies, 'clock'> | undefined;
+  /** Sessions by owner host for the fleet view; absent in harnesses that test other routes. */
+  readonly hostSessions?: HostSessionLister | undefined;
 }
 
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -70,6 +74,7 @@ export function createApp(deps: ApiDependencies): OpenAPIHono<ApiEnv> {
     '/v1/sessions',
     '/v1/sessions/*',
     '/v1/hosts',
+    '/v1/hosts/*',
     '/v1/webhooks',
     '/v1/webhooks/*',
     '/v1/tenants/*',
@@ -91,6 +96,7 @@ export function createApp(deps: ApiDependencies): OpenAPIHono<ApiEnv> {
   app.route('/', sessionGroupRoutes(deps));
   app.route('/', sessionMediaRoutes(deps));
   app.route('/', hostRoutes(deps));
+  if (deps.hostSessions) app.route('/', hostSessionRoutes(deps.hostSessions));
   if (deps.webhooks) app.route('/', webhookRoutes(deps.webhooks));
   if (deps.overview) app.route('/', overviewRoutes({ ...deps.overview, clock: deps.clock }));
   if (deps.limits) app.route('/', tenantLimitRoutes(deps.limits, deps.clock));

@@ -11,6 +11,7 @@ import { DynamoDbEventLog } from '#commons/events/dynamodb-event-log.ts';
 import { HttpHostClient } from '#commons/hosts/http-host-client.ts';
 import { createLogger } from '#commons/logging/logger.ts';
 import { DynamoDbHostDirectory } from '#commons/storage/dynamodb-host-directory.ts';
+import { DynamoDbHostSessions } from '#commons/storage/dynamodb-host-sessions.ts';
 import { DynamoDbMessageStats } from '#commons/storage/dynamodb-message-stats.ts';
 import { DynamoDbSendQueue } from '#commons/storage/dynamodb-send-queue.ts';
 import { DynamoDbSessionOutbox } from '#commons/storage/dynamodb-session-outbox.ts';
@@ -96,6 +97,7 @@ export function composeApi(env: NodeJS.ProcessEnv): { app: ReturnType<typeof cre
     ),
     log,
     clock: () => new Date(),
+    hostSessions: new DynamoDbHostSessions({ client: doc, sessionsTable: storage.tables.sessions }),
     overview: {
       messages: new DynamoDbMessageStats({ client: doc, tenantsTable: storage.tables.tenants }),
       statuses: new DynamoDbSessionStatusCounts({ client: doc, sessionsTable: storage.tables.sessions }),

@@ -2,6 +2,7 @@ import type { Principal } from '#commons/auth/principal.ts';
 import { ForbiddenError } from '#commons/errors/app-errors.ts';
 import type { RegisteredHost } from '#commons/hosts/host-directory.ts';
 import { isLive, UNASSIGNED_HOST } from '#commons/hosts/host-record.ts';
+import type { HostSessionLister, OwnedSessionPage } from '#commons/hosts/host-sessions.ts';
 import type { UseCaseDependencies } from './dependencies.ts';
 
 export interface HostStatus {
@@ -36,4 +37,15 @@ export async function describeFleet(deps: UseCaseDependencies, principal: Princi
     })),
     unassigned: unassigned ?? 0,
   };
+}
+
+/** A page of the sessions a host owns (UNASSIGNED_HOST: those waiting for a host), across tenants: MASTER only. */
+export async function listHostSessions(
+  lister: HostSessionLister,
+  principal: Principal,
+  hostId: string,
+  page: { readonly limit: number; readonly after?: string | undefined },
+): Promise<OwnedSessionPage> {
+  if (principal.role !== 'MASTER') throw new ForbiddenError('only a MASTER token may list a host’s sessions');
+  return lister.listOwned(hostId, page.limit, page.after);
 }

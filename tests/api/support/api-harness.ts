@@ -9,6 +9,7 @@ import type { EventLog } from '#commons/events/ports.ts';
 import type { HostRecord } from '#commons/hosts/host-record.ts';
 import { createLogger, type Logger } from '#commons/logging/logger.ts';
 import { DynamoDbHostDirectory } from '#commons/storage/dynamodb-host-directory.ts';
+import { DynamoDbHostSessions } from '#commons/storage/dynamodb-host-sessions.ts';
 import { DynamoDbMessageStats } from '#commons/storage/dynamodb-message-stats.ts';
 import { DynamoDbSendQueue } from '#commons/storage/dynamodb-send-queue.ts';
 import { DynamoDbSessionOutbox } from '#commons/storage/dynamodb-session-outbox.ts';
@@ -172,6 +173,7 @@ export async function createApiHarness(
     hostClient,
     log: options.log ?? createLogger({ name: 'api-test', level: 'silent' }),
     clock: () => harness.now,
+    hostSessions: new DynamoDbHostSessions({ client: aws.doc, sessionsTable: aws.tables.sessions }),
     overview: {
       messages: new DynamoDbMessageStats({ client: aws.doc, tenantsTable: aws.tables.tenants }),
       statuses: new DynamoDbSessionStatusCounts({ client: aws.doc, sessionsTable: aws.tables.sessions }),
