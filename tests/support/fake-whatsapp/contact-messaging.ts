@@ -11,6 +11,7 @@ import {
   type PendingDelivery,
   type ReceivedMessage,
   takeCompanionBundle,
+  type UnreceiptedMessage,
 } from './world.ts';
 
 export interface SendTextOptions {
@@ -50,7 +51,7 @@ export function sendFromUser(
   return delivery.id;
 }
 
-function enqueue(ctx: FakeContext, companion: Companion, task: () => Promise<void>): Promise<void> {
+export function enqueue(ctx: FakeContext, companion: Companion, task: () => Promise<void>): Promise<void> {
   companion.deliveryChain = companion.deliveryChain.then(task).catch((err: unknown) => {
     ctx.events.emit('decrypt-error', err instanceof Error ? err : new Error(String(err)));
   });
@@ -65,13 +66,13 @@ async function deliver(ctx: FakeContext, companion: Companion, delivery: Pending
   }
   const node = await encryptFor(companion, delivery);
   if (offline) node.attrs.offline = '1';
-  companion.unreceipted.set(delivery.id, { node, connection });
+  companion.unreceipted.set(delivery.id, { node, connection, delivery });
   connection.send(node);
   const type = Array.isArray(node.content) ? (node.content[0]?.attrs.type ?? '') : '';
   ctx.events.emit('message-delivered', companionJid(companion), delivery.id, type, offline);
 }
 
-async function encryptFor(companion: Companion, delivery: PendingDelivery): Promise<BinaryNode> {
+export async function encryptFor(companion: Companion, delivery: PendingDelivery): Promise<BinaryNode> {
   const { sender } = delivery;
   const release = silenceLibsignalConsole();
   try {
@@ -103,11 +104,7 @@ async function encryptFor(companion: Companion, delivery: PendingDelivery): Prom
 }
 
 /** Sends an unreceipted stanza again on the companion's current connection, flagged offline. */
-function redeliver(
-  ctx: FakeContext,
-  companion: Companion,
-  entry: { node: BinaryNode; connection: FakeConnection },
-): Promise<void> {
+function redeliver(ctx: FakeContext, companion: Companion, entry: UnreceiptedMessage): Promise<void> {
   return enqueue(ctx, companion, async () => {
     const connection = companion.connection;
     if (!connection?.isOpen) return;

@@ -41,6 +41,8 @@ export interface FakeEvents {
   'protocol-error': [error: Error];
   /** A message the fake put on the wire to a client (`type` is the Signal envelope type). */
   'message-delivered': [jid: string, id: string, type: string, offline: boolean];
+  /** A contact answered a client's retry receipt: the message encrypted again (`type` pkmsg when from its key bundle). */
+  'message-retried': [jid: string, id: string, type: string, count: number];
   'connection-open': [connection: FakeConnection];
   'connection-closed': [connection: FakeConnection];
   'device-linked': [jid: string];

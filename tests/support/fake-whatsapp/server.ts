@@ -22,6 +22,7 @@ import {
   sendFromUser,
   sendReceiptToClients,
 } from './contact-messaging.ts';
+import { isDirectRetry, onDirectRetry } from './contact-retry.ts';
 import type { ClientReceipt, FakeContext, FakeEvents, FakeOptions } from './context.ts';
 import { createFakeGroups, type FakeGroups, groupHooks } from './groups.ts';
 import { type HistorySyncContent, sendHistorySync } from './history-sync.ts';
@@ -167,6 +168,7 @@ async function onStanza(ctx: FakeContext, connection: FakeConnection, node: Bina
     case 'receipt':
       onClientReceipt(ctx, connection, node);
       if (groupHooks.isGroupRetry(node)) await groupHooks.retry(ctx, connection, node);
+      else if (isDirectRetry(node)) await onDirectRetry(ctx, connection, node);
       return;
     case 'chatstate':
     case 'presence':

@@ -16,6 +16,16 @@ export interface PendingDelivery {
   category?: 'peer';
 }
 
+/** A message on the wire to a device and not receipted yet. */
+export interface UnreceiptedMessage {
+  node: BinaryNode;
+  connection: FakeConnection;
+  /** What was encrypted, so a retry receipt can have it encrypted again (absent for group copies). */
+  delivery?: PendingDelivery;
+  /** Retry receipts answered for it so far. */
+  retries?: number;
+}
+
 /** A Baileys socket linked to a fake phone (device ≥ 1 of an account). */
 export interface Companion {
   readonly user: FakeUser;
@@ -36,7 +46,7 @@ export interface Companion {
    * server sends them again on the device's next login (a client that closed before processing a
    * frame must not lose it); a device that had processed one sees a duplicate it cannot decrypt.
    */
-  readonly unreceipted: Map<string, { node: BinaryNode; connection: FakeConnection }>;
+  readonly unreceipted: Map<string, UnreceiptedMessage>;
   /** Serializes deliveries so a pkmsg always reaches the client before the msgs that follow it. */
   deliveryChain: Promise<void>;
 }
