@@ -41,11 +41,13 @@ export interface WsEvent {
   requestContext: { routeKey: string; connectionId: string; requestId?: string };
   body?: string | null;
   queryStringParameters?: Record<string, string | undefined> | null;
+  headers?: Record<string, string | undefined> | null;
 }
 
 export interface WsResult {
   statusCode: number;
   body?: string;
+  headers?: Record<string, string>;
 }
 
 export const ok: WsResult = { statusCode: 200 };

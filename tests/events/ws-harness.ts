@@ -19,12 +19,13 @@ import { type LocalWebSocketGateway, startWebSocketGateway } from '../../infra/l
 import { createTestAws, type TestAws } from '../support/aws.ts';
 
 /**
- * Tokens in these tests are `tenant:role[:exp]` (exp in epoch seconds); the
- * real verifier is tested with the API.
+ * Tokens in these tests are `tenant:role[:exp]` (exp in epoch seconds; `.`
+ * also separates, as a subprotocol cannot hold `:`); the real verifier is
+ * tested with the API.
  */
 export async function fakeCheckToken(token: string | undefined): Promise<TokenCheck> {
   if (!token) return { ok: false, status: 401, code: 'UNAUTHENTICATED' };
-  const [tenantId, role, exp] = token.split(':');
+  const [tenantId, role, exp] = token.split(/[:.]/);
   if (!tenantId || !role) return { ok: false, status: 401, code: 'UNAUTHENTICATED' };
   if (role !== 'ADMIN' && role !== 'MASTER') return { ok: false, status: 403, code: 'FORBIDDEN' };
   return { ok: true, principal: { tenantId, role }, ...(exp !== undefined && { expiresAt: Number(exp) }) };

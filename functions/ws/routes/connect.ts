@@ -1,9 +1,11 @@
 import { LIMIT_REFUSED_MESSAGE, LIMITS } from '#commons/observability/limit-metrics.ts';
+import { connectToken } from '../connect-token.ts';
 import { ok, type RouteContext, type WsEvent, type WsResult } from '../route-context.ts';
 
 /** `$connect`: a token that fails the check rejects the handshake with its status; a good one is recorded with its expiry. */
 export async function connectRoute(ctx: RouteContext, event: WsEvent): Promise<WsResult> {
-  const check = await ctx.deps.checkToken(event.queryStringParameters?.token ?? undefined);
+  const { token, protocol } = connectToken(event);
+  const check = await ctx.deps.checkToken(token);
   if (!check.ok) return { statusCode: check.status, body: JSON.stringify({ error: { code: check.code } }) };
   const limits = ctx.deps.limits;
   const { tenantId } = check.principal;
@@ -22,5 +24,5 @@ export async function connectRoute(ctx: RouteContext, event: WsEvent): Promise<W
     connectedAt: ctx.now(),
     tokenExpiresAt: check.expiresAt,
   });
-  return ok;
+  return protocol ? { ...ok, headers: { 'Sec-WebSocket-Protocol': protocol } } : ok;
 }

@@ -69,7 +69,17 @@ export async function startWebSocketGateway(options: GatewayOptions): Promise<Lo
   const routes = new Set(options.routes);
   const log = options.log ?? (() => undefined);
   const connections = new Map<string, Connection>();
-  const wss = new WebSocketServer({ noServer: true, maxPayload: maxBytes });
+  // As in AWS, the subprotocol the handshake selects is the one `$connect` answers in its
+  // Sec-WebSocket-Protocol header (none: none, and a browser then drops the connection).
+  const selected = new WeakMap<IncomingMessage, string>();
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: maxBytes,
+    handleProtocols: (offered, req) => {
+      const protocol = selected.get(req);
+      return protocol !== undefined && offered.has(protocol) ? protocol : false;
+    },
+  });
   const management = createManagementApi({ connections, maxMessageBytes: maxBytes });
   let domainName = '127.0.0.1';
 
@@ -144,6 +154,10 @@ export async function startWebSocketGateway(options: GatewayOptions): Promise<Lo
     const result = await invoke(connectEvent(base(info), req.headers, url.searchParams));
     const status = result?.statusCode ?? 200;
     if (status < 200 || status > 299) return rejectHandshake(socket, status, result?.body ?? '');
+    const protocol = Object.entries(result?.headers ?? {}).find(
+      ([name]) => name.toLowerCase() === 'sec-websocket-protocol',
+    )?.[1];
+    if (protocol) selected.set(req, protocol);
     wss.handleUpgrade(req, socket, head, (ws) => accept(info, ws));
   };
 
