@@ -1,45 +1,43 @@
 import {
   type AuthenticationCreds,
-  BufferJSON,
   initAuthCreds,
   proto,
   type SignalDataSet,
   type SignalDataTypeMap,
 } from '@whiskeysockets/baileys';
+import { AuthStateCorruptedError } from './auth-errors.ts';
+import { applyCredsDelta, type CredsDelta } from './creds-delta.ts';
+import { IdRanges, numericId } from './id-ranges.ts';
 
-/** Everything Baileys needs to resume a linked device: creds and every Signal key, by type and id. */
+export { AuthStateCorruptedError } from './auth-errors.ts';
+
+/** Pre-keys written once to their own object; which of them still exist is tracked here. */
+export interface ColdBatch {
+  readonly object: string;
+  readonly ids: IdRanges;
+}
+
+/**
+ * Everything Baileys needs to resume a linked device: creds, the keys held in
+ * memory by type and id, and the pre-keys left in S3 until one is asked for.
+ */
 export interface AuthData {
   creds: AuthenticationCreds;
   keys: Record<string, Record<string, unknown>>;
+  cold: ColdBatch[];
 }
 
-/** One commit: the creds as they are now, and the keys it sets (null deletes). */
-export interface AuthDelta {
-  readonly creds: AuthenticationCreds;
+/** One journal entry: the creds fields that changed (or, in the earlier format, all creds) and the keys set (null deletes). */
+export interface AuthEntry {
+  readonly creds: CredsDelta | { readonly full: AuthenticationCreds };
   readonly keys?: SignalDataSet;
 }
 
-export class AuthStateCorruptedError extends Error {
-  override readonly name = 'AuthStateCorruptedError';
-}
-
 export function freshAuthData(): AuthData {
-  return { creds: initAuthCreds(), keys: {} };
+  return { creds: initAuthCreds(), keys: {}, cold: [] };
 }
 
-export function encode(value: unknown): Buffer {
-  return Buffer.from(JSON.stringify(value, BufferJSON.replacer), 'utf8');
-}
-
-function decode(bytes: Uint8Array, what: string): unknown {
-  try {
-    return JSON.parse(Buffer.from(bytes).toString('utf8'), BufferJSON.reviver);
-  } catch (cause) {
-    throw new AuthStateCorruptedError(`${what} is not valid JSON`, { cause });
-  }
-}
-
-function isCreds(value: unknown): value is AuthenticationCreds {
+export function isCreds(value: unknown): value is AuthenticationCreds {
   const c = value as Partial<AuthenticationCreds> | undefined;
   return (
     typeof c === 'object' &&
@@ -51,21 +49,49 @@ function isCreds(value: unknown): value is AuthenticationCreds {
   );
 }
 
-export function decodeSnapshot(bytes: Uint8Array, what: string): AuthData {
-  const value = decode(bytes, what) as Partial<AuthData>;
-  if (!isCreds(value?.creds)) throw new AuthStateCorruptedError(`${what} has no usable creds`);
-  if (typeof value.keys !== 'object' || value.keys === null)
-    throw new AuthStateCorruptedError(`${what} has no keys`);
-  return { creds: value.creds, keys: value.keys };
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** A snapshot: `{v: 2, creds, keys, cold}`, or the earlier `{creds, keys}`. */
+export function decodeSnapshot(value: unknown, what: string): AuthData {
+  if (!isRecord(value) || !isCreds(value.creds))
+    throw new AuthStateCorruptedError(`${what} has no usable creds`);
+  if (!isRecord(value.keys)) throw new AuthStateCorruptedError(`${what} has no keys`);
+  const cold: ColdBatch[] = [];
+  for (const batch of value.v === 2 && Array.isArray(value.cold) ? value.cold : []) {
+    const ids = IdRanges.parse((batch as { ids?: unknown })?.ids);
+    const object = (batch as { object?: unknown })?.object;
+    if (!ids || typeof object !== 'string')
+      throw new AuthStateCorruptedError(`${what} has a malformed cold batch`);
+    cold.push({ object, ids });
+  }
+  return { creds: value.creds, keys: value.keys as AuthData['keys'], cold };
 }
 
-export function decodeDelta(bytes: Uint8Array, what: string): AuthDelta {
-  const value = decode(bytes, what) as Partial<AuthDelta>;
-  if (!isCreds(value?.creds)) throw new AuthStateCorruptedError(`${what} has no usable creds`);
-  if (value.keys !== undefined && (typeof value.keys !== 'object' || value.keys === null)) {
+/** A journal entry: `{v: 2, creds?: {set?, unset?}, keys?}`, or the earlier `{creds, keys?}`. */
+export function decodeEntry(value: unknown, what: string): AuthEntry {
+  if (!isRecord(value)) throw new AuthStateCorruptedError(`${what} is not an object`);
+  if (value.keys !== undefined && !isRecord(value.keys))
     throw new AuthStateCorruptedError(`${what} has malformed keys`);
+  const keys = value.keys as SignalDataSet | undefined;
+  if (value.v !== 2) {
+    if (!isCreds(value.creds)) throw new AuthStateCorruptedError(`${what} has no usable creds`);
+    return { creds: { full: value.creds }, ...(keys && { keys }) };
   }
-  return { creds: value.creds, ...(value.keys && { keys: value.keys }) };
+  const delta = (value.creds ?? {}) as CredsDelta;
+  const unsetOk =
+    delta.unset === undefined ||
+    (Array.isArray(delta.unset) && delta.unset.every((f) => typeof f === 'string'));
+  if (!isRecord(delta) || (delta.set !== undefined && !isRecord(delta.set)) || !unsetOk) {
+    throw new AuthStateCorruptedError(`${what} has a malformed creds change`);
+  }
+  return { creds: delta, ...(keys && { keys }) };
+}
+
+export function applyEntry(data: AuthData, entry: AuthEntry): void {
+  if ('full' in entry.creds) data.creds = entry.creds.full;
+  else applyCredsDelta(data.creds as unknown as Record<string, unknown>, entry.creds);
+  if (entry.keys) applyKeys(data, entry.keys);
 }
 
 export function applyKeys(data: AuthData, keys: SignalDataSet): void {
@@ -73,30 +99,45 @@ export function applyKeys(data: AuthData, keys: SignalDataSet): void {
     const bucket = data.keys[type] ?? {};
     data.keys[type] = bucket;
     for (const [id, value] of Object.entries(entries ?? {})) {
+      if (type === 'pre-key') forgetCold(data, id);
       if (value === null || value === undefined) delete bucket[id];
       else bucket[id] = value;
     }
   }
 }
 
-export function applyDelta(data: AuthData, delta: AuthDelta): void {
-  data.creds = delta.creds;
-  if (delta.keys) applyKeys(data, delta.keys);
+function forgetCold(data: AuthData, id: string): void {
+  const n = numericId(id);
+  if (n === undefined) return;
+  for (const batch of data.cold) batch.ids.delete(n);
 }
 
-/** Reads keys the way Baileys expects them (app-state keys as protobuf objects). */
-export function readKeys<T extends keyof SignalDataTypeMap>(
+/** Where a cold pre-key is, or undefined when it is not cold. */
+export function coldBatchOf(data: AuthData, id: string): ColdBatch | undefined {
+  const n = numericId(id);
+  return n === undefined ? undefined : data.cold.find((batch) => batch.ids.has(n));
+}
+
+/** Reads keys the way Baileys expects them (app-state keys as protobuf objects); cold pre-keys through `loadCold`. */
+export async function readKeys<T extends keyof SignalDataTypeMap>(
   data: AuthData,
   type: T,
   ids: readonly string[],
-): { [id: string]: SignalDataTypeMap[T] } {
+  loadCold: (batch: ColdBatch, ids: string[]) => Promise<Record<string, unknown>>,
+): Promise<{ [id: string]: SignalDataTypeMap[T] }> {
   const bucket = data.keys[type] ?? {};
   const out: { [id: string]: SignalDataTypeMap[T] } = {};
+  const cold = new Map<ColdBatch, string[]>();
   for (const id of ids) {
     let value = bucket[id];
-    if (value === undefined) continue;
+    if (value === undefined) {
+      const batch = type === 'pre-key' ? coldBatchOf(data, id) : undefined;
+      if (batch) cold.set(batch, [...(cold.get(batch) ?? []), id]);
+      continue;
+    }
     if (type === 'app-state-sync-key') value = proto.Message.AppStateSyncKeyData.fromObject(value as object);
     out[id] = value as SignalDataTypeMap[T];
   }
+  for (const [batch, wanted] of cold) Object.assign(out, await loadCold(batch, wanted));
   return out;
 }

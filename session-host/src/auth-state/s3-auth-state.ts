@@ -1,22 +1,23 @@
 import { randomBytes } from 'node:crypto';
-import { DeleteObjectsCommand, GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { DeleteObjectsCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { AuthenticationState, SignalDataSet } from '@whiskeysockets/baileys';
 import { SerialQueue } from '#commons/concurrency/serial-queue.ts';
 import { type AuthPointer, type AuthPointerStore, type Fence, FencedError } from '#commons/domain/fence.ts';
 import { wipeS3Prefix } from '#commons/storage/s3-prefix-wipe.ts';
 import type { AuthStats, SessionAuth } from '../ports/auth-state-store.ts';
+import { pack } from './auth-codec.ts';
 import {
   type AuthData,
-  type AuthDelta,
   AuthStateCorruptedError,
-  applyDelta,
   applyKeys,
-  decodeDelta,
-  decodeSnapshot,
-  encode,
+  type ColdBatch,
+  coldBatchOf,
   freshAuthData,
   readKeys,
 } from './auth-data.ts';
+import { getAuthObject, restore } from './auth-restore.ts';
+import { addsPreKeys, compact, snapshotBody } from './compaction.ts';
+import { CredsLedger } from './creds-delta.ts';
 
 export interface AuthStateOptions {
   readonly s3: S3Client;
@@ -57,6 +58,8 @@ export class S3AuthState implements SessionAuth {
   private fenced = false;
   /** Makes this writer's object keys unique even if a second writer shared the epoch by mistake. */
   private readonly writer = randomBytes(4).toString('hex');
+  /** The creds as last made durable: a commit carries only the fields that differ. */
+  private readonly ledger: CredsLedger;
 
   private constructor(
     private readonly options: AuthStateOptions,
@@ -64,6 +67,7 @@ export class S3AuthState implements SessionAuth {
     pointer: AuthPointer | undefined,
   ) {
     this.pointer = pointer;
+    this.ledger = new CredsLedger(pointer ? data.creds : undefined);
   }
 
   /** Restores the newest committed state, or starts a fresh one (persisted before use). */
@@ -105,15 +109,15 @@ export class S3AuthState implements SessionAuth {
     return {
       creds: this.data.creds,
       keys: {
-        get: async (type, ids) => readKeys(this.data, type, ids),
-        set: (keys: SignalDataSet) => this.commit({ creds: this.data.creds, keys }),
+        get: (type, ids) => readKeys(this.data, type, ids, (batch, wanted) => this.readCold(batch, wanted)),
+        set: (keys: SignalDataSet) => this.commit(keys),
       },
     };
   }
 
   /** Persists the current creds (Baileys' `creds.update`). */
   saveCreds(): Promise<void> {
-    return this.commit({ creds: this.data.creds });
+    return this.commit(undefined);
   }
 
   /** Resolves when every commit queued so far is durable (or failed). */
@@ -137,8 +141,8 @@ export class S3AuthState implements SessionAuth {
     });
   }
 
-  private commit(delta: AuthDelta): Promise<void> {
-    return this.commits.run(() => this.write(delta));
+  private commit(keys: SignalDataSet | undefined): Promise<void> {
+    return this.commits.run(() => this.write(keys));
   }
 
   /** Fails every later commit (the host lost the session or its lease). */
@@ -146,36 +150,58 @@ export class S3AuthState implements SessionAuth {
     this.fenced = true;
   }
 
-  private async write(delta: AuthDelta): Promise<void> {
+  /**
+   * One commit: the creds fields changed since the last durable commit and the
+   * keys Baileys set, together in one object (a journal entry, or a new
+   * snapshot when the journal is long or pre-keys arrived), then the pointer.
+   */
+  private async write(keys: SignalDataSet | undefined): Promise<void> {
     if (this.fenced) {
       throw new FencedError(`session ${this.options.sessionId} is fenced on this host`);
     }
     const { fence } = this.options;
     const previous = this.pointer;
     const version = (previous?.version ?? 0) + 1;
+    const name = (kind: string) => `${kind}/${fence.epoch}-${version}-${this.writer}.json.gz`;
     try {
-      const body = encode(delta);
-      const key = `journal/${fence.epoch}-${version}-${this.writer}.json`;
-      await this.put(key, body);
-      let next: AuthPointer = {
-        version,
-        snapshot: previous?.snapshot,
-        journal: [...(previous?.journal ?? []), key],
-        journalBytes: (previous?.journalBytes ?? 0) + body.length,
-      };
-      const compact =
-        next.journal.length >= (this.options.compactAfterEntries ?? 64) ||
-        next.journalBytes >= (this.options.compactAfterBytes ?? 96 * 1024);
-      if (compact) {
-        const snapshot = `snapshots/${fence.epoch}-${version}-${this.writer}.json`;
-        await this.put(snapshot, encode(stateAfter(this.data, delta)));
+      const creds = this.ledger.diff(this.data.creds);
+      const body = await pack({ v: 2, creds: creds.delta, ...(keys && { keys }) });
+      const entries = (previous?.journal.length ?? 0) + 1;
+      const bytes = (previous?.journalBytes ?? 0) + body.length;
+      const compacted =
+        entries >= (this.options.compactAfterEntries ?? 64) ||
+        bytes >= (this.options.compactAfterBytes ?? 96 * 1024) ||
+        addsPreKeys(keys)
+          ? compact(this.data, keys, name('cold'))
+          : undefined;
+      let next: AuthPointer;
+      if (compacted) {
+        // The snapshot holds this commit: no journal entry is written for it.
+        if (compacted.coldPut) await this.put(compacted.coldPut.object, await pack(compacted.coldPut.keys));
+        const snapshot = name('snapshots');
+        await this.put(snapshot, await pack(snapshotBody(compacted.data)));
         next = { version, snapshot, journal: [], journalBytes: 0 };
+      } else {
+        const key = name('journal');
+        await this.put(key, body);
+        next = {
+          version,
+          snapshot: previous?.snapshot,
+          journal: [...(previous?.journal ?? []), key],
+          journalBytes: bytes,
+        };
       }
       await this.options.pointers.commit(this.options.sessionId, fence, previous?.version, next);
       this.stats.pointerWrites++;
       this.pointer = next;
-      if (delta.keys) applyKeys(this.data, delta.keys);
-      if (compact && previous) void this.deleteSuperseded(previous);
+      this.ledger.accept(creds);
+      if (compacted) {
+        this.data.keys = compacted.data.keys;
+        this.data.cold = compacted.data.cold;
+        // Queued, not awaited: the next commit waits for it, this one does not. Run beside a PUT
+        // under the same prefix, s3rver removes the emptied folder under that PUT and crashes.
+        if (previous) void this.commits.run(() => this.deleteSuperseded(previous, compacted.dropped));
+      } else if (keys) applyKeys(this.data, keys);
     } catch (err) {
       if (err instanceof FencedError) {
         this.fenced = true;
@@ -186,21 +212,48 @@ export class S3AuthState implements SessionAuth {
     }
   }
 
+  /**
+   * Cold pre-keys from their object. A failed read throws: reporting a key
+   * absent that exists would make Baileys drop a new contact's first message.
+   */
+  private async readCold(batch: ColdBatch, ids: string[]): Promise<Record<string, unknown>> {
+    let value: unknown;
+    try {
+      value = await getAuthObject(this.options, batch.object);
+      this.stats.gets++;
+    } catch (err) {
+      // Deleted by a compaction that ran meanwhile: those pre-keys were deleted first; read them again.
+      if (err instanceof AuthStateCorruptedError && !this.data.cold.some((b) => b.object === batch.object)) {
+        return readKeys(this.data, 'pre-key', ids, (b, wanted) => this.readCold(b, wanted));
+      }
+      throw err;
+    }
+    const out: Record<string, unknown> = {};
+    for (const id of ids) {
+      const key = (value as Record<string, unknown> | null)?.[id];
+      if (key === undefined)
+        throw new AuthStateCorruptedError(`pre-key ${id} is missing from ${batch.object}`);
+      // Deleted while the object was read: the live state is what Baileys must see.
+      if (coldBatchOf(this.data, id)?.object === batch.object) out[id] = key;
+    }
+    return out;
+  }
+
   private async put(key: string, body: Buffer): Promise<void> {
     await this.options.s3.send(
       new PutObjectCommand({
         Bucket: this.options.bucket,
         Key: `${this.options.prefix}${key}`,
         Body: body,
-        ContentType: 'application/json',
+        ContentType: 'application/gzip',
       }),
     );
     this.stats.puts++;
     this.stats.bytesWritten += body.length;
   }
 
-  private async deleteSuperseded(previous: AuthPointer): Promise<void> {
-    const keys = [...previous.journal, ...(previous.snapshot ? [previous.snapshot] : [])];
+  private async deleteSuperseded(previous: AuthPointer, dropped: readonly string[]): Promise<void> {
+    const keys = [...previous.journal, ...(previous.snapshot ? [previous.snapshot] : []), ...dropped];
     await this.options.s3
       .send(
         new DeleteObjectsCommand({
@@ -210,39 +263,4 @@ export class S3AuthState implements SessionAuth {
       )
       .catch(() => undefined);
   }
-}
-
-/** The state as it will be after `delta`, without touching the live copy (it changes only once durable). */
-function stateAfter(data: AuthData, delta: AuthDelta): AuthData {
-  const keys: AuthData['keys'] = {};
-  for (const [type, bucket] of Object.entries(data.keys)) keys[type] = { ...bucket };
-  const copy: AuthData = { creds: delta.creds, keys };
-  if (delta.keys) applyKeys(copy, delta.keys);
-  return copy;
-}
-
-async function restore(options: AuthStateOptions, pointer: AuthPointer): Promise<AuthData> {
-  const get = async (key: string): Promise<Uint8Array> => {
-    try {
-      const out = await options.s3.send(
-        new GetObjectCommand({ Bucket: options.bucket, Key: `${options.prefix}${key}` }),
-      );
-      return (await out.Body?.transformToByteArray()) ?? new Uint8Array();
-    } catch (cause) {
-      if ((cause as { name?: string }).name === 'NoSuchKey') {
-        throw new AuthStateCorruptedError(`auth object ${key} is missing`, { cause });
-      }
-      throw cause;
-    }
-  };
-  const [snapshot, ...journal] = await Promise.all([
-    pointer.snapshot ? get(pointer.snapshot) : Promise.resolve(undefined),
-    ...pointer.journal.map(get),
-  ]);
-  const data = snapshot ? decodeSnapshot(snapshot, pointer.snapshot as string) : undefined;
-  if (!data && journal.length === 0) throw new AuthStateCorruptedError('auth pointer references no state');
-  const state = data ?? { ...freshAuthData(), keys: {} };
-  for (const [i, bytes] of journal.entries())
-    applyDelta(state, decodeDelta(bytes, pointer.journal[i] as string));
-  return state;
 }

@@ -1,0 +1,3 @@
+export class AuthStateCorruptedError extends Error {
+  override readonly name = 'AuthStateCorruptedError';
+}
