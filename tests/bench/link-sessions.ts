@@ -55,10 +55,17 @@ export async function linkSessions(options: {
         }),
       );
       for (;;) {
-        const qr = (await events.after(sessionId, 0, 50)).find((e) => e.type === 'qr');
+        // The newest QR: an earlier one may have rotated out while the machine was busy.
+        const qr = (await events.after(sessionId, 0, 50)).filter((e) => e.type === 'qr').at(-1);
         if (qr) {
-          await fake.control('POST', '/scan', { qr: qr.data.qr });
-          break;
+          const scanned = await fake.control('POST', '/scan', { qr: qr.data.qr }).then(
+            () => true,
+            (err: Error) => {
+              if (!/unknown QR ref/.test(err.message)) throw err;
+              return false;
+            },
+          );
+          if (scanned) break;
         }
         await sleep(200);
       }
