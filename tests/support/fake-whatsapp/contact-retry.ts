@@ -19,7 +19,7 @@ export function isDirectRetry(node: BinaryNode): boolean {
  * bundle (Baileys adds it from its second retry on), else on the session as it
  * is. Messages already receipted, unknown ids and groups are not answered.
  */
-export async function onDirectRetry(ctx: FakeContext, connection: FakeConnection, node: BinaryNode) {
+export function onDirectRetry(ctx: FakeContext, connection: FakeConnection, node: BinaryNode): void {
   const companion = connection.companion;
   const entry = companion?.unreceipted.get(node.attrs.id ?? '');
   if (!companion || !entry?.delivery) return;
@@ -28,7 +28,8 @@ export async function onDirectRetry(ctx: FakeContext, connection: FakeConnection
   entry.retries = retries;
   const delivery = entry.delivery;
   const bundle = bundleOf(node);
-  await enqueue(ctx, companion, async () => {
+  // Not awaited: the connection's next frames must not wait behind the device's delivery chain.
+  void enqueue(ctx, companion, async () => {
     if (bundle) await delivery.sender.primary.startSession(companion.user.pn, companion.device, bundle);
     const fresh = await encryptFor(companion, delivery);
     if (!connection.isOpen || companion.unreceipted.get(delivery.id) !== entry) return;

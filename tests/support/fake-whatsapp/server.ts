@@ -168,7 +168,7 @@ async function onStanza(ctx: FakeContext, connection: FakeConnection, node: Bina
     case 'receipt':
       onClientReceipt(ctx, connection, node);
       if (groupHooks.isGroupRetry(node)) await groupHooks.retry(ctx, connection, node);
-      else if (isDirectRetry(node)) await onDirectRetry(ctx, connection, node);
+      else if (isDirectRetry(node)) onDirectRetry(ctx, connection, node);
       return;
     case 'chatstate':
     case 'presence':
