@@ -11,7 +11,6 @@ import { requireJsonBody } from './http/require-json.ts';
 import { tenantRate } from './http/tenant-rate.ts';
 import { chatRoutes } from './routes/chats.ts';
 import { contactRoutes } from './routes/contacts.ts';
-import { docsRoutes } from './routes/docs.ts';
 import { healthRoutes } from './routes/health.ts';
 import { hostSessionRoutes } from './routes/host-sessions.ts';
 import { hostRoutes } from './routes/hosts.ts';
@@ -86,7 +85,6 @@ export function createApp(deps: ApiDependencies): OpenAPIHono<ApiEnv> {
   }
 
   app.route('/', healthRoutes(deps.version));
-  app.route('/', docsRoutes());
   app.route('/', sessionRoutes(deps));
   app.route('/', sessionActionRoutes(deps));
   app.route('/', sessionMessagingRoutes(deps));

@@ -3,9 +3,10 @@
  * clone has no dist/, and parallel stacks share nothing), served by the same
  * app the cloud runs, plus the one-time sign-in codes of `npm run demo`'s link.
  */
-import type { Hono } from 'hono';
+import { Hono } from 'hono';
 import { loadAuthConfig } from '#commons/auth/auth-config.ts';
 import { dashboardApp, isDashboardPath } from '../../functions/dashboard/serve/dashboard-app.ts';
+import { docsApp, isDocsPath, readDocsAssets } from '../../functions/dashboard/serve/docs-app.ts';
 import { createOneTimeCodes, type OneTimeCodes } from '../../functions/dashboard/serve/one-time-codes.ts';
 import { buildDashboard } from '../bundle/build-dashboard.ts';
 
@@ -23,11 +24,14 @@ export async function createLocalDashboard(
   if (built.overBudget) log(`dashboard: ${built.overBudget.message} (npm run build fails on this)`);
   const auth = loadAuthConfig(env);
   const signInCodes = createOneTimeCodes();
-  const app = dashboardApp({
+  const dashboard = dashboardApp({
     assets: built.assets,
     config: { wsUrl, tenantClaim: auth.tenantClaim, roleClaim: auth.roleClaim },
     signInCodes,
   });
+  // /docs (Swagger UI) is an app of its own (its files, its 404s) behind the same fetch.
+  const docs = docsApp(readDocsAssets(), wsUrl);
+  const app = new Hono().all('*', (c) => (isDocsPath(c.req.path) ? docs : dashboard).fetch(c.req.raw));
   return { app, signInCodes };
 }
 
@@ -36,7 +40,9 @@ type Fetch = (request: Request, env?: unknown) => Response | Promise<Response>;
 /** One fetch for the local server: /dashboard/* to the dashboard, the rest to the API. */
 export function routeDashboard(dashboard: Hono, api: Fetch): Fetch {
   return (request, env) =>
-    isDashboardPath(new URL(request.url).pathname) ? dashboard.fetch(request, env) : api(request, env);
+    isDashboardPath(new URL(request.url).pathname) || isDocsPath(new URL(request.url).pathname)
+      ? dashboard.fetch(request, env)
+      : api(request, env);
 }
 
 /** The link that signs in once: the code rides in the fragment, which no server or Referer sees. */

@@ -32,6 +32,24 @@ export const ROUTES: readonly RouteDef[] = [
     load: () => import('./pages/sessions-list.tsx'),
   },
   { pattern: '/sessions/:id', title: 'Session', load: () => import('./pages/session-page.tsx') },
+  {
+    pattern: '/webhooks',
+    title: 'Webhooks',
+    nav: { label: 'Webhooks' },
+    load: () => import('./pages/webhooks.tsx'),
+  },
+  {
+    pattern: '/overview',
+    title: 'Overview',
+    nav: { label: 'Overview' },
+    load: () => import('./pages/overview.tsx'),
+  },
+  {
+    pattern: '/fleet',
+    title: 'Fleet',
+    nav: { label: 'Fleet', masterOnly: true },
+    load: () => import('./pages/fleet.tsx'),
+  },
 ];
 
 /** Where `#/` and unknown paths lead. */

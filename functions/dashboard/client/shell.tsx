@@ -47,6 +47,10 @@ export function Shell({
                   </a>
                 </li>
               ))}
+              {/* Same tab: /docs reads the token from this origin's sessionStorage, never from a URL. */}
+              <li>
+                <a href="/docs">API reference</a>
+              </li>
             </ul>
           </nav>
         )}
