@@ -61,6 +61,24 @@ export async function apiFetch(method: string, path: string, init: RequestInit =
   return res;
 }
 
+/**
+ * Asks the API whether it accepts `token` before the dashboard keeps it
+ * (a token is signed in only once this passes, so a refused one is never stored).
+ */
+export async function verifyToken(token: string): Promise<void> {
+  let res: Response;
+  try {
+    res = await fetch('/v1/sessions?limit=1', {
+      headers: { authorization: `Bearer ${token}` },
+      credentials: 'omit',
+      referrerPolicy: 'no-referrer',
+    });
+  } catch {
+    throw new ApiError(0, 'NETWORK', 'The API could not be reached. Is zapfleet running?');
+  }
+  if (!res.ok) throw await errorOf(res);
+}
+
 /** A JSON request; resolves with the parsed body (undefined for 204). */
 export async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
   const init: RequestInit = {};

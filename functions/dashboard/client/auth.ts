@@ -74,12 +74,18 @@ function armExpiry(claims: Claims): void {
   }, ms);
 }
 
+/** The claims of a token that has not expired (throws SignInError otherwise). */
+export function decodeUsable(token: string): Claims {
+  const claims = decodeClaims(token.trim());
+  if (claims.exp <= nowSeconds())
+    throw new SignInError('This token has expired. Mint a new one and sign in again.');
+  return claims;
+}
+
 /** Signs in with `token` (throws SignInError when it cannot be used). */
 export function signIn(token: string): Auth {
   const trimmed = token.trim();
-  const claims = decodeClaims(trimmed);
-  if (claims.exp <= nowSeconds())
-    throw new SignInError('This token has expired. Mint a new one and sign in again.');
+  const claims = decodeUsable(trimmed);
   current = { token: trimmed, claims };
   signOutReason = undefined;
   try {

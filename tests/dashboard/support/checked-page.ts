@@ -43,7 +43,7 @@ export async function openCheckedPage(
   });
   const page = await context.newPage();
   page.on('console', (msg) => {
-    if (msg.type() === 'error') problems.push(`console error: ${msg.text()}`);
+    if (msg.type() === 'error') problems.push(`console error: ${msg.text()} (${msg.location().url})`);
   });
   page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
   return {

@@ -1,20 +1,22 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { api } from '../api.ts';
-import { EXPIRED_MESSAGE, lastSignOutReason, SignInError, signIn, signOut } from '../auth.ts';
+import { ApiError, verifyToken } from '../api.ts';
+import { decodeUsable, lastSignOutReason, SignInError, signIn } from '../auth.ts';
 import { navigate } from '../router.ts';
 import { HOME, type PageProps } from '../routes.ts';
 import { Button } from '../ui/button.tsx';
 import { exchangeSignInCode } from './signin-code.ts';
 
-/** Asks the API whether it accepts the token (sign-out on 401 happens in api()). */
+/** Checks the claims here, then asks the API; only an accepted token is kept. */
 async function verify(token: string): Promise<void> {
-  signIn(token);
+  decodeUsable(token);
   try {
-    await api('GET', '/v1/sessions?limit=1');
+    await verifyToken(token.trim());
   } catch (err) {
-    signOut(EXPIRED_MESSAGE);
+    if (err instanceof ApiError && (err.status === 401 || err.status === 403))
+      throw new SignInError(`The API refused this token (${err.code}: ${err.message}).`);
     throw err;
   }
+  signIn(token);
 }
 
 /** Paste a token, or arrive with a one-time `?code=` from `npm run demo`'s link. */
