@@ -67,6 +67,7 @@ export function composeWebSocket(env: NodeJS.ProcessEnv): (event: WsEvent) => Pr
     connections: new DynamoDbConnectionStore(doc, {
       connectionsTable: storage.tables.connections,
       subscriptionsTable: storage.tables.subscriptions,
+      eventsTable: storage.tables.events,
     }),
     events: new DynamoDbEventLog(doc, {
       table: storage.tables.events,

@@ -1,21 +1,38 @@
 /**
- * `npm run bench -- fanout [--subscribers N] [--events N]`: publish
+ * `npm run bench -- fanout [--subscribers N] [--events N] [--concurrency N] [--pending N]`: publish
  * throughput and publish-to-receive latency through the local WebSocket
  * gateway, beside a baseline of bare PostToConnection calls (no event log, no
  * subscription lookup) measured in the same run. Prints JSON on the last line.
  */
 import { performance } from 'node:perf_hooks';
 import { PostToConnectionCommand } from '@aws-sdk/client-apigatewaymanagementapi';
+import pino from 'pino';
+import { ApiGatewayConnectionPoster } from '#commons/events/api-gateway-poster.ts';
+import { createFanoutPublisher, FANOUT_LIMITS } from '#commons/events/fanout-publisher.ts';
 import { startWsHarness } from '../events/ws-harness.ts';
 import { connectWs, type TestWsClient } from '../support/ws-test-client.ts';
 import { benchArgs, percentile, withEmbeddedAws } from './bench-support.ts';
 
-const args = benchArgs('fanout', { subscribers: 100, events: 200 });
+const args = benchArgs('fanout', {
+  subscribers: 100,
+  events: 200,
+  concurrency: FANOUT_LIMITS.postConcurrency,
+  pending: FANOUT_LIMITS.maxPendingPerSession,
+});
 
 await withEmbeddedAws(async () => {
   const subscribers = args.subscribers;
   const events = args.events;
   const h = await startWsHarness();
+  // The harness's publisher with the bounds under test, over the same log, store and gateway client.
+  const publisher = createFanoutPublisher({
+    log: h.events,
+    connections: h.connections,
+    poster: new ApiGatewayConnectionPoster(h.management),
+    logger: pino({ level: 'silent' }),
+    concurrency: args.concurrency,
+    maxPendingPerSession: args.pending,
+  });
   const sessionId = 'ses_bench';
   await h.putSession({ sessionId, tenantId: 'bench', status: 'CONNECTED' });
   console.error(`connecting ${subscribers} subscribers`);
@@ -24,7 +41,7 @@ await withEmbeddedAws(async () => {
   await Promise.all(
     clients.map(async (c) => {
       c.send({ action: 'subscribe', sessionId });
-      await c.waitFor((m) => m.type === 'subscribed');
+      await c.waitFor((m) => m.type === 'subscribed', 60_000);
     }),
   );
   const connectionIds = (await h.connections.subscribers(sessionId)).map((s) => s.connectionId);
@@ -44,12 +61,19 @@ await withEmbeddedAws(async () => {
   const t0 = performance.now();
   for (let i = 0; i < events; i++) {
     sentAt.set(i, performance.now());
-    await h.publisher.publish({ type: 'session:message', tenantId: 'bench', sessionId, data: { bench: i } });
+    await publisher.publish({ type: 'session:message', tenantId: 'bench', sessionId, data: { bench: i } });
   }
-  const seconds = (performance.now() - t0) / 1000;
   const expected = events * subscribers;
+  // Publish resolves once the event is durable and fan-out runs behind it: the run ends at the last delivery.
+  let lastArrival = performance.now();
+  for (const c of clients)
+    c.socket.on('message', () => {
+      lastArrival = performance.now();
+    });
   const deadline = Date.now() + 30_000;
   while (latencies.length < expected && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  await publisher.idle();
+  const seconds = (lastArrival - t0) / 1000;
 
   // Baseline: the same deliveries as bare PostToConnection, no log and no lookup.
   const baseLatencies: number[] = [];
@@ -70,6 +94,8 @@ await withEmbeddedAws(async () => {
   const result = {
     subscribers,
     events,
+    concurrency: args.concurrency,
+    pending: args.pending,
     delivered: latencies.length,
     perSecond: Math.round(expected / seconds),
     p50Ms: percentile(latencies, 50),

@@ -64,6 +64,7 @@ describe('the fan-out publisher', () => {
       logger,
     });
     const envelope = await publisher.publish(event);
+    await publisher.idle();
     expect(envelope.seq).toBe(1);
     expect(calls).toBe(2);
     expect(lines).toEqual([
@@ -87,6 +88,7 @@ describe('the fan-out publisher', () => {
     });
     await publisher.publish(event);
     await publisher.publish(event);
+    await publisher.idle();
     expect(store.removed).toEqual(['gone']);
     expect(posted).toEqual(['gone', 'live', 'live']);
   });
@@ -105,6 +107,7 @@ describe('the fan-out publisher', () => {
       logger: pino({ level: 'silent' }),
     });
     await publisher.publish(event);
+    await publisher.idle();
     expect(payloads).toHaveLength(2);
     expect(JSON.parse(payloads[1] as string)).toMatchObject({ truncated: true, seq: 1 });
   });

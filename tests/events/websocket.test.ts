@@ -129,6 +129,8 @@ describe('WebSocket events through the local gateway and the real SDK', () => {
     await h.connections.subscribe(s.sessionId, connectionId as string);
     expect((await h.connections.subscribers(s.sessionId)).map((x) => x.connectionId)).toEqual([connectionId]);
     await h.publisher.publish({ type: 'session:status', tenantId: 'gone', sessionId: s.sessionId, data: {} });
+    // Publish resolves once the event is durable; its fan-out (and the 410's cleanup) runs behind it.
+    await h.publisher.idle();
     expect(await h.connections.subscribers(s.sessionId)).toEqual([]);
     expect(await h.connections.getConnection(connectionId as string)).toBeUndefined();
   });

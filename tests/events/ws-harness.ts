@@ -58,6 +58,7 @@ export async function startWsHarness(
   const connections = new DynamoDbConnectionStore(aws.doc, {
     connectionsTable: aws.tables.connections,
     subscriptionsTable: aws.tables.subscriptions,
+    eventsTable: aws.tables.events,
     now,
   });
   const events = new DynamoDbEventLog(aws.doc, { table: aws.tables.events, ttlSeconds: 86_400 });

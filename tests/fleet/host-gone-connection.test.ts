@@ -38,6 +38,7 @@ describe('a session host and a connection the gateway answers 410 for', () => {
     const store = new DynamoDbConnectionStore(aws.doc, {
       connectionsTable: aws.tables.connections,
       subscriptionsTable: aws.tables.subscriptions,
+      eventsTable: aws.tables.events,
     });
     // Never opened on this gateway: every post to it is 410 GoneException.
     const stale = 'staleConnId0=';

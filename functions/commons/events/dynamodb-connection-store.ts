@@ -7,8 +7,9 @@ import {
   QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { INDEX } from '../storage/tables.ts';
+import { EVENT_LOG_ITEMS, INDEX } from '../storage/tables.ts';
 import type { ConnectionRecord, ConnectionStore, ReplayAllowance, Subscriber } from './ports.ts';
+import { SUBSCRIPTIONS_VERSION_ATTRIBUTE } from './subscriptions-version.ts';
 
 /** How many subscribe-with-replay a connection may make per window. */
 export interface ReplayRate {
@@ -19,6 +20,11 @@ export interface ReplayRate {
 interface Options {
   readonly connectionsTable: string;
   readonly subscriptionsTable: string;
+  /**
+   * The events table, whose counter items count subscription changes for the
+   * publishers' caches. Required to subscribe or unsubscribe; a host only reads subscribers.
+   */
+  readonly eventsTable?: string;
   /** API Gateway closes a WebSocket after 2 h; records outlive that a little. */
   readonly ttlSeconds?: number;
   readonly replayRate?: ReplayRate;
@@ -30,6 +36,13 @@ export const DEFAULT_REPLAY_RATE: ReplayRate = { perWindow: 10, windowSeconds: 6
 
 function isConditionFailure(err: unknown): boolean {
   return (err as Error)?.name === 'ConditionalCheckFailedException';
+}
+
+/** Attempts of one subscriptions-version bump that meets an append's transaction on the counter item. */
+export const SUBSCRIPTIONS_BUMP_ATTEMPTS = 5;
+
+export class SubscriptionsNotVersionedError extends Error {
+  override readonly name = 'SubscriptionsNotVersionedError';
 }
 
 /** Connections and subscriptions in DynamoDB; reads filter on expiry because TTL deletion is lazy. */
@@ -114,19 +127,53 @@ export class DynamoDbConnectionStore implements ConnectionStore {
     );
   }
 
+  /** Put, then bump: a publisher that reads the new version reads this subscription too. */
   async subscribe(sessionId: string, connectionId: string, tokenExpiresAt?: number): Promise<void> {
+    const eventsTable = this.versionTable();
     await this.doc.send(
       new PutCommand({
         TableName: this.options.subscriptionsTable,
         Item: { sessionId, connectionId, expiresAt: this.expiresAt(), tokenExpiresAt },
       }),
     );
+    await this.bumpSubscriptionsVersion(eventsTable, sessionId);
   }
 
+  /** Bumped as well, so an unsubscribed but still open connection gets no further event. */
   async unsubscribe(sessionId: string, connectionId: string): Promise<void> {
+    const eventsTable = this.versionTable();
     await this.doc.send(
       new DeleteCommand({ TableName: this.options.subscriptionsTable, Key: { sessionId, connectionId } }),
     );
+    await this.bumpSubscriptionsVersion(eventsTable, sessionId);
+  }
+
+  private versionTable(): string {
+    if (!this.options.eventsTable)
+      throw new SubscriptionsNotVersionedError('subscriptions change only with the events table configured');
+    return this.options.eventsTable;
+  }
+
+  /** An append's transaction on the same item can make this write fail as a conflict: try again, bounded. */
+  private async bumpSubscriptionsVersion(eventsTable: string, sessionId: string): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.doc.send(
+          new UpdateCommand({
+            TableName: eventsTable,
+            Key: { sessionId, seq: EVENT_LOG_ITEMS.counterSeq },
+            UpdateExpression: 'ADD #subs :one',
+            ExpressionAttributeNames: { '#subs': SUBSCRIPTIONS_VERSION_ATTRIBUTE },
+            ExpressionAttributeValues: { ':one': 1 },
+          }),
+        );
+        return;
+      } catch (err) {
+        if ((err as Error)?.name !== 'TransactionConflictException' || attempt >= SUBSCRIPTIONS_BUMP_ATTEMPTS)
+          throw err;
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * attempt));
+      }
+    }
   }
 
   async subscribers(sessionId: string): Promise<Subscriber[]> {
@@ -140,6 +187,8 @@ export class DynamoDbConnectionStore implements ConnectionStore {
           FilterExpression: 'expiresAt > :now',
           ExpressionAttributeValues: { ':s': sessionId, ':now': this.nowSeconds() },
           ProjectionExpression: 'connectionId, tokenExpiresAt',
+          // Read after the subscriptions version: it must see every subscription put before that bump.
+          ConsistentRead: true,
           ExclusiveStartKey: start,
         }),
       );

@@ -10,6 +10,11 @@ import {
 import { EVENT_VERSION, type EventEnvelope, envelopeBytes, type NewEvent } from '../domain/events.ts';
 import { EVENT_LOG_ITEMS } from '../storage/tables.ts';
 import type { EventLog, ReadOptions } from './ports.ts';
+import {
+  type AppendGuard,
+  SUBSCRIPTIONS_VERSION_ATTRIBUTE,
+  SubscriptionsChangedError,
+} from './subscriptions-version.ts';
 
 export class EventLogConflictError extends Error {
   override readonly name = 'EventLogConflictError';
@@ -45,7 +50,7 @@ export class DynamoDbEventLog implements EventLog {
     this.now = options.now ?? Date.now;
   }
 
-  async append(event: NewEvent): Promise<EventEnvelope> {
+  async append(event: NewEvent, guard?: AppendGuard): Promise<EventEnvelope> {
     const eventId = event.eventId ?? randomUUID();
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       const seq = this.next.get(event.sessionId) ?? (await this.lastSeq(event.sessionId)) + 1;
@@ -67,12 +72,12 @@ export class DynamoDbEventLog implements EventLog {
             TableName: this.options.table,
             Key: counterKey(event.sessionId),
             UpdateExpression: 'SET #last = :seq, tenantId = :tenant',
-            ConditionExpression: previous === 0 ? 'attribute_not_exists(#last)' : '#last = :previous',
-            ExpressionAttributeNames: { '#last': COUNTER_ATTRIBUTE },
+            ...counterCondition(previous, guard),
             ExpressionAttributeValues: {
               ':seq': seq,
               ':tenant': event.tenantId,
               ...(previous !== 0 && { ':previous': previous }),
+              ...(guard && guard.subscriptionsVersion !== 0 && { ':subs': guard.subscriptionsVersion }),
             },
           },
         },
@@ -105,11 +110,14 @@ export class DynamoDbEventLog implements EventLog {
           if (existing) return existing;
         }
         const conflict = [counterReason, seqReason, markerReason].some(
-          (r) => r?.Code === 'ConditionalCheckFailed',
+          (r) => r?.Code === 'ConditionalCheckFailed' || r?.Code === 'TransactionConflict',
         );
         if (!conflict) throw err;
-        // Someone else took this position: forget our cursor and read the counter again.
-        this.next.delete(event.sessionId);
+        // Someone else took this position, or changed the subscriptions: read the counter again.
+        const counter = await this.readCounter(event.sessionId);
+        this.next.set(event.sessionId, counter.lastSeq + 1);
+        if (guard && counter.subscriptionsVersion !== guard.subscriptionsVersion)
+          throw new SubscriptionsChangedError(event.sessionId, counter.subscriptionsVersion);
       }
     }
     throw new EventLogConflictError(`could not append to the event log of ${event.sessionId}`);
@@ -153,18 +161,33 @@ export class DynamoDbEventLog implements EventLog {
   }
 
   async lastSeq(sessionId: string): Promise<number> {
+    return (await this.readCounter(sessionId)).lastSeq;
+  }
+
+  /** The version a subscriber list must be read after (see subscriptions-version.ts). */
+  async subscriptionsVersion(sessionId: string): Promise<number> {
+    const counter = await this.readCounter(sessionId);
+    // The read told us where the log stands: the next append need not read it again.
+    if (!this.next.has(sessionId)) this.next.set(sessionId, counter.lastSeq + 1);
+    return counter.subscriptionsVersion;
+  }
+
+  private async readCounter(sessionId: string): Promise<{ lastSeq: number; subscriptionsVersion: number }> {
     const { Item } = await this.doc.send(
       new GetCommand({
         TableName: this.options.table,
         Key: counterKey(sessionId),
         ConsistentRead: true,
-        ProjectionExpression: '#last',
-        ExpressionAttributeNames: { '#last': COUNTER_ATTRIBUTE },
+        ProjectionExpression: '#last, #subs',
+        ExpressionAttributeNames: { '#last': COUNTER_ATTRIBUTE, '#subs': SUBSCRIPTIONS_VERSION_ATTRIBUTE },
       }),
     );
     const last = Item?.[COUNTER_ATTRIBUTE];
-    if (typeof last === 'number') return last;
-    return this.newestLoggedSeq(sessionId);
+    const subs = Item?.[SUBSCRIPTIONS_VERSION_ATTRIBUTE];
+    return {
+      lastSeq: typeof last === 'number' ? last : await this.newestLoggedSeq(sessionId),
+      subscriptionsVersion: typeof subs === 'number' ? subs : 0,
+    };
   }
 
   /**
@@ -179,8 +202,8 @@ export class DynamoDbEventLog implements EventLog {
           TableName: this.options.table,
           Key: counterKey(sessionId),
           UpdateExpression: 'SET expiresAt = :exp',
-          ConditionExpression: 'attribute_exists(#last)',
-          ExpressionAttributeNames: { '#last': COUNTER_ATTRIBUTE },
+          // A counter that only counted subscriptions (no event yet) expires as well.
+          ConditionExpression: 'attribute_exists(sessionId)',
           ExpressionAttributeValues: { ':exp': Math.floor(this.now() / 1000) + this.options.ttlSeconds },
         }),
       )
@@ -228,6 +251,20 @@ const COUNTER_ATTRIBUTE = EVENT_LOG_ITEMS.counterAttribute;
 
 function counterKey(sessionId: string): { sessionId: string; seq: number } {
   return { sessionId, seq: EVENT_LOG_ITEMS.counterSeq };
+}
+
+/** The seq condition, and with a guard the subscriptions version (0: never bumped). */
+function counterCondition(
+  previous: number,
+  guard: AppendGuard | undefined,
+): { ConditionExpression: string; ExpressionAttributeNames: Record<string, string> } {
+  const seq = previous === 0 ? 'attribute_not_exists(#last)' : '#last = :previous';
+  if (!guard) return { ConditionExpression: seq, ExpressionAttributeNames: { '#last': COUNTER_ATTRIBUTE } };
+  const subs = guard.subscriptionsVersion === 0 ? 'attribute_not_exists(#subs)' : '#subs = :subs';
+  return {
+    ConditionExpression: `${seq} AND ${subs}`,
+    ExpressionAttributeNames: { '#last': COUNTER_ATTRIBUTE, '#subs': SUBSCRIPTIONS_VERSION_ATTRIBUTE },
+  };
 }
 
 function markerKey(sessionId: string, eventId: string): { sessionId: string; seq: number } {

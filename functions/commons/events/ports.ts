@@ -1,9 +1,19 @@
 import type { EventEnvelope, NewEvent } from '../domain/events.ts';
+import type { AppendGuard } from './subscriptions-version.ts';
 
 /** Durable, per-session, gap-free log of every published event. */
 export interface EventLog {
-  /** Appends and returns the event with its position. */
-  append(event: NewEvent): Promise<EventEnvelope>;
+  /**
+   * Appends and returns the event with its position. With a guard, only if
+   * the session's subscriptions are still at that version; otherwise it
+   * throws SubscriptionsChangedError and appends nothing.
+   */
+  append(event: NewEvent, guard?: AppendGuard): Promise<EventEnvelope>;
+  /**
+   * The session's subscriptions version, to read before its subscribers. A
+   * log without it gives no guard, and the publisher queries subscribers per event.
+   */
+  subscriptionsVersion?(sessionId: string): Promise<number>;
   /**
    * Events with seq > `after`, oldest first, at most `limit`. With `maxBytes`
    * it stops reading once the events read reach that size (it may return up
