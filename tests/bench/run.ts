@@ -8,6 +8,7 @@ import { resolve } from 'node:path';
 
 const BENCHES: Record<string, string> = {
   fanout: 'fanout.ts',
+  latency: 'latency.ts',
   density: 'density.ts',
   'auth-io': 'auth-io.ts',
   'receipt-window': 'receipt-window.ts',
