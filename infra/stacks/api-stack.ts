@@ -8,6 +8,7 @@ import type { Construct } from 'constructs';
 import { ENV } from '#commons/config/env-names.ts';
 import { resourceEnvironment, type TableNames } from '#commons/storage/tables.ts';
 import { grantBucketPrefix, grantMediaPrefix, grantTables, type TableSet } from '../constructs/access.ts';
+import { DashboardSite } from '../constructs/dashboard-site.ts';
 import { LambdaHttpApi } from '../constructs/http-api.ts';
 import { MEDIA_PREFIX } from '../constructs/media-bucket.ts';
 import { WebhookDispatcher } from '../constructs/webhook-dispatcher.ts';
@@ -51,6 +52,7 @@ export class ApiStack extends Stack {
   readonly apiFunction: ZapfleetFunction;
   readonly wsFunction: ZapfleetFunction;
   readonly webhooks: WebhookDispatcher;
+  readonly dashboard: DashboardSite;
 
   constructor(scope: Construct, id: string, props: ApiStackProps) {
     super(scope, id, props);
@@ -121,6 +123,14 @@ export class ApiStack extends Stack {
     });
     this.wsFunction.function.addEnvironment(ENV.wsManagementEndpoint, this.webSocketApi.callbackUrl);
     this.webSocketApi.stage.grantManagementApiAccess(this.wsFunction.function);
+
+    this.dashboard = new DashboardSite(this, 'Dashboard', {
+      httpApi: this.httpApi.api,
+      wsUrl: this.webSocketApi.url,
+      tenantClaim: config.tenantClaim,
+      roleClaim: config.roleClaim,
+      logRetention: config.logRetentionDays,
+    });
 
     this.webhooks = new WebhookDispatcher(this, 'Webhooks', {
       eventsTable: props.tables.tables.events,

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../infra/constructs/repo-paths.ts';
 
@@ -73,8 +73,16 @@ describe('npx cdk synth (offline, Lambdas bundled by the local esbuild)', () => 
       .filter((d) => d.startsWith('asset.'))
       .map((d) => join(outdir, d, 'index.mjs'))
       .filter((f) => existsSync(f));
-    expect(bundles).toHaveLength(3);
+    // api, ws, webhooks and the dashboard, whose built page sits next to its handler.
+    expect(bundles).toHaveLength(4);
     for (const bundle of bundles) expect(statSync(bundle).size).toBeGreaterThan(0);
+    const pages = bundles
+      .map((b) => join(dirname(b), 'dashboard', 'index.html'))
+      .filter((f) => existsSync(f));
+    expect(pages).toHaveLength(1);
+    expect(readFileSync(pages[0] as string, 'utf8')).toMatch(
+      /<script type="module" src="\/dashboard\/assets\//,
+    );
 
     // The built-in CloudFormation validation ran on the real synth and found nothing to fix.
     const report = JSON.parse(readFileSync(join(outdir, 'validation-report.json'), 'utf8'));

@@ -1,0 +1,75 @@
+import { join } from 'node:path';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { type HttpApi, HttpMethod } from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { type ILogGroup, LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { DASHBOARD_ASSET_DIR, DASHBOARD_ENV } from '../../functions/dashboard/serve/dashboard-env.ts';
+import { cdkBundlingOptions } from './lambda-bundle.ts';
+import { REPO_ROOT } from './repo-paths.ts';
+
+export const DASHBOARD_ENTRY = 'functions/dashboard/handler.ts';
+
+export interface DashboardSiteProps {
+  readonly httpApi: HttpApi;
+  /** The WebSocket stage URL the page connects to (and its CSP allows). */
+  readonly wsUrl: string;
+  readonly tenantClaim: string;
+  readonly roleClaim: string;
+  readonly logRetention: RetentionDays;
+}
+
+/**
+ * The dashboard on the HTTP API's own origin: `GET /dashboard` and
+ * `/dashboard/{proxy+}` go to a small Lambda that serves the built files
+ * with the CSP and the other security headers (the same Hono app as the local
+ * stack). Why not S3 + CloudFront: a second origin would need CORS on the API
+ * and a second place for the headers, and the page is a few KB.
+ */
+export class DashboardSite extends Construct {
+  readonly function: NodejsFunction;
+  readonly logGroup: ILogGroup;
+
+  constructor(scope: Construct, id: string, props: DashboardSiteProps) {
+    super(scope, id);
+    this.logGroup = new LogGroup(this, 'Logs', {
+      retention: props.logRetention,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    const tsx = join(REPO_ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs');
+    const writer = join(REPO_ROOT, 'infra', 'bundle', 'write-dashboard-cli.ts');
+    this.function = new NodejsFunction(this, 'Function', {
+      entry: join(REPO_ROOT, DASHBOARD_ENTRY),
+      handler: 'handler',
+      projectRoot: REPO_ROOT,
+      depsLockFilePath: join(REPO_ROOT, 'package-lock.json'),
+      runtime: Runtime.NODEJS_22_X,
+      architecture: Architecture.ARM_64,
+      memorySize: 256,
+      timeout: Duration.seconds(5),
+      description: 'zapfleet dashboard (static files with security headers)',
+      logGroup: this.logGroup,
+      environment: {
+        [DASHBOARD_ENV.wsUrl]: props.wsUrl,
+        [DASHBOARD_ENV.tenantClaim]: props.tenantClaim,
+        [DASHBOARD_ENV.roleClaim]: props.roleClaim,
+      },
+      bundling: {
+        ...cdkBundlingOptions(),
+        commandHooks: {
+          beforeBundling: () => [],
+          beforeInstall: () => [],
+          // The built page lands next to index.mjs, where the handler reads it.
+          afterBundling: (_input: string, output: string) => [
+            `"${process.execPath}" "${tsx}" "${writer}" "${join(output, DASHBOARD_ASSET_DIR)}"`,
+          ],
+        },
+      },
+    });
+    const integration = new HttpLambdaIntegration('Dashboard', this.function);
+    props.httpApi.addRoutes({ path: '/dashboard', methods: [HttpMethod.GET, HttpMethod.HEAD], integration });
+    props.httpApi.addRoutes({ path: '/dashboard/{proxy+}', methods: [HttpMethod.ANY], integration });
+  }
+}
