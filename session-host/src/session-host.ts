@@ -271,10 +271,10 @@ export class SessionHost {
     return Math.round(p99 * 100) / 100;
   }
 
-  /** Every round also looks at each running session's send queue (a lost nudge only delays a message). */
+  /** Every round also looks at the send queues that may hold work (a lost nudge only delays a message). */
   async reconcileAll(): Promise<void> {
     await this.reconciler.reconcileAll();
-    for (const id of this.local.ids()) this.drains?.kick(id);
+    this.drains?.backstop(this.local.ids());
   }
 
   /** Reconciles one session now (the nudge path: a start, a handoff, a queued message). */

@@ -32,6 +32,8 @@ export interface OutboxDrainsDeps {
   /** The session running here under this id now, if any. */
   readonly current: (sessionId: string) => DrainTarget | undefined;
   readonly now?: () => Date;
+  /** How often a session whose queue was last seen empty is looked at without a nudge. */
+  readonly backstopMs?: number;
 }
 
 /** Rows read per look at a session's queue. */
@@ -42,6 +44,13 @@ export const MAX_SEND_ATTEMPTS = 3;
 const MAX_FAIL_ROUNDS = 4_000;
 /** Messages whose failed attempts are remembered; the oldest is forgotten past it (it then gets 3 more). */
 const MAX_TRACKED_FAILURES = 1_000;
+/**
+ * A queue seen empty is read again only this often by the reconcile timer: a
+ * message arrives with a nudge (or its session's connect), so the timer only
+ * covers a lost nudge. Reading every idle queue every 5 s cost each idle
+ * session a DynamoDB query per tick (~0.4 MB of SDK garbage each).
+ */
+export const OUTBOX_BACKSTOP_MS = 60_000;
 
 /**
  * Sends each running session's queued messages (the 202 path) one at a time in
@@ -54,6 +63,8 @@ const MAX_TRACKED_FAILURES = 1_000;
 export class OutboxDrains {
   private readonly running = new Map<string, { again: boolean }>();
   private readonly attempts = new Map<string, number>();
+  /** When each running session's queue was last seen empty; absent: work may be left. */
+  private readonly emptyAt = new Map<string, number>();
   private readonly now: () => Date;
 
   constructor(private readonly deps: OutboxDrainsDeps) {
@@ -63,6 +74,22 @@ export class OutboxDrains {
   /** Sessions being drained right now (a per-session map: empty when idle). */
   get size(): number {
     return this.running.size;
+  }
+
+  /**
+   * The reconcile timer's look: every running session whose last pass left
+   * work (or that none has looked at yet), and the empty ones once per backstop.
+   */
+  backstop(running: Iterable<string>): void {
+    const now = this.now().getTime();
+    const seen = new Set<string>();
+    for (const sessionId of running) {
+      seen.add(sessionId);
+      const empty = this.emptyAt.get(sessionId);
+      if (empty === undefined || now - empty >= (this.deps.backstopMs ?? OUTBOX_BACKSTOP_MS))
+        this.kick(sessionId);
+    }
+    for (const sessionId of this.emptyAt.keys()) if (!seen.has(sessionId)) this.emptyAt.delete(sessionId);
   }
 
   /** Looks at the session's queue now, or once more after the pass under way. */
@@ -104,8 +131,10 @@ export class OutboxDrains {
       const target = this.deps.current(sessionId);
       if (!target) return;
       try {
-        await this.pass(target);
+        if (await this.pass(target)) this.emptyAt.set(sessionId, this.now().getTime());
+        else this.emptyAt.delete(sessionId);
       } catch (err) {
+        this.emptyAt.delete(sessionId);
         // The rows stay queued: the next kick (reconcile timer, nudge, reconnect) looks again.
         this.deps.logger.warn({ err, sessionId }, 'send queue drain failed');
         return;
@@ -113,17 +142,19 @@ export class OutboxDrains {
     }
   }
 
-  private async pass(target: DrainTarget): Promise<void> {
+  /** True when it left the queue empty; false when it stopped with work left (or could not look). */
+  private async pass(target: DrainTarget): Promise<boolean> {
     const seen = new Set<string>();
     for (;;) {
-      if (this.deps.current(target.sessionId) !== target || !target.isConnected) return;
-      const rows = (await this.deps.queue.pending(target.sessionId, BATCH)).filter(
-        (row) => !seen.has(row.idempotencyKey),
-      );
-      if (rows.length === 0) return;
+      if (this.deps.current(target.sessionId) !== target || !target.isConnected) return false;
+      const pending = await this.deps.queue.pending(target.sessionId, BATCH);
+      // Rows just sent may still show in the queue index (a GSI): empty only when nothing showed.
+      if (pending.length === 0) return true;
+      const rows = pending.filter((row) => !seen.has(row.idempotencyKey));
+      if (rows.length === 0) return false;
       for (const row of rows) {
         seen.add(row.idempotencyKey);
-        if (!(await this.sendOne(target, row))) return;
+        if (!(await this.sendOne(target, row))) return false;
       }
     }
   }
