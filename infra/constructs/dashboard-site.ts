@@ -4,22 +4,14 @@ import { type HttpApi, HttpMethod } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
-import { type ILogGroup, LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { type ILogGroup, LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { DASHBOARD_ASSET_DIR, DASHBOARD_ENV } from '../../functions/dashboard/serve/dashboard-env.ts';
+import type { DeploymentConfig } from '../stacks/deployment-config.ts';
 import { cdkBundlingOptions } from './lambda-bundle.ts';
 import { REPO_ROOT } from './repo-paths.ts';
 
 export const DASHBOARD_ENTRY = 'functions/dashboard/handler.ts';
-
-export interface DashboardSiteProps {
-  readonly httpApi: HttpApi;
-  /** The WebSocket stage URL the page connects to (and its CSP allows). */
-  readonly wsUrl: string;
-  readonly tenantClaim: string;
-  readonly roleClaim: string;
-  readonly logRetention: RetentionDays;
-}
 
 /**
  * The dashboard on the HTTP API's own origin: `GET /dashboard` and
@@ -32,10 +24,11 @@ export class DashboardSite extends Construct {
   readonly function: NodejsFunction;
   readonly logGroup: ILogGroup;
 
-  constructor(scope: Construct, id: string, props: DashboardSiteProps) {
+  /** `wsUrl`: the WebSocket stage the page connects to (and its CSP allows). */
+  constructor(scope: Construct, id: string, config: DeploymentConfig, httpApi: HttpApi, wsUrl: string) {
     super(scope, id);
     this.logGroup = new LogGroup(this, 'Logs', {
-      retention: props.logRetention,
+      retention: config.logRetentionDays,
       removalPolicy: RemovalPolicy.DESTROY,
     });
     const tsx = join(REPO_ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs');
@@ -52,9 +45,9 @@ export class DashboardSite extends Construct {
       description: 'zapfleet dashboard (static files with security headers)',
       logGroup: this.logGroup,
       environment: {
-        [DASHBOARD_ENV.wsUrl]: props.wsUrl,
-        [DASHBOARD_ENV.tenantClaim]: props.tenantClaim,
-        [DASHBOARD_ENV.roleClaim]: props.roleClaim,
+        [DASHBOARD_ENV.wsUrl]: wsUrl,
+        [DASHBOARD_ENV.tenantClaim]: config.tenantClaim,
+        [DASHBOARD_ENV.roleClaim]: config.roleClaim,
       },
       bundling: {
         ...cdkBundlingOptions(),
@@ -69,7 +62,7 @@ export class DashboardSite extends Construct {
       },
     });
     const integration = new HttpLambdaIntegration('Dashboard', this.function);
-    props.httpApi.addRoutes({ path: '/dashboard', methods: [HttpMethod.GET, HttpMethod.HEAD], integration });
-    props.httpApi.addRoutes({ path: '/dashboard/{proxy+}', methods: [HttpMethod.ANY], integration });
+    httpApi.addRoutes({ path: '/dashboard', methods: [HttpMethod.GET, HttpMethod.HEAD], integration });
+    httpApi.addRoutes({ path: '/dashboard/{proxy+}', methods: [HttpMethod.ANY], integration });
   }
 }

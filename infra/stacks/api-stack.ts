@@ -124,14 +124,7 @@ export class ApiStack extends Stack {
     this.wsFunction.function.addEnvironment(ENV.wsManagementEndpoint, this.webSocketApi.callbackUrl);
     this.webSocketApi.stage.grantManagementApiAccess(this.wsFunction.function);
 
-    this.dashboard = new DashboardSite(this, 'Dashboard', {
-      httpApi: this.httpApi.api,
-      wsUrl: this.webSocketApi.url,
-      tenantClaim: config.tenantClaim,
-      roleClaim: config.roleClaim,
-      logRetention: config.logRetentionDays,
-    });
-
+    this.dashboard = new DashboardSite(this, 'Dashboard', config, this.httpApi.api, this.webSocketApi.url);
     this.webhooks = new WebhookDispatcher(this, 'Webhooks', {
       eventsTable: props.tables.tables.events,
       environment: common,
