@@ -21,13 +21,20 @@ export interface SessionPageDriver {
   scanShownQr(sessionId: string, phone: string): Promise<void>;
   statusBadge(): Locator;
   liveEvents(): Locator;
+  /** The row of the sent-messages table whose message matches. */
+  sentRow(message: RegExp): Locator;
+  /** Fills the pairing form and submits; resolves with the code shown, or '' when the page showed an error. */
+  requestPairingCode(phone: string): Promise<string>;
+  /** The contact's phone sends a read receipt for `id`, as opening the chat does. */
+  contactReads(contact: string, phone: string, id: string): Promise<void>;
   confirm(action: 'Log out' | 'Delete'): Promise<void>;
 }
 
 /** Whether an <img> was fetched and decoded: a broken or blocked image has naturalWidth 0. */
 export function imageLoaded(img: Locator): Promise<boolean> {
   return img.evaluate((el) => {
-    const image = el as HTMLImageElement;
+    // Runs in the page; the test's tsconfig has no DOM types.
+    const image = el as unknown as { complete: boolean; naturalWidth: number };
     return image.complete && image.naturalWidth > 0;
   });
 }
@@ -70,6 +77,23 @@ export function sessionPageDriver(page: Page, demo: DemoInfo, token: string): Se
     },
     statusBadge: () => page.locator('.session-header .badge'),
     liveEvents: () => page.getByRole('list', { name: 'Live events' }),
+    sentRow: (message) => page.getByRole('table').getByRole('row', { name: message }),
+    async requestPairingCode(phone) {
+      await page.getByLabel('Phone number (international format)').fill(phone);
+      await page.getByRole('button', { name: 'Get pairing code' }).click();
+      const shown = page.locator('.pairing-code');
+      const failed = page.getByRole('alert');
+      await shown.or(failed).first().waitFor({ timeout: 20_000 });
+      return (await shown.count()) > 0 ? ((await shown.textContent()) ?? '') : '';
+    },
+    async contactReads(contact, phone, id) {
+      const res = await fetch(`${demo.controlUrl}/receipts`, {
+        method: 'POST',
+        body: JSON.stringify({ from: contact, to: phone, ids: [id], type: 'read' }),
+        signal: AbortSignal.timeout(15_000),
+      });
+      if (res.status !== 200) throw new Error(`control POST /receipts answered ${res.status}`);
+    },
     async confirm(action) {
       await page.getByRole('button', { name: action, exact: true }).first().click();
       const dialog = page.getByRole('dialog');

@@ -4,68 +4,87 @@
  * message live, a reply and its statuses, pause, history, logout, delete),
  * a pairing code, and contact-controlled strings that must stay text.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ControlClient, createControlClient } from '../../infra/local/demo-clients.ts';
-import { type DemoProcess, startDemoProcess } from '../e2e/demo-process.ts';
+import { DOT_PNG_BASE64 } from './session-flow-fixtures.ts';
 import {
   HOSTILE_IMG,
   HOSTILE_SCRIPT,
-  imageLoaded,
   type SessionPageDriver,
   sessionPageDriver,
 } from './session-flow-support.ts';
+import {
+  type CheckedPage,
+  type DashboardDemo,
+  expectNoSeriousA11yViolations,
+  launchChromium,
+  openCheckedPage,
+  screenshot,
+  startDashboardDemo,
+} from './support/index.ts';
 
-let stateDir: string;
-let demo: DemoProcess | undefined;
+let stack: DashboardDemo | undefined;
 let browser: Browser | undefined;
 let control: ControlClient;
+const pages: CheckedPage[] = [];
 
-const running = (): DemoProcess => {
-  if (!demo) throw new Error('the demo did not start');
-  return demo;
+const running = (): DashboardDemo => {
+  if (!stack) throw new Error('the demo did not start');
+  return stack;
 };
 
-async function openDriver(): Promise<SessionPageDriver> {
+/** A page at 375 px (the narrowest the dashboard supports), signed in by pasting the demo's token. */
+async function signedIn(): Promise<{ checked: CheckedPage; ui: SessionPageDriver }> {
   if (!browser) throw new Error('no browser');
-  const page: Page = await browser.newPage({ viewport: { width: 375, height: 900 } });
-  await page.goto(running().info.signInUrl);
-  await page.getByRole('heading', { level: 1, name: 'Sessions' }).waitFor();
-  return sessionPageDriver(page, running().info, running().info.token);
+  const { info } = running().demo;
+  const checked = await openCheckedPage(browser, { width: 375, height: 900 });
+  pages.push(checked);
+  await checked.page.goto(`${info.dashboardUrl}#/signin`);
+  await checked.page.getByLabel('API token (JWT)').fill(info.token);
+  await checked.page.getByRole('button', { name: 'Sign in', exact: true }).click();
+  await checked.page.getByRole('heading', { level: 1, name: 'Sessions' }).waitFor();
+  return { checked, ui: sessionPageDriver(checked.page, info, info.token) };
+}
+
+/** Looks at the page as a user and a screen reader would, and keeps a picture of it. */
+async function look(checked: CheckedPage, name: string): Promise<void> {
+  await expectNoSeriousA11yViolations(checked.page);
+  await screenshot(checked.page, `session-${name}`);
 }
 
 beforeAll(async () => {
-  stateDir = mkdtempSync(join(tmpdir(), 'zapfleet-dash-session-'));
-  demo = await startDemoProcess(stateDir);
-  control = createControlClient(demo.info.controlUrl);
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox'] });
+  // Chromium first: a missing browser fails at once, naming the fix, before the demo starts.
+  browser = await launchChromium();
+  stack = await startDashboardDemo('session');
+  control = createControlClient(stack.demo.info.controlUrl);
 }, 90_000);
 
 afterAll(async () => {
+  for (const p of pages) await p.close().catch(() => undefined);
   await browser?.close();
-  await demo?.stop();
-  rmSync(stateDir, { recursive: true, force: true });
+  await stack?.stop();
 }, 60_000);
 
+/** A flow waits on a host, a scan and WhatsApp round trips; each wait has its own bound. */
 describe('session page', () => {
   it('links a phone by QR, shows a contact’s message live, sends a reply with its statuses, logs out and deletes', async () => {
-    const { info } = running();
+    const { info } = running().demo;
     const phone = info.phone.pn;
     const alice = info.contacts[0]?.pn ?? '';
-    const ui = await openDriver();
-    const { page } = ui;
+    const { checked, ui } = await signedIn();
+    const { page } = checked;
 
     const id = await ui.create('flow-line');
+    await look(checked, 'stopped');
     const qrNumber = await ui.startUntilQr();
     expect(qrNumber).toBeGreaterThan(0);
     expect(await ui.statusBadge().textContent()).toBe('QR');
-    expect(await page.getByText(/^Expires in \d+ s$/).isVisible()).toBe(true);
+    await page.getByText(/^Expires in \d+ s$/).waitFor();
+    await look(checked, 'qr');
 
     await ui.scanShownQr(id, phone);
-    await page.locator('.session-header .badge', { hasText: 'CONNECTED' }).waitFor({ timeout: 30_000 });
+    await ui.statusBadge().filter({ hasText: 'CONNECTED' }).waitFor({ timeout: 30_000 });
     await page.getByText(`Linked as +${phone}`).waitFor();
     expect(await page.getByRole('img', { name: /^QR code number/ }).count()).toBe(0);
 
@@ -74,21 +93,19 @@ describe('session page', () => {
       .liveEvents()
       .getByText(/Hi from Alice, live/)
       .waitFor({ timeout: 20_000 });
+    await look(checked, 'connected');
 
     // The send form answers the last contact who wrote.
     await page.getByLabel('Text', { exact: true }).fill('Hi Alice, zapfleet here');
     await page.getByRole('button', { name: 'Send', exact: true }).click();
-    const sent = page.getByRole('table').getByRole('row', { name: /Hi Alice, zapfleet here/ });
+    const sent = ui.sentRow(/Hi Alice, zapfleet here/);
     await sent.getByRole('cell', { name: /^(SENT|SERVER_ACK|DELIVERED)$/ }).waitFor({ timeout: 20_000 });
-    const inbox = await control.inbox(alice);
-    const received = inbox.find((m) => m.text === 'Hi Alice, zapfleet here');
+    const received = (await control.inbox(alice)).find((m) => m.text === 'Hi Alice, zapfleet here');
     expect(received).toBeDefined();
     // Alice reads it: the status moves on live, from a receipt the page did not ask for.
-    await fetch(`${info.controlUrl}/receipts`, {
-      method: 'POST',
-      body: JSON.stringify({ from: alice, to: phone, ids: [received?.id], type: 'read' }),
-    });
+    await ui.contactReads(alice, phone, received?.id ?? '');
     await sent.getByRole('cell', { name: 'READ', exact: true }).waitFor({ timeout: 20_000 });
+    await look(checked, 'sent-read');
 
     // Paused events wait, and arrive in order on resume.
     await page.getByRole('button', { name: 'Pause', exact: true }).click();
@@ -100,6 +117,7 @@ describe('session page', () => {
         .getByText(/while paused/)
         .count(),
     ).toBe(0);
+    await look(checked, 'paused');
     await page.getByRole('button', { name: /^Resume/ }).click();
     await ui
       .liveEvents()
@@ -114,12 +132,75 @@ describe('session page', () => {
       .waitFor();
 
     await ui.confirm('Log out');
-    await page.locator('.session-header .badge', { hasText: 'LOGGED_OUT' }).waitFor({ timeout: 20_000 });
+    await ui.statusBadge().filter({ hasText: 'LOGGED_OUT' }).waitFor({ timeout: 20_000 });
+    await look(checked, 'logged-out');
 
     await ui.confirm('Delete');
     await page.waitForURL(/#\/sessions$/);
     await page.getByRole('heading', { level: 1, name: 'Sessions' }).waitFor();
     expect(await page.getByRole('link', { name: 'flow-line', exact: true }).count()).toBe(0);
-    await page.close();
-  });
+    checked.assertClean();
+  }, 120_000);
+
+  it('links by pairing code, and says why a code cannot be had', async () => {
+    const phone = await control.createUser('15550000777', 'Pairing Phone');
+    const { checked, ui } = await signedIn();
+    const { page } = checked;
+    await ui.create('pairing-line');
+
+    // Stopped: not on a host, so no code; the page says what to do.
+    await ui.requestPairingCode(phone.pn);
+    await page
+      .getByRole('alert')
+      .getByText(/^SESSION_NOT_CONNECTED: .*Start it/)
+      .waitFor();
+    await look(checked, 'pairing-refused');
+
+    await ui.startUntilQr();
+    const code = await ui.requestPairingCode(phone.pn);
+    await page.getByText(code, { exact: true }).waitFor();
+    await look(checked, 'pairing-code');
+    await control.enterPairingCode(phone.pn, code);
+    await ui.statusBadge().filter({ hasText: 'CONNECTED' }).waitFor({ timeout: 30_000 });
+    await page.getByText(`Linked as +${phone.pn}`).waitFor();
+    // The refused request is the one error the browser may log.
+    checked.assertClean([/status of 409 \(Conflict\).*\/pairing-code/]);
+  }, 120_000);
+
+  it('renders what a contact controls as text: message, push name, file name and caption run no script', async () => {
+    const { info } = running().demo;
+    const { checked, ui } = await signedIn();
+    const { page } = checked;
+    const hostile = await control.createUser('15550000666', HOSTILE_SCRIPT);
+    const id = await ui.create('hostile-line');
+    await ui.startUntilQr();
+    await ui.scanShownQr(id, info.phone.pn);
+    await ui.statusBadge().filter({ hasText: 'CONNECTED' }).waitFor({ timeout: 30_000 });
+
+    await control.sendText(hostile.pn, info.phone.pn, `${HOSTILE_IMG} ${HOSTILE_SCRIPT}`);
+    await control.sendMedia(hostile.pn, {
+      to: info.phone.pn,
+      kind: 'document',
+      mimetype: 'image/png',
+      base64: DOT_PNG_BASE64,
+      fileName: `${HOSTILE_IMG}.html`,
+      caption: HOSTILE_SCRIPT,
+    });
+    const live = ui.liveEvents();
+    // The literal markup is on screen, as text, with the push name as the sender.
+    await live.getByText(`${HOSTILE_SCRIPT}: ${HOSTILE_IMG} ${HOSTILE_SCRIPT}`).waitFor({ timeout: 20_000 });
+    await live.getByText(`${HOSTILE_SCRIPT}: [document] ${HOSTILE_IMG}.html ${HOSTILE_SCRIPT}`).waitFor({
+      timeout: 30_000,
+    });
+    await page.getByRole('button', { name: 'Newest', exact: true }).click();
+    await page
+      .getByRole('list', { name: 'Event history' })
+      .getByText(`${HOSTILE_SCRIPT}: ${HOSTILE_IMG} ${HOSTILE_SCRIPT}`)
+      .waitFor();
+    // The send form's default recipient is the hostile chat too; it shows as an attribute, not markup.
+    expect(await page.evaluate(() => (globalThis as { __pwned?: unknown }).__pwned)).toBeUndefined();
+    expect(await page.locator('main img[src="x"], main script').count()).toBe(0);
+    await look(checked, 'hostile-text');
+    checked.assertClean();
+  }, 120_000);
 });
