@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, query } from '../api.ts';
+import { ScrollRegion } from '../overview/scroll-region.tsx';
 import { Button } from '../ui/button.tsx';
 import { EmptyState } from '../ui/empty-state.tsx';
 import { ErrorBanner } from '../ui/error-banner.tsx';
@@ -32,7 +33,7 @@ export function OwnedSessions({ hostId, title }: { readonly hostId: string; read
       <ErrorBanner error={error} />
       {rows && rows.length === 0 && <EmptyState title="No sessions" />}
       {rows && rows.length > 0 && (
-        <div class="table-scroll">
+        <ScrollRegion label="Sessions (scrolls sideways)">
           <table>
             <thead>
               <tr>
@@ -57,7 +58,7 @@ export function OwnedSessions({ hostId, title }: { readonly hostId: string; read
               ))}
             </tbody>
           </table>
-        </div>
+        </ScrollRegion>
       )}
       {next && <Button onClick={() => void load(next)}>More sessions</Button>}
     </section>

@@ -3,6 +3,7 @@ import { api } from '../api.ts';
 import { isMaster } from '../auth.ts';
 import { OwnedSessions } from '../fleet/owned-sessions.tsx';
 import { type FleetView, liveness, WAITING } from '../fleet/types.ts';
+import { ScrollRegion } from '../overview/scroll-region.tsx';
 import type { PageProps } from '../routes.ts';
 import { Button } from '../ui/button.tsx';
 import { EmptyState } from '../ui/empty-state.tsx';
@@ -53,7 +54,7 @@ export default function FleetPage(_: PageProps) {
       <ErrorBanner error={error} />
       {fleet && fleet.hosts.length === 0 && <EmptyState title="No session host has registered" />}
       {fleet && fleet.hosts.length > 0 && (
-        <div class="table-scroll">
+        <ScrollRegion label="Session hosts (scrolls sideways)">
           <table>
             <thead>
               <tr>
@@ -86,7 +87,7 @@ export default function FleetPage(_: PageProps) {
               ))}
             </tbody>
           </table>
-        </div>
+        </ScrollRegion>
       )}
       {fleet && (
         <p>

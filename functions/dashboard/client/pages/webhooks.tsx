@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import { api } from '../api.ts';
+import { ScrollRegion } from '../overview/scroll-region.tsx';
 import type { PageProps } from '../routes.ts';
 import { Button } from '../ui/button.tsx';
 import { ConfirmDialog } from '../ui/confirm-dialog.tsx';
@@ -97,7 +98,7 @@ export default function WebhooksPage(_: PageProps) {
       </p>
       {webhooks && webhooks.length === 0 && <EmptyState title="No webhook endpoints yet" />}
       {webhooks && webhooks.length > 0 && (
-        <div class="table-scroll">
+        <ScrollRegion label="Webhook endpoints (scrolls sideways)">
           <table>
             <thead>
               <tr>
@@ -142,7 +143,7 @@ export default function WebhooksPage(_: PageProps) {
               ))}
             </tbody>
           </table>
-        </div>
+        </ScrollRegion>
       )}
       {chosen && <Deliveries key={chosen.id} webhook={chosen} />}
       {deleting && (

@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import { api, query } from '../api.ts';
+import { ScrollRegion } from '../overview/scroll-region.tsx';
 import { Button } from '../ui/button.tsx';
 import { EmptyState } from '../ui/empty-state.tsx';
 import { ErrorBanner } from '../ui/error-banner.tsx';
@@ -71,7 +72,7 @@ export function Deliveries({ webhook }: { readonly webhook: WebhookView }) {
       <ErrorBanner error={error} />
       {rows && rows.length === 0 && <EmptyState title="No deliveries yet" />}
       {rows && rows.length > 0 && (
-        <div class="table-scroll">
+        <ScrollRegion label="Delivery log (scrolls sideways)">
           <table>
             <thead>
               <tr>
@@ -98,7 +99,7 @@ export function Deliveries({ webhook }: { readonly webhook: WebhookView }) {
               ))}
             </tbody>
           </table>
-        </div>
+        </ScrollRegion>
       )}
       {next && <Button onClick={() => void load(next)}>More deliveries</Button>}
     </section>
