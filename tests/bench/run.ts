@@ -20,6 +20,7 @@ const BENCHES: Record<string, string> = {
   media: 'media.ts',
   chaos: 'chaos.ts',
   'cold-start': 'cold-start.ts',
+  soak: 'soak.ts',
 };
 
 const [name, ...rest] = process.argv.slice(2);
