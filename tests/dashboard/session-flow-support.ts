@@ -19,6 +19,8 @@ export interface SessionPageDriver {
   startUntilQr(): Promise<number>;
   /** Scans the QR the page shows (through the API's JSON at the same number) with `phone`. */
   scanShownQr(sessionId: string, phone: string): Promise<void>;
+  /** The QR image on the page (number `n`, or any). */
+  qrImage(n?: number): Locator;
   statusBadge(): Locator;
   liveEvents(): Locator;
   /** The row of the sent-messages table whose message matches. */
@@ -42,7 +44,10 @@ export function imageLoaded(img: Locator): Promise<boolean> {
 export function sessionPageDriver(page: Page, demo: DemoInfo, token: string): SessionPageDriver {
   const api = createApiClient(demo.apiUrl, token);
   const control = createControlClient(demo.controlUrl);
-  const qrImage = (): Locator => page.getByRole('img', { name: /^QR code number \d+/ });
+  const qrImage = (n?: number): Locator =>
+    page.getByRole('img', {
+      name: n === undefined ? /^QR code number \d+/ : new RegExp(`^QR code number ${n}:`),
+    });
   return {
     page,
     async create(name) {
@@ -75,6 +80,7 @@ export function sessionPageDriver(page: Page, demo: DemoInfo, token: string): Se
       );
       await control.scan(String(qr.qr), phone);
     },
+    qrImage,
     statusBadge: () => page.locator('.session-header .badge'),
     liveEvents: () => page.getByRole('list', { name: 'Live events' }),
     sentRow: (message) => page.getByRole('table').getByRole('row', { name: message }),

@@ -11,6 +11,7 @@ import { DOT_PNG_BASE64 } from './session-flow-fixtures.ts';
 import {
   HOSTILE_IMG,
   HOSTILE_SCRIPT,
+  imageLoaded,
   type SessionPageDriver,
   sessionPageDriver,
 } from './session-flow-support.ts';
@@ -156,7 +157,16 @@ describe('session page', () => {
       .waitFor();
     await look(checked, 'pairing-refused');
 
-    await ui.startUntilQr();
+    const first = await ui.startUntilQr();
+    const firstSrc = await ui.qrImage().getAttribute('src');
+    // The next QR (the demo's live 20 s) replaces the image, drawn from a new blob.
+    const next = ui.qrImage(first + 1);
+    await next.waitFor({ timeout: 40_000 });
+    await expect.poll(() => imageLoaded(next), { timeout: 10_000 }).toBe(true);
+    expect(await next.getAttribute('src')).not.toBe(firstSrc);
+    expect(await page.getByRole('img', { name: /^QR code number/ }).count()).toBe(1);
+    await look(checked, 'qr-refreshed');
+
     const code = await ui.requestPairingCode(phone.pn);
     await page.getByText(code, { exact: true }).waitFor();
     await look(checked, 'pairing-code');
