@@ -144,6 +144,25 @@ describe('dashboard sign-in', { timeout: 60_000 }, () => {
   });
 });
 
+describe('dashboard serving on the local stack', () => {
+  it('answers /dashboard with the strict CSP (only this stack’s WebSocket origin) and the other headers', async () => {
+    const res = await fetch(demo().dashboardUrl);
+    expect(res.status).toBe(200);
+    const ws = new URL(demo().wsUrl);
+    expect(res.headers.get('content-security-policy')).toBe(
+      `default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' blob: data:; connect-src 'self' ws://${ws.host}; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'`,
+    );
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(res.headers.get('referrer-policy')).toBe('no-referrer');
+    expect(res.headers.get('x-frame-options')).toBe('DENY');
+    const missing = await fetch(`${demo().dashboardUrl}/assets/nope.js`);
+    expect(missing.status).toBe(404);
+    expect(missing.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+    // The API next to it is untouched by the dashboard's routes.
+    expect((await fetch(`${demo().apiUrl}/v1/health`)).status).toBe(200);
+  });
+});
+
 describe('dashboard sessions list', { timeout: 90_000 }, () => {
   it('creates, starts (status changes live), filters, stops and deletes a session behind a confirmation', async () => {
     const { page, assertClean } = await open();
@@ -181,6 +200,13 @@ describe('dashboard sessions list', { timeout: 90_000 }, () => {
 
     await row.getByRole('button', { name: `Stop ${name}` }).click();
     await row.getByText('STOPPED').waitFor({ timeout: 20_000 });
+
+    // Log out asks first, then the session is LOGGED_OUT (its keys wiped).
+    await row.getByRole('button', { name: `Log out ${name}` }).click();
+    const logout = page.getByRole('dialog', { name: 'Log out this session?' });
+    await logout.getByRole('button', { name: 'Log out' }).click();
+    await logout.waitFor({ state: 'detached' });
+    await row.getByText('LOGGED_OUT').waitFor({ timeout: 20_000 });
 
     const href = await row.getByRole('link', { name }).getAttribute('href');
     expect(href).toMatch(/^#\/sessions\/ses_/);

@@ -27,3 +27,21 @@ export function applyStatus(
       : s,
   );
 }
+
+/**
+ * The status an event tells of: `session:status` carries it; a logout or a
+ * link may arrive as its own event type before (or instead of) a status event.
+ */
+export function statusFromEvent(
+  type: string,
+  data: Record<string, unknown>,
+): { status: string; reason?: SessionView['statusReason'] } | undefined {
+  if (type === 'session:status' && typeof data.status === 'string')
+    return {
+      status: data.status,
+      ...(data.reason !== undefined && { reason: data.reason as SessionView['statusReason'] }),
+    };
+  if (type === 'session:logged-out') return { status: 'LOGGED_OUT' };
+  if (type === 'session:connected') return { status: 'CONNECTED' };
+  return undefined;
+}

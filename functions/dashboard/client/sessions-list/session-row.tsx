@@ -40,18 +40,20 @@ export function SessionRow({
         {session.statusReason && <div class="muted">{session.statusReason.message}</div>}
       </td>
       <td data-label="Phone">{session.me?.phoneNumber ?? session.phoneNumber ?? '—'}</td>
-      <td data-label="Actions" class="actions">
-        {ACTIONS.filter((a) => offered(session, a.action)).map((a) => (
-          <Button
-            key={a.action}
-            variant={a.variant ?? 'plain'}
-            disabled={busy}
-            aria-label={`${a.label} ${label}`}
-            onClick={() => onAction(session, a.action)}
-          >
-            {a.label}
-          </Button>
-        ))}
+      <td data-label="Actions">
+        <div class="row-actions">
+          {ACTIONS.filter((a) => offered(session, a.action)).map((a) => (
+            <Button
+              key={a.action}
+              variant={a.variant ?? 'plain'}
+              disabled={busy}
+              aria-label={`${a.label} ${label}`}
+              onClick={() => onAction(session, a.action)}
+            >
+              {a.label}
+            </Button>
+          ))}
+        </div>
       </td>
     </tr>
   );

@@ -1,5 +1,6 @@
 import { useEffect } from 'preact/hooks';
 import { subscribe } from '../live.ts';
+import { statusFromEvent } from './filter.ts';
 import type { SessionView } from './session-types.ts';
 
 /**
@@ -13,16 +14,14 @@ export function useLiveStatuses(
   onStatus: (sessionId: string, status: string, reason?: SessionView['statusReason']) => void,
 ): void {
   const key = ids.slice(0, LIVE_ROWS_LIMIT).join(',');
-  // biome-ignore lint/correctness/useExhaustiveDependencies: the joined ids are the dependency
   useEffect(() => {
     const stops = key
       .split(',')
       .filter(Boolean)
       .map((id) =>
         subscribe(id, undefined, (event) => {
-          if (event.type !== 'session:status') return;
-          const data = event.data as { status?: string; reason?: SessionView['statusReason'] };
-          if (typeof data.status === 'string') onStatus(id, data.status, data.reason);
+          const told = statusFromEvent(event.type, event.data);
+          if (told) onStatus(id, told.status, told.reason);
         }),
       );
     return () => {
