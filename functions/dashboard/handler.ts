@@ -10,8 +10,9 @@ import { handle } from 'hono/aws-lambda';
 import { dashboardApp } from './serve/dashboard-app.ts';
 import { readDashboardAssets } from './serve/dashboard-assets.ts';
 import { DASHBOARD_ASSET_DIR, DASHBOARD_ENV } from './serve/dashboard-env.ts';
+import { DOCS_ASSET_DIR, docsApp, readDocsAssets, withDocs } from './serve/docs-app.ts';
 
-const app = dashboardApp({
+const dashboard = dashboardApp({
   assets: readDashboardAssets(join(import.meta.dirname, DASHBOARD_ASSET_DIR)),
   config: {
     wsUrl: process.env[DASHBOARD_ENV.wsUrl] ?? '',
@@ -19,5 +20,12 @@ const app = dashboardApp({
     roleClaim: process.env[DASHBOARD_ENV.roleClaim] || 'role',
   },
 });
+
+// The API reference at /docs rides on this Lambda too (its files copied next to index.mjs at bundling).
+const docsDir = join(import.meta.dirname, DOCS_ASSET_DIR);
+const app = withDocs(
+  dashboard,
+  docsApp(readDocsAssets(docsDir, docsDir), process.env[DASHBOARD_ENV.wsUrl] ?? ''),
+);
 
 export const handler = handle(app);

@@ -7,6 +7,7 @@ import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { type ILogGroup, LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { DASHBOARD_ASSET_DIR, DASHBOARD_ENV } from '../../functions/dashboard/serve/dashboard-env.ts';
+import { DOCS_ASSET_DIR } from '../../functions/dashboard/serve/docs-app.ts';
 import type { DeploymentConfig } from '../stacks/deployment-config.ts';
 import { cdkBundlingOptions } from './lambda-bundle.ts';
 import { REPO_ROOT } from './repo-paths.ts';
@@ -33,6 +34,7 @@ export class DashboardSite extends Construct {
     });
     const tsx = join(REPO_ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs');
     const writer = join(REPO_ROOT, 'infra', 'bundle', 'write-dashboard-cli.ts');
+    const docsWriter = join(REPO_ROOT, 'infra', 'bundle', 'write-docs-cli.ts');
     this.function = new NodejsFunction(this, 'Function', {
       entry: join(REPO_ROOT, DASHBOARD_ENTRY),
       handler: 'handler',
@@ -57,6 +59,8 @@ export class DashboardSite extends Construct {
           // The built page lands next to index.mjs, where the handler reads it.
           afterBundling: (_input: string, output: string) => [
             `"${process.execPath}" "${tsx}" "${writer}" "${join(output, DASHBOARD_ASSET_DIR)}"`,
+            // The API reference (Swagger UI) at /docs is served by this Lambda too.
+            `"${process.execPath}" "${tsx}" "${docsWriter}" "${join(output, DOCS_ASSET_DIR)}"`,
           ],
         },
       },
@@ -64,5 +68,7 @@ export class DashboardSite extends Construct {
     const integration = new HttpLambdaIntegration('Dashboard', this.function);
     httpApi.addRoutes({ path: '/dashboard', methods: [HttpMethod.GET, HttpMethod.HEAD], integration });
     httpApi.addRoutes({ path: '/dashboard/{proxy+}', methods: [HttpMethod.ANY], integration });
+    httpApi.addRoutes({ path: '/docs', methods: [HttpMethod.GET, HttpMethod.HEAD], integration });
+    httpApi.addRoutes({ path: '/docs/{proxy+}', methods: [HttpMethod.GET, HttpMethod.HEAD], integration });
   }
 }

@@ -10,8 +10,10 @@ import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
 import { readDashboardAssets } from '../../functions/dashboard/serve/dashboard-assets.ts';
+import { DOCS_ASSET_DIR } from '../../functions/dashboard/serve/docs-app.ts';
 import { buildDashboard, writeDashboard } from '../../infra/bundle/build-dashboard.ts';
 import { DASHBOARD_INITIAL_BUDGET_BYTES } from '../../infra/bundle/dashboard-budget.ts';
+import { writeDocs } from '../../infra/bundle/write-docs-cli.ts';
 import { DASHBOARD_ENTRY } from '../../infra/constructs/dashboard-site.ts';
 import { esbuildOptions } from '../../infra/constructs/lambda-bundle.ts';
 import { REPO_ROOT } from '../../infra/constructs/repo-paths.ts';
@@ -54,6 +56,7 @@ describe('dashboard build', { timeout: 60_000 }, () => {
       await build({ ...esbuildOptions(join(REPO_ROOT, DASHBOARD_ENTRY), outfile), absWorkingDir: REPO_ROOT });
       const built = await buildDashboard();
       writeDashboard(built.assets, join(dir, 'dashboard'));
+      writeDocs(join(dir, DOCS_ASSET_DIR));
       process.env.ZAPFLEET_DASHBOARD_WS_URL = 'wss://abc.execute-api.eu-west-1.amazonaws.com/live';
       const { handler } = (await import(pathToFileURL(outfile).href)) as {
         handler: (
@@ -84,6 +87,10 @@ describe('dashboard build', { timeout: 60_000 }, () => {
       const js = await handler(event(`/dashboard/assets/${script}`), {});
       expect(js.statusCode).toBe(200);
       expect(js.headers['content-type']).toBe('text/javascript; charset=utf-8');
+      // The API reference rides on the same Lambda (CDK copies its files next to it too).
+      const docs = await handler(event('/docs'), {});
+      expect(docs.statusCode).toBe(200);
+      expect(docs.body).toContain('/docs/assets/swagger-ui-bundle.js');
     } finally {
       delete process.env.ZAPFLEET_DASHBOARD_WS_URL;
       rmSync(dir, { recursive: true, force: true });

@@ -17,7 +17,7 @@ beforeAll(() => {
 const dashboardFn = () => z.stacks.api.dashboard.function;
 
 describe('dashboard deployment', () => {
-  it('routes GET /dashboard and /dashboard/{proxy+} of the HTTP API to the dashboard Lambda, and nothing else', () => {
+  it('routes GET /dashboard, /dashboard/{proxy+} and /docs of the HTTP API to the dashboard Lambda, and nothing else', () => {
     const httpApiId = z.logicalId(z.stacks.api.httpApi.api);
     const routes = Object.values(z.api.findResources('AWS::ApiGatewayV2::Route')).filter(
       (r) => r.Properties.ApiId.Ref === httpApiId,
@@ -35,6 +35,11 @@ describe('dashboard deployment', () => {
       'GET /dashboard': dashboard,
       'HEAD /dashboard': dashboard,
       'ANY /dashboard/{proxy+}': dashboard,
+      // The API reference (Swagger UI) rides on the same Lambda, outside the API's bundle.
+      'GET /docs': dashboard,
+      'HEAD /docs': dashboard,
+      'GET /docs/{proxy+}': dashboard,
+      'HEAD /docs/{proxy+}': dashboard,
     });
   });
 

@@ -61,6 +61,14 @@ export function docsSecurityHeaders(wsUrl: string): Record<string, string> {
   return securityHeaders(wsUrl);
 }
 
+/** Where the deployed dashboard Lambda keeps the reference's files, next to index.mjs (both sets in one folder). */
+export const DOCS_ASSET_DIR = 'docs';
+
+/** One app for the dashboard server: /docs and /docs/* to the reference, the rest to the dashboard. */
+export function withDocs(dashboard: Hono, docs: Hono): Hono {
+  return new Hono().all('*', (c) => (isDocsPath(c.req.path) ? docs : dashboard).fetch(c.req.raw));
+}
+
 export function isDocsPath(pathname: string): boolean {
   return pathname === '/docs' || pathname.startsWith('/docs/');
 }
