@@ -5,6 +5,7 @@
  */
 import type { Hono } from 'hono';
 import { loadAuthConfig } from '#commons/auth/auth-config.ts';
+import { ENV } from '#commons/config/env-names.ts';
 import { dashboardApp, isDashboardPath } from '../../functions/dashboard/serve/dashboard-app.ts';
 import { docsApp, isDocsPath, readDocsAssets, withDocs } from '../../functions/dashboard/serve/docs-app.ts';
 import { createOneTimeCodes, type OneTimeCodes } from '../../functions/dashboard/serve/one-time-codes.ts';
@@ -23,10 +24,17 @@ export async function createLocalDashboard(
   const built = await buildDashboard();
   if (built.overBudget) log(`dashboard: ${built.overBudget.message} (npm run build fails on this)`);
   const auth = loadAuthConfig(env);
+  const s3 = env[ENV.endpointS3] ?? env[ENV.endpointUrl];
   const signInCodes = createOneTimeCodes();
   const dashboard = dashboardApp({
     assets: built.assets,
-    config: { wsUrl, tenantClaim: auth.tenantClaim, roleClaim: auth.roleClaim },
+    config: {
+      wsUrl,
+      tenantClaim: auth.tenantClaim,
+      roleClaim: auth.roleClaim,
+      // The local media bucket allows the page's uploads (CORS set at bootstrap).
+      ...(s3 && { mediaUploadOrigin: new URL(s3).origin }),
+    },
     signInCodes,
   });
   // /docs (Swagger UI) is an app of its own (its files, its 404s), served beside the dashboard as in the cloud.

@@ -11,6 +11,8 @@ export interface DashboardConfig {
   readonly roleClaim: string;
   /** True where a one-time sign-in code can be exchanged (the local stack only). */
   readonly signInCodes: boolean;
+  /** Set where the media bucket admits uploads from the page (CORS and CSP); unset, media cannot be sent from here. */
+  readonly mediaUploadOrigin?: string;
 }
 
 const DEFAULTS: DashboardConfig = {

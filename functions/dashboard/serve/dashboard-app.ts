@@ -13,6 +13,8 @@ export interface DashboardPageConfig {
   readonly wsUrl: string;
   readonly tenantClaim: string;
   readonly roleClaim: string;
+  /** The media bucket's origin, where the page PUTs uploads (the CSP allows it); unset, the page sends text only. */
+  readonly mediaUploadOrigin?: string;
 }
 
 export interface DashboardAppOptions {
@@ -41,7 +43,7 @@ const notFound = { error: { code: 'NOT_FOUND', message: 'no such dashboard file'
 export function dashboardApp(options: DashboardAppOptions): Hono {
   const app = new Hono();
   const index = renderIndex(options.assets.index, options.config, options.signInCodes !== undefined);
-  app.use(withSecurityHeaders(options.config.wsUrl));
+  app.use(withSecurityHeaders(options.config.wsUrl, options.config.mediaUploadOrigin));
 
   for (const path of ['/dashboard', '/dashboard/'])
     app.get(path, (c) => c.html(index, 200, { 'cache-control': 'no-store' }));

@@ -16,14 +16,15 @@ export function webSocketOrigin(wsUrl: string): string | undefined {
   }
 }
 
-export function contentSecurityPolicy(wsUrl: string): string {
+/** `mediaUploadOrigin`: where the page PUTs media to presigned URLs (the media bucket), if anywhere. */
+export function contentSecurityPolicy(wsUrl: string, mediaUploadOrigin?: string): string {
   const ws = webSocketOrigin(wsUrl);
   return [
     "default-src 'self'",
     "script-src 'self'",
     "style-src 'self'",
     "img-src 'self' blob: data:",
-    `connect-src 'self'${ws ? ` ${ws}` : ''}`,
+    `connect-src 'self'${ws ? ` ${ws}` : ''}${mediaUploadOrigin ? ` ${mediaUploadOrigin}` : ''}`,
     "object-src 'none'",
     "base-uri 'none'",
     "form-action 'self'",
@@ -31,9 +32,9 @@ export function contentSecurityPolicy(wsUrl: string): string {
   ].join('; ');
 }
 
-export function securityHeaders(wsUrl: string): Record<string, string> {
+export function securityHeaders(wsUrl: string, mediaUploadOrigin?: string): Record<string, string> {
   return {
-    'content-security-policy': contentSecurityPolicy(wsUrl),
+    'content-security-policy': contentSecurityPolicy(wsUrl, mediaUploadOrigin),
     'x-content-type-options': 'nosniff',
     'referrer-policy': 'no-referrer',
     'x-frame-options': 'DENY',
@@ -43,8 +44,8 @@ export function securityHeaders(wsUrl: string): Record<string, string> {
 }
 
 /** Sets the headers on every response of the app, errors and 404s included. */
-export function withSecurityHeaders(wsUrl: string): MiddlewareHandler {
-  const headers = securityHeaders(wsUrl);
+export function withSecurityHeaders(wsUrl: string, mediaUploadOrigin?: string): MiddlewareHandler {
+  const headers = securityHeaders(wsUrl, mediaUploadOrigin);
   return async (c, next) => {
     await next();
     for (const [name, value] of Object.entries(headers)) c.res.headers.set(name, value);

@@ -6,7 +6,12 @@ import {
   ResourceInUseException,
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
-import { CreateBucketCommand, HeadBucketCommand, type S3Client } from '@aws-sdk/client-s3';
+import {
+  CreateBucketCommand,
+  HeadBucketCommand,
+  PutBucketCorsCommand,
+  type S3Client,
+} from '@aws-sdk/client-s3';
 import { TABLES, type TableDefinition, type TableNames } from '#commons/storage/tables.ts';
 
 function createTableInput(def: TableDefinition, name: string): CreateTableCommandInput {
@@ -89,4 +94,16 @@ export async function bootstrapResources(
       await clients.s3.send(new CreateBucketCommand({ Bucket: bucket }));
     }
   }
+  await clients.s3.send(
+    new PutBucketCorsCommand({ Bucket: names.mediaBucket, CORSConfiguration: MEDIA_UPLOAD_CORS }),
+  );
 }
+
+/**
+ * The local dashboard (another origin than the bucket) PUTs media to a
+ * presigned URL from the browser. The signature, not CORS, is what admits a
+ * PUT: CORS only lets the page send the signed content-type and see the answer.
+ */
+const MEDIA_UPLOAD_CORS = {
+  CORSRules: [{ AllowedOrigins: ['*'], AllowedMethods: ['PUT' as const], AllowedHeaders: ['content-type'] }],
+};

@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
 import { ApiError, api } from '../api.ts';
+import { dashboardConfig } from '../config.ts';
 import { Button } from '../ui/button.tsx';
 import { describeError } from './error-text.ts';
 import { type MediaUpload, putToPresignedUrl, UploadError } from './media-upload.ts';
@@ -49,6 +50,9 @@ export function SendForm({
   const [error, setError] = useState<string | undefined>(undefined);
   const [busy, setBusy] = useState(false);
   const recipient = to.trim() || defaultTo;
+  // Media goes from the browser straight to the media bucket, which must admit this page (CORS, CSP).
+  const uploads = Boolean(dashboardConfig().mediaUploadOrigin);
+  const kinds = uploads ? SEND_KINDS : (['text'] as const);
 
   const sendMedia = async (
     mediaKind: MediaKind,
@@ -108,7 +112,7 @@ export function SendForm({
         />
         <label for="send-kind">Kind</label>
         <select id="send-kind" value={kind} onChange={(e) => setKind(e.currentTarget.value as SendKind)}>
-          {SEND_KINDS.map((k) => (
+          {kinds.map((k) => (
             <option key={k} value={k}>
               {k}
             </option>
@@ -159,6 +163,12 @@ export function SendForm({
           {busy ? 'Sending…' : 'Send'}
         </Button>
       </form>
+      {!uploads && (
+        <p class="muted">
+          Media cannot be uploaded from this page here: the media bucket does not admit uploads from the
+          browser. Send media through the API (README, Media).
+        </p>
+      )}
       {error && (
         <p class="error" role="alert">
           {error}
