@@ -145,12 +145,12 @@ describe('dashboard sign-in', { timeout: 60_000 }, () => {
 });
 
 describe('dashboard serving on the local stack', () => {
-  it('answers /dashboard with the strict CSP (only this stack’s WebSocket origin) and the other headers', async () => {
+  it('answers /dashboard with the strict CSP (connections only to this stack’s WebSocket and media bucket) and the other headers', async () => {
     const res = await fetch(demo().dashboardUrl);
     expect(res.status).toBe(200);
     const ws = new URL(demo().wsUrl);
     expect(res.headers.get('content-security-policy')).toBe(
-      `default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' blob: data:; connect-src 'self' ws://${ws.host}; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'`,
+      `default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' blob: data:; connect-src 'self' ws://${ws.host} ${new URL(demo().storage.s3Endpoint).origin}; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'`,
     );
     expect(res.headers.get('x-content-type-options')).toBe('nosniff');
     expect(res.headers.get('referrer-policy')).toBe('no-referrer');

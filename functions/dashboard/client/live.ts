@@ -11,6 +11,7 @@
 import { api } from './api.ts';
 import { currentAuth, EXPIRED_MESSAGE, onAuthChange, signOut } from './auth.ts';
 import { dashboardConfig } from './config.ts';
+import { admit, orderEarly, resumeAfter } from './live-order.ts';
 
 export interface LiveEvent {
   readonly v: number;
@@ -64,19 +65,10 @@ function send(message: Record<string, unknown>): void {
   if (socket?.readyState === WebSocket.OPEN) socket.send(JSON.stringify(message));
 }
 
-function resumeAfter(sub: Subscription): number | undefined {
-  let min: number | undefined;
-  for (const l of sub.listeners) {
-    if (l.cursor === undefined) return undefined;
-    min = min === undefined ? l.cursor : Math.min(min, l.cursor);
-  }
-  return min;
-}
-
 function sendSubscribe(sessionId: string, sub: Subscription): void {
   sub.acked = false;
   sub.early = [];
-  const after = resumeAfter(sub);
+  const after = resumeAfter([...sub.listeners].map((l) => l.cursor));
   send({ action: 'subscribe', sessionId, ...(after !== undefined && { after }) });
 }
 
@@ -86,56 +78,51 @@ async function whole(event: LiveEvent): Promise<LiveEvent> {
   return page.events.find((e) => e.seq === event.seq) ?? event;
 }
 
+/** Hands `event` to every listener that has not seen it. */
+function emit(sub: Subscription, event: LiveEvent): void {
+  for (const listener of sub.listeners) {
+    const verdict = admit(listener.cursor, event);
+    listener.cursor = verdict.cursor;
+    if (verdict.deliver) listener.onEvent(event);
+  }
+}
+
 function deliver(sub: Subscription, event: LiveEvent): void {
+  sub.chain = sub.chain.then(async () => emit(sub, await whole(event))).catch(() => undefined);
+}
+
+/** Reads the log past a replay the server cut short, in the delivery chain, so nothing overtakes it. */
+function readRest(sessionId: string, sub: Subscription, next: number): void {
   sub.chain = sub.chain
     .then(async () => {
-      const full = await whole(event);
-      for (const listener of sub.listeners) {
-        if (full.snapshot) {
-          listener.onEvent(full);
-          continue;
-        }
-        if (listener.cursor !== undefined && full.seq <= listener.cursor) continue;
-        listener.cursor = full.seq;
-        listener.onEvent(full);
+      let after: number | undefined = next;
+      while (after !== undefined) {
+        const page: { events: LiveEvent[]; next?: number } = await api(
+          'GET',
+          `/v1/sessions/${encodeURIComponent(sessionId)}/events?after=${after}`,
+        );
+        for (const event of page.events) emit(sub, await whole(event));
+        after = page.next;
       }
     })
     .catch(() => undefined);
 }
 
-async function readRest(sessionId: string, sub: Subscription, next: number): Promise<void> {
-  let after: number | undefined = next;
-  while (after !== undefined) {
-    const page: { events: LiveEvent[]; next?: number } = await api(
-      'GET',
-      `/v1/sessions/${encodeURIComponent(sessionId)}/events?after=${after}`,
-    );
-    for (const event of page.events) deliver(sub, event);
-    after = page.next;
-  }
-}
-
 function onAck(message: { sessionId: string; more?: boolean; next?: number }): void {
   const sub = subs.get(message.sessionId);
   if (!sub) return;
-  const early = sub.early.sort((a, b) => a.seq - b.seq);
+  const early = orderEarly(sub.early);
   sub.early = [];
-  const flush = (): void => {
-    sub.acked = true;
+  sub.acked = true;
+  const next = message.more ? message.next : undefined;
+  if (next === undefined) {
     for (const event of early) deliver(sub, event);
-  };
-  if (message.more && message.next !== undefined) {
-    const replayed = early.filter((e) => !e.snapshot && e.seq <= (message.next as number));
-    for (const event of replayed) deliver(sub, event);
-    const rest = early.filter((e) => !replayed.includes(e));
-    sub.chain = sub.chain
-      .then(() => readRest(message.sessionId, sub, message.next as number))
-      .catch(() => undefined);
-    sub.acked = true;
-    for (const event of rest) deliver(sub, event);
     return;
   }
-  flush();
+  // The replay stopped at `next`: what it sent, then the rest of the log, then what raced it.
+  for (const event of early) if (!event.snapshot && event.seq <= next) deliver(sub, event);
+  readRest(message.sessionId, sub, next);
+  for (const event of early) if (event.snapshot || event.seq > next) deliver(sub, event);
 }
 
 function onMessage(raw: string): void {
