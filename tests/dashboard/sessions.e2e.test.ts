@@ -229,4 +229,38 @@ describe('dashboard sessions list', { timeout: 90_000 }, () => {
     expect((await api.request('GET', `/v1/sessions/${id}`)).status).toBe(404);
     assertClean([/status of 409/]);
   });
+
+  it('lets a MASTER pick the tenant it lists and creates in; an ADMIN has no such control', async () => {
+    if (!stack) throw new Error('the demo did not start');
+    const master = await stack.demo.mintToken('ops', 'MASTER');
+    const { page, assertClean } = await open();
+    await page.goto(demo().dashboardUrl);
+    await page.getByLabel('API token (JWT)').fill(master);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Sessions' }).waitFor();
+    await page.getByText('ops · MASTER').waitFor();
+    await page.getByLabel('Tenant (MASTER sees every tenant)').fill(demo().tenant);
+    await page.getByRole('button', { name: 'Show tenant' }).click();
+    const name = `master-${Date.now().toString(36)}`;
+    await page.getByLabel('New session name').fill(name);
+    await page.getByRole('button', { name: 'Create session' }).click();
+    await page.getByRole('link', { name }).waitFor();
+    await expectNoSeriousA11yViolations(page);
+    await screenshot(page, 'sessions-master');
+    // Created in the demo tenant: its ADMIN sees it.
+    const admin = createApiClient(demo().apiUrl, demo().token);
+    const listed = (await admin.expect(200, 'GET', '/v1/sessions?limit=100')) as {
+      sessions: { name?: string }[];
+    };
+    expect(listed.sessions.map((x) => x.name)).toContain(name);
+    assertClean();
+
+    const adminPage = await open();
+    await adminPage.page.goto(demo().signInUrl.replace(/#.*/, ''));
+    await adminPage.page.getByLabel('API token (JWT)').fill(demo().token);
+    await adminPage.page.getByRole('button', { name: 'Sign in' }).click();
+    await adminPage.page.getByRole('link', { name }).waitFor();
+    expect(await adminPage.page.getByLabel('Tenant (MASTER sees every tenant)').count()).toBe(0);
+    adminPage.assertClean();
+  });
 });

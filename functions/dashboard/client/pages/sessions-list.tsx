@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import { api, query } from '../api.ts';
+import { isMaster } from '../auth.ts';
 import type { PageProps } from '../routes.ts';
 import { CreateSessionForm } from '../sessions-list/create-session-form.tsx';
 import { applyStatus, filterSessions } from '../sessions-list/filter.ts';
@@ -11,11 +12,13 @@ import {
   type SessionPage,
   type SessionView,
 } from '../sessions-list/session-types.ts';
+import { TenantPicker } from '../sessions-list/tenant-picker.tsx';
 import { LIVE_ROWS_LIMIT, useLiveStatuses } from '../sessions-list/use-live-statuses.ts';
 import { Button } from '../ui/button.tsx';
 import { ConfirmDialog } from '../ui/confirm-dialog.tsx';
 import { EmptyState } from '../ui/empty-state.tsx';
 import { ErrorBanner } from '../ui/error-banner.tsx';
+import { useAuth } from '../use-auth.ts';
 
 const PAGE_SIZE = 50;
 
@@ -43,6 +46,10 @@ export default function SessionsListPage({ query: hashQuery }: PageProps) {
   const [busy, setBusy] = useState<string | undefined>();
   const [confirm, setConfirm] = useState<{ session: SessionView; action: SessionAction }>();
   const [announce, setAnnounce] = useState('');
+  const auth = useAuth();
+  const master = isMaster(auth);
+  // Only a MASTER may name another tenant; an ADMIN's list is its own tenant's.
+  const [tenant, setTenant] = useState(master ? (hashQuery.get('tenant') ?? auth?.claims.tenant) : undefined);
 
   const load = useCallback(
     async (after?: string) => {
@@ -104,7 +111,18 @@ export default function SessionsListPage({ query: hashQuery }: PageProps) {
   return (
     <section>
       <h1>Sessions</h1>
+      {master && tenant !== undefined && (
+        <TenantPicker
+          tenant={tenant}
+          onChange={(next) => {
+            setSessions([]);
+            setLoaded(false);
+            setTenant(next);
+          }}
+        />
+      )}
       <CreateSessionForm
+        tenant={tenant}
         onCreated={(s) => {
           setSessions((prev) => [...prev, s]);
           setAnnounce(`Created ${s.name ?? s.id}.`);

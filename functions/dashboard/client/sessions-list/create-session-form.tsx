@@ -1,13 +1,16 @@
 import { useState } from 'preact/hooks';
-import { api } from '../api.ts';
+import { api, query } from '../api.ts';
 import { Button } from '../ui/button.tsx';
 import type { SessionView } from './session-types.ts';
 
 /** Creates a STOPPED session by name; errors (SESSION_NAME_TAKEN, QUOTA_EXCEEDED…) go to `onError`. */
 export function CreateSessionForm({
+  tenant,
   onCreated,
   onError,
 }: {
+  /** The tenant to create in (MASTER acting on another tenant); its own when undefined. */
+  readonly tenant?: string | undefined;
   readonly onCreated: (session: SessionView) => void;
   readonly onError: (err: unknown) => void;
 }) {
@@ -18,7 +21,11 @@ export function CreateSessionForm({
     setBusy(true);
     try {
       const trimmed = name.trim();
-      const session = await api<SessionView>('POST', '/v1/sessions', trimmed ? { name: trimmed } : {});
+      const session = await api<SessionView>(
+        'POST',
+        `/v1/sessions${query({ tenantId: tenant })}`,
+        trimmed ? { name: trimmed } : {},
+      );
       setName('');
       onCreated(session);
     } catch (err) {
