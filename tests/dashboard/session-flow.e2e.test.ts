@@ -51,6 +51,14 @@ async function signedIn(): Promise<{ checked: CheckedPage; ui: SessionPageDriver
 /** Looks at the page as a user and a screen reader would, and keeps a picture of it. */
 async function look(checked: CheckedPage, name: string): Promise<void> {
   await expectNoSeriousA11yViolations(checked.page);
+  // Usable at 375 px: nothing makes the page scroll sideways.
+  const overflow = await checked.page.evaluate(() => {
+    const root = (
+      globalThis as unknown as { document: { documentElement: { scrollWidth: number; clientWidth: number } } }
+    ).document.documentElement;
+    return root.scrollWidth - root.clientWidth;
+  });
+  expect(overflow, `${name}: the page is wider than the screen`).toBe(0);
   await screenshot(checked.page, `session-${name}`);
 }
 

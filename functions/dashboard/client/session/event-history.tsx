@@ -59,9 +59,11 @@ export function EventHistory({ sessionId }: { sessionId: string }) {
       </div>
       <p class="muted" role="status">
         {shown
-          ? shown.events.length === 0
-            ? 'No events in this range (the log keeps events for a limited time).'
-            : `Events #${first} to #${lastShown} of ${shown.lastSeq}, newest first.`
+          ? shown.lastSeq === 0
+            ? 'No events yet.'
+            : shown.events.length === 0
+              ? 'No events in this range (the log keeps events for a limited time).'
+              : `Events #${first} to #${lastShown} of ${shown.lastSeq}, newest first.`
           : busy
             ? 'Loading…'
             : ''}
