@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { describeError } from '../../functions/dashboard/client/session/error-text.ts';
 import { summarizeEvent } from '../../functions/dashboard/client/session/event-summary.ts';
 import {
   HISTORY_PAGE_SIZE,
@@ -225,5 +226,22 @@ describe('send form', () => {
       event(2, 'session:message', { fromMe: false, chat: '15550000002@s.whatsapp.net' }),
     ];
     expect(lastContactChat(events)).toBe('15550000002@s.whatsapp.net');
+  });
+});
+
+describe('error text', () => {
+  it('names the code, says what to do and when to retry', () => {
+    expect(describeError({ code: 'RATE_LIMITED', message: 'x', retryAfter: 12 })).toBe(
+      'RATE_LIMITED: Too many requests. Retry in 12 s.',
+    );
+  });
+
+  it('lets a form say what a code means there, and falls back to the API’s message', () => {
+    expect(describeError({ code: 'SESSION_NOT_CONNECTED' }, { SESSION_NOT_CONNECTED: 'not linking' })).toBe(
+      'SESSION_NOT_CONNECTED: not linking',
+    );
+    expect(describeError({ code: 'SOMETHING_NEW', message: 'as the API said' })).toBe(
+      'SOMETHING_NEW: as the API said',
+    );
   });
 });

@@ -2,8 +2,7 @@
 const ADVICE: Record<string, string> = {
   VALIDATION_FAILED: 'Check the fields: phone numbers are digits in international format.',
   SESSION_NOT_FOUND: 'This session no longer exists (or belongs to another tenant).',
-  SESSION_NOT_CONNECTED:
-    'The session is not running on a host, or is already linked. Start it and wait for the QR.',
+  SESSION_NOT_CONNECTED: 'The session is not connected to WhatsApp. Start it and link a phone first.',
   PHONE_NUMBER_MISMATCH: 'This session was created for another phone number.',
   RATE_LIMITED: 'Too many requests.',
   QUOTA_EXCEEDED: 'The tenant’s quota is used up.',
@@ -24,10 +23,10 @@ export interface ErrorLike {
   retryAfter?: number;
 }
 
-/** A sentence for an error banner: the code, what to do, and when to retry. */
-export function describeError(error: ErrorLike): string {
+/** A sentence for an error banner: the code, what to do (`advice` overrides per code), and when to retry. */
+export function describeError(error: ErrorLike, advice: Record<string, string> = {}): string {
   const code = error.code ?? 'ERROR';
-  const advice = ADVICE[code] ?? error.message ?? 'Something went wrong.';
+  const text = advice[code] ?? ADVICE[code] ?? error.message ?? 'Something went wrong.';
   const retry = error.retryAfter !== undefined ? ` Retry in ${error.retryAfter} s.` : '';
-  return `${code}: ${advice}${retry}`;
+  return `${code}: ${text}${retry}`;
 }

@@ -5,6 +5,12 @@ import { describeError } from './error-text.ts';
 import type { Session } from './types.ts';
 import { sessionPath } from './use-session-page.ts';
 
+/** A code is given only while the session waits for a link on its host. */
+const PAIRING_ADVICE = {
+  SESSION_NOT_CONNECTED:
+    'The session is not waiting for a link on a host (stopped, or already linked). Start it and wait for the QR.',
+};
+
 /** Asks for a pairing code: the alternative to scanning, typed on the phone. */
 export function PairingForm({ session }: { session: Session }) {
   const [phone, setPhone] = useState(session.phoneNumber ?? '');
@@ -23,7 +29,7 @@ export function PairingForm({ session }: { session: Session }) {
       });
       setCode(answer.code);
     } catch (err) {
-      setError(err instanceof ApiError ? describeError(err) : 'The request failed.');
+      setError(err instanceof ApiError ? describeError(err, PAIRING_ADVICE) : 'The request failed.');
     } finally {
       setBusy(false);
     }
