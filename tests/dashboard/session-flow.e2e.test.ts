@@ -177,6 +177,27 @@ describe('session page', () => {
       .getByText(/Hi from Alice, live/)
       .waitFor();
 
+    // Stop and start by keyboard: the auth state is kept, so it reconnects without a QR.
+    await page.getByRole('button', { name: 'Stop', exact: true }).press('Enter');
+    await ui.statusBadge().filter({ hasText: 'STOPPED' }).waitFor({ timeout: 20_000 });
+    await page.getByRole('button', { name: 'Start', exact: true }).press('Enter');
+    await ui.statusBadge().filter({ hasText: 'CONNECTED' }).waitFor({ timeout: 30_000 });
+    expect(await ui.qrImage().count()).toBe(0);
+    await page.getByRole('button', { name: 'Restart', exact: true }).click();
+    await ui
+      .liveEvents()
+      .getByText(/session:status\s*CONNECTED/)
+      .nth(2)
+      .waitFor({ timeout: 30_000 });
+    await ui.statusBadge().filter({ hasText: 'CONNECTED' }).waitFor();
+
+    // A destructive action asks first; Escape keeps the session.
+    await page.getByRole('button', { name: 'Delete', exact: true }).click();
+    await page.getByRole('dialog').waitFor();
+    await page.keyboard.press('Escape');
+    await page.getByRole('dialog').waitFor({ state: 'detached' });
+    await page.getByRole('heading', { level: 1, name: 'flow-line' }).waitFor();
+
     await ui.confirm('Log out');
     await ui.statusBadge().filter({ hasText: 'LOGGED_OUT' }).waitFor({ timeout: 20_000 });
     await look(checked, 'logged-out');
