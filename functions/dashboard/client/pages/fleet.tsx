@@ -55,7 +55,7 @@ export default function FleetPage(_: PageProps) {
       {fleet && fleet.hosts.length === 0 && <EmptyState title="No session host has registered" />}
       {fleet && fleet.hosts.length > 0 && (
         <ScrollRegion label="Session hosts (scrolls sideways)">
-          <table>
+          <table class="stacked-table">
             <thead>
               <tr>
                 <th scope="col">Host</th>
@@ -67,18 +67,18 @@ export default function FleetPage(_: PageProps) {
             <tbody>
               {fleet.hosts.map((h) => (
                 <tr key={h.hostId}>
-                  <td>
+                  <td data-label="Host">
                     <span class="mono">{h.hostId}</span>
                     <div class="muted small">heartbeat {new Date(h.heartbeatAt).toLocaleTimeString()}</div>
                   </td>
-                  <td>
+                  <td data-label="Load / capacity">
                     <span data-testid="host-load">
                       {h.load} / {h.capacity}
                     </span>
                     <meter min={0} max={h.capacity} value={h.load} aria-label={`Load of ${h.hostId}`} />
                   </td>
-                  <td>{liveness(h)}</td>
-                  <td>
+                  <td data-label="Liveness">{liveness(h)}</td>
+                  <td data-label="Sessions">
                     <Button onClick={() => setShown(h.hostId)} aria-label={`Sessions of ${h.hostId}`}>
                       {h.sessions} sessions
                     </Button>

@@ -99,7 +99,7 @@ export default function WebhooksPage(_: PageProps) {
       {webhooks && webhooks.length === 0 && <EmptyState title="No webhook endpoints yet" />}
       {webhooks && webhooks.length > 0 && (
         <ScrollRegion label="Webhook endpoints (scrolls sideways)">
-          <table>
+          <table class="stacked-table">
             <thead>
               <tr>
                 <th scope="col">Endpoint</th>
@@ -111,15 +111,15 @@ export default function WebhooksPage(_: PageProps) {
             <tbody>
               {webhooks.map((w) => (
                 <tr key={w.id}>
-                  <td>
+                  <td data-label="Endpoint">
                     <span class="mono">{w.url}</span>
                     {w.description && <div class="muted">{w.description}</div>}
                   </td>
-                  <td>{w.events.join(', ')}</td>
-                  <td>
+                  <td data-label="Events">{w.events.join(', ')}</td>
+                  <td data-label="State">
                     {w.enabled ? 'enabled' : `disabled${w.disabledReason ? ` (${w.disabledReason})` : ''}`}
                   </td>
-                  <td class="actions">
+                  <td data-label="Actions" class="actions">
                     <Button onClick={() => setSelected(w.id)} aria-label={`Deliveries of ${w.url}`}>
                       Deliveries
                     </Button>
