@@ -167,6 +167,19 @@ describe('page state', () => {
     expect(s.stream.shown).toEqual([]);
   });
 
+  it('keeps the live status when an action’s answer arrives after the event it caused', () => {
+    let s = sessionPageReducer(INITIAL_PAGE_STATE, {
+      type: 'loaded',
+      session: { ...session, status: 'CONNECTED' },
+    });
+    s = sessionPageReducer(s, { type: 'event', event: event(7, 'session:status', { status: 'STOPPED' }) });
+    s = sessionPageReducer(s, {
+      type: 'acted',
+      session: { ...session, status: 'CONNECTED', desired: 'STOPPED' },
+    });
+    expect(s.session).toMatchObject({ status: 'STOPPED', desired: 'STOPPED' });
+  });
+
   it('does not let an older QR replace a newer one', () => {
     let s = sessionPageReducer(INITIAL_PAGE_STATE, { type: 'qr', qr: { seq: 4, expiresAt: 'a' } });
     s = sessionPageReducer(s, { type: 'qr', qr: { seq: 3, expiresAt: 'b' } });

@@ -28,7 +28,7 @@ export default function SessionPage({ params }: PageProps) {
   const linking = session.status !== 'CONNECTED';
   return (
     <div class="session-page">
-      <SessionHeader session={session} onChanged={(s) => dispatch({ type: 'loaded', session: s })} />
+      <SessionHeader session={session} onChanged={(s) => dispatch({ type: 'acted', session: s })} />
       <div class="session-grid">
         <QrPanel session={session} qr={state.qr} />
         {linking && <PairingForm session={session} />}

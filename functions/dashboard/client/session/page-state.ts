@@ -30,6 +30,8 @@ export const INITIAL_PAGE_STATE: SessionPageState = {
 
 export type PageAction =
   | { type: 'loaded'; session: Session }
+  /** An action's answer: it sets `desired`; the status it carries may be older than the live one. */
+  | { type: 'acted'; session: Session }
   | { type: 'event'; event: SessionEvent }
   | { type: 'qr'; qr: QrShown }
   | { type: 'sent'; message: { id: string; to: string; summary: string; status: string } }
@@ -88,6 +90,10 @@ export function sessionPageReducer(state: SessionPageState, action: PageAction):
   switch (action.type) {
     case 'loaded':
       return { ...state, session: action.session };
+    case 'acted':
+      return state.session
+        ? { ...state, session: { ...state.session, desired: action.session.desired } }
+        : { ...state, session: action.session };
     case 'qr':
       return state.qr && state.qr.seq >= action.qr.seq ? state : { ...state, qr: action.qr };
     case 'sent':
