@@ -128,6 +128,25 @@ describe('dashboard sign-in', { timeout: 60_000 }, () => {
     assertClean();
   });
 
+  it('returns to the page that was asked for after signing in', async () => {
+    const { page, assertClean } = await open();
+    await page.goto(`${demo().dashboardUrl}#/overview`);
+    await page.getByRole('heading', { level: 1, name: 'Sign in' }).waitFor();
+    expect(new URL(page.url()).hash).toBe('#/signin?next=%2Foverview');
+    await page.getByLabel('API token (JWT)').fill(demo().token);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect.poll(() => new URL(page.url()).hash).toBe('#/overview');
+    // Only a path of the dashboard's own: anything else lands on the sessions list.
+    const other = await open();
+    await other.page.goto(`${demo().dashboardUrl}#/signin?next=//evil.example`);
+    await other.page.getByLabel('API token (JWT)').fill(demo().token);
+    await other.page.getByRole('button', { name: 'Sign in' }).click();
+    await other.page.getByRole('heading', { level: 1, name: 'Sessions' }).waitFor();
+    expect(new URL(other.page.url()).hash).toBe('#/sessions');
+    assertClean();
+    other.assertClean();
+  });
+
   it('refuses a token the API does not accept, and keeps nothing of it', async () => {
     const { page, assertClean } = await open();
     await page.goto(demo().dashboardUrl);

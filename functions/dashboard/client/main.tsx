@@ -1,7 +1,8 @@
 import './styles.css';
 import { type ComponentType, render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import { matchPattern, navigate, useLocation } from './router.ts';
+import { query } from './api.ts';
+import { matchPattern, navigate, safeNext, useLocation } from './router.ts';
 import { HOME, type PageProps, ROUTES, type RouteDef } from './routes.ts';
 import { Shell } from './shell.tsx';
 import { ErrorBanner } from './ui/error-banner.tsx';
@@ -43,8 +44,10 @@ function App() {
   const needsSignIn = !auth && !found?.route.public;
   useEffect(() => {
     if (!found) navigate(`#${auth ? HOME : '/signin'}`);
-    else if (needsSignIn) navigate('#/signin');
-    else if (auth && found.route.pattern === '/signin' && !loc.query.has('code')) navigate(`#${HOME}`);
+    // The page asked for comes back after sign-in (a path of ours only: never another site).
+    else if (needsSignIn) navigate(`#/signin${query({ next: loc.path })}`);
+    else if (auth && found.route.pattern === '/signin' && !loc.query.has('code'))
+      navigate(`#${safeNext(loc.query.get('next'))}`);
   }, [auth, found, needsSignIn, loc]);
   if (!found || needsSignIn)
     return (

@@ -46,3 +46,8 @@ export function useLocation(): Location {
   }, []);
   return loc;
 }
+
+/** A `next` path to return to after sign-in: one of ours (`/x…`, not `//host`), else the home page. */
+export function safeNext(next: string | null | undefined, home = '/sessions'): string {
+  return next && /^\/[A-Za-z0-9]/.test(next) && !next.startsWith('/signin') ? next : home;
+}

@@ -1,8 +1,8 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, verifyToken } from '../api.ts';
 import { decodeUsable, lastSignOutReason, SignInError, signIn } from '../auth.ts';
-import { navigate } from '../router.ts';
-import { HOME, type PageProps } from '../routes.ts';
+import { navigate, safeNext } from '../router.ts';
+import type { PageProps } from '../routes.ts';
 import { Button } from '../ui/button.tsx';
 import { exchangeSignInCode } from './signin-code.ts';
 
@@ -27,6 +27,7 @@ export default function SignInPage({ query }: PageProps) {
   const [notice] = useState(() => lastSignOutReason());
   const started = useRef(false);
   const code = query.get('code');
+  const next = query.get('next');
 
   useEffect(() => {
     if (!code || started.current) return;
@@ -36,7 +37,7 @@ export default function SignInPage({ query }: PageProps) {
     setBusy(true);
     exchangeSignInCode(code)
       .then(verify)
-      .then(() => navigate(`#${HOME}`))
+      .then(() => navigate(`#${safeNext(next)}`))
       .catch((err: unknown) => setError(err instanceof Error ? err.message : String(err)))
       .finally(() => setBusy(false));
   }, [code]);
@@ -48,7 +49,7 @@ export default function SignInPage({ query }: PageProps) {
     try {
       await verify(token);
       setToken('');
-      navigate(`#${HOME}`);
+      navigate(`#${safeNext(next)}`);
     } catch (err) {
       setError(
         err instanceof SignInError || err instanceof Error ? err.message : 'The token could not be used.',
