@@ -18,13 +18,23 @@ const SENSITIVE = [
   'keys',
   'password',
 ];
-const REDACT_PATHS = SENSITIVE.flatMap((k) => [k, `*.${k}`, `*.*.${k}`, `headers.${k}`]);
+/** Where a browser's WebSocket token rides (`bearer.<jwt>` next to `zapfleet.v1`), as Node and as AWS spell it. */
+const SUBPROTOCOL_HEADERS = ['sec-websocket-protocol', 'Sec-WebSocket-Protocol'].flatMap((h) => [
+  `headers["${h}"]`,
+  `*.headers["${h}"]`,
+]);
+const REDACT_PATHS = [
+  ...SENSITIVE.flatMap((k) => [k, `*.${k}`, `*.*.${k}`, `headers.${k}`]),
+  ...SUBPROTOCOL_HEADERS,
+];
+
+export const LOG_REDACTION = { paths: REDACT_PATHS, censor: '[redacted]' };
 
 export function createLogger(options: { name: string; level?: string | undefined }): Logger {
   return pino({
     name: options.name,
     level: options.level ?? 'info',
-    redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+    redact: LOG_REDACTION,
     base: undefined,
   });
 }
