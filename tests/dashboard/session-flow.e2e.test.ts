@@ -171,7 +171,7 @@ describe('session page', () => {
       .waitFor();
 
     // The history reads the same events back through the replay API.
-    await page.getByRole('button', { name: 'Newest', exact: true }).click();
+    await page.getByRole('button', { name: 'Load newest', exact: true }).click();
     await page
       .getByRole('list', { name: 'Event history' })
       .getByText(/Hi from Alice, live/)
@@ -269,7 +269,7 @@ describe('session page', () => {
     await live.getByText(`${HOSTILE_SCRIPT}: [document] ${HOSTILE_IMG}.html ${HOSTILE_SCRIPT}`).waitFor({
       timeout: 30_000,
     });
-    await page.getByRole('button', { name: 'Newest', exact: true }).click();
+    await page.getByRole('button', { name: 'Load newest', exact: true }).click();
     await page
       .getByRole('list', { name: 'Event history' })
       .getByText(`${HOSTILE_SCRIPT}: ${HOSTILE_IMG} ${HOSTILE_SCRIPT}`)

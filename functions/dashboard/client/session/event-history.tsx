@@ -54,13 +54,13 @@ export function EventHistory({ sessionId }: { sessionId: string }) {
       <div class="row spread">
         <h2 id="history-heading">Event history</h2>
         <Button onClick={() => void newest()} disabled={busy}>
-          Newest
+          Load newest
         </Button>
       </div>
       <p class="muted" role="status">
         {shown
           ? shown.lastSeq === 0
-            ? 'No events yet.'
+            ? 'No events yet when last loaded.'
             : shown.events.length === 0
               ? 'No events in this range (the log keeps events for a limited time).'
               : `Events #${first} to #${lastShown} of ${shown.lastSeq}, newest first.`
