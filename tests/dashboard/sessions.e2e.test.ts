@@ -231,6 +231,15 @@ describe('dashboard sessions list', { timeout: 90_000 }, () => {
     expect(href).toMatch(/^#\/sessions\/ses_/);
     const id = decodeURIComponent((href ?? '').replace('#/sessions/', ''));
 
+    // By keyboard: Enter opens the confirmation, Escape closes it and focus returns to the button.
+    const deleteButton = row.getByRole('button', { name: `Delete ${name}` });
+    await deleteButton.focus();
+    await page.keyboard.press('Enter');
+    await page.getByRole('dialog', { name: 'Delete this session?' }).waitFor();
+    await page.keyboard.press('Escape');
+    await page.getByRole('dialog').waitFor({ state: 'detached' });
+    await expect.poll(() => deleteButton.evaluate((el) => el === el.ownerDocument.activeElement)).toBe(true);
+
     // Delete asks first; Cancel keeps the session.
     await row.getByRole('button', { name: `Delete ${name}` }).click();
     const dialog = page.getByRole('dialog', { name: 'Delete this session?' });
