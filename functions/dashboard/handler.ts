@@ -18,6 +18,9 @@ const dashboard = dashboardApp({
     wsUrl: process.env[DASHBOARD_ENV.wsUrl] ?? '',
     tenantClaim: process.env[DASHBOARD_ENV.tenantClaim] || 'tenant',
     roleClaim: process.env[DASHBOARD_ENV.roleClaim] || 'role',
+    ...(process.env[DASHBOARD_ENV.mediaUploadOrigin] && {
+      mediaUploadOrigin: process.env[DASHBOARD_ENV.mediaUploadOrigin],
+    }),
   },
 });
 

@@ -5,6 +5,7 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { type ILogGroup, LogGroup } from 'aws-cdk-lib/aws-logs';
+import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { DASHBOARD_ASSET_DIR, DASHBOARD_ENV } from '../../functions/dashboard/serve/dashboard-env.ts';
 import { DOCS_ASSET_DIR } from '../../functions/dashboard/serve/docs-app.ts';
@@ -25,8 +26,17 @@ export class DashboardSite extends Construct {
   readonly function: NodejsFunction;
   readonly logGroup: ILogGroup;
 
-  /** `wsUrl`: the WebSocket stage the page connects to (and its CSP allows). */
-  constructor(scope: Construct, id: string, config: DeploymentConfig, httpApi: HttpApi, wsUrl: string) {
+  /**
+   * `wsUrl`: the WebSocket stage the page connects to (and its CSP allows);
+   * `mediaBucket`: where the page PUTs uploads (its origin goes in the CSP).
+   */
+  constructor(
+    scope: Construct,
+    id: string,
+    config: DeploymentConfig,
+    httpApi: HttpApi,
+    endpoints: { wsUrl: string; mediaBucket: IBucket },
+  ) {
     super(scope, id);
     this.logGroup = new LogGroup(this, 'Logs', {
       retention: config.logRetentionDays,
@@ -47,7 +57,8 @@ export class DashboardSite extends Construct {
       description: 'zapfleet dashboard (static files with security headers)',
       logGroup: this.logGroup,
       environment: {
-        [DASHBOARD_ENV.wsUrl]: wsUrl,
+        [DASHBOARD_ENV.wsUrl]: endpoints.wsUrl,
+        [DASHBOARD_ENV.mediaUploadOrigin]: `https://${endpoints.mediaBucket.bucketRegionalDomainName}`,
         [DASHBOARD_ENV.tenantClaim]: config.tenantClaim,
         [DASHBOARD_ENV.roleClaim]: config.roleClaim,
       },

@@ -3,6 +3,7 @@ import {
   BlockPublicAccess,
   Bucket,
   BucketEncryption,
+  HttpMethods,
   type IBucket,
   ObjectOwnership,
 } from 'aws-cdk-lib/aws-s3';
@@ -47,6 +48,18 @@ export class MediaBucket extends Construct {
         { id: 'expire-media', prefix: MEDIA_PREFIX, expiration: Duration.days(days) },
         // A multipart upload a host abandoned (a check failed mid-stream) would be billed forever.
         { id: 'abort-incomplete-uploads', abortIncompleteMultipartUploadAfter: Duration.days(1) },
+      ],
+      // The dashboard PUTs a picked file to its presigned upload URL from the browser. PUT only: the
+      // signature still decides what may be written (anyone holding the URL can PUT it with curl); CORS
+      // only lets a page send the signed content-type and read the answer. Any origin, because the
+      // dashboard's (the HTTP API's) is created in a later stack. No GET: downloads are navigations.
+      cors: [
+        {
+          allowedMethods: [HttpMethods.PUT],
+          allowedOrigins: ['*'],
+          allowedHeaders: ['content-type'],
+          maxAge: 3600,
+        },
       ],
       removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
     });

@@ -124,7 +124,10 @@ export class ApiStack extends Stack {
     this.wsFunction.function.addEnvironment(ENV.wsManagementEndpoint, this.webSocketApi.callbackUrl);
     this.webSocketApi.stage.grantManagementApiAccess(this.wsFunction.function);
 
-    this.dashboard = new DashboardSite(this, 'Dashboard', config, this.httpApi.api, this.webSocketApi.url);
+    this.dashboard = new DashboardSite(this, 'Dashboard', config, this.httpApi.api, {
+      wsUrl: this.webSocketApi.url,
+      mediaBucket: props.mediaBucket,
+    });
     this.webhooks = new WebhookDispatcher(this, 'Webhooks', {
       eventsTable: props.tables.tables.events,
       environment: common,

@@ -43,13 +43,15 @@ describe('dashboard deployment', () => {
     });
   });
 
-  it('tells the page the WebSocket stage URL and the configured claim names', () => {
+  it('tells the page the WebSocket stage URL, the media bucket origin and the configured claim names', () => {
     const fn = z.api.toJSON().Resources[z.logicalId(dashboardFn())].Properties;
     const env = fn.Environment.Variables as Record<string, unknown>;
     expect(Object.keys(env).sort()).toEqual(Object.values(DASHBOARD_ENV).sort());
     expect(resolve(env[DASHBOARD_ENV.wsUrl])).toBe(
       'wss://<wsApi>.execute-api.{AWS::Region}.{AWS::URLSuffix}/live',
     );
+    // The page PUTs picked files to the media bucket: its CSP names the bucket's regional origin.
+    expect(JSON.stringify(env[DASHBOARD_ENV.mediaUploadOrigin])).toMatch(/https:\/\/.*RegionalDomainName/);
     expect(env[DASHBOARD_ENV.tenantClaim]).toBe('org');
     expect(env[DASHBOARD_ENV.roleClaim]).toBe('perm');
     expect(fn).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'], MemorySize: 256 });

@@ -105,14 +105,19 @@ describe('auth-state bucket', () => {
 });
 
 describe('media bucket', () => {
-  it('is encrypted, fully private, unnamed, retained, not versioned and has no CORS', () => {
+  it('is encrypted, fully private, unnamed, retained, not versioned, and admits only browser PUTs by CORS', () => {
     const bucket = resourceOf('mediaBucket');
     expect(bucket.DeletionPolicy).toBe('Retain');
     expect(bucket.Properties.BucketName).toBeUndefined();
     expect(bucket.Properties).toMatchObject(PRIVATE_AND_ENCRYPTED);
     // A deleted session's media must be gone, not kept as noncurrent versions.
     expect(bucket.Properties.VersioningConfiguration).toBeUndefined();
-    expect(bucket.Properties.CorsConfiguration).toBeUndefined();
+    // The dashboard uploads to presigned URLs; nothing may be read cross-origin.
+    expect(bucket.Properties.CorsConfiguration).toEqual({
+      CorsRules: [
+        { AllowedMethods: ['PUT'], AllowedOrigins: ['*'], AllowedHeaders: ['content-type'], MaxAge: 3600 },
+      ],
+    });
   });
 
   it('expires media/ after the default 30 days and aborts stale multipart uploads after a day', () => {

@@ -7,6 +7,8 @@ export const DASHBOARD_ENV = {
   wsUrl: 'ZAPFLEET_DASHBOARD_WS_URL',
   tenantClaim: 'ZAPFLEET_DASHBOARD_TENANT_CLAIM',
   roleClaim: 'ZAPFLEET_DASHBOARD_ROLE_CLAIM',
+  /** The media bucket's origin: the page PUTs picked files there (the CSP's connect-src names it). */
+  mediaUploadOrigin: 'ZAPFLEET_DASHBOARD_MEDIA_UPLOAD_ORIGIN',
 } as const;
 
 /** Where the deployed bundle keeps the built dashboard, next to index.mjs. */
