@@ -28,7 +28,7 @@ describe('retry receipts for 1:1 messages', () => {
 
     const id = await fake.sendText(contact.pn, device.pn, 'after the loss');
     const { message } = await client.waitForText((t) => t === 'after the loss', 15_000);
-    expect(message.key.id).toBe(id);
+    expect(message.key?.id).toBe(id);
     expect(retried.filter((r) => r.id === id).at(-1)).toMatchObject({ type: 'pkmsg' });
     await fake.waitForReceipt((r) => r.id === id && r.type !== 'retry');
   });
