@@ -126,6 +126,7 @@ await withEmbeddedAws(async () => {
     p99Ms: percentile(latencies, 99),
     /** How long publish took to resolve (the append, or waiting for room behind earlier fan-outs). */
     publishP50Ms: percentile(appendMs, 50),
+    publishP99Ms: percentile(appendMs, 99),
     baseline: {
       perSecond: Math.round(expected / baseSeconds),
       p50Ms: percentile(baseLatencies, 50),

@@ -19,12 +19,13 @@ import { SubscriptionsChangedError } from './subscriptions-version.ts';
  * `maxPendingPerSession` events, past which publish waits for the newest
  * fan-out (backpressure into the host's event queue, nothing dropped).
  * Measured with `npm run bench -- fanout` (100 subscribers): 64 posts at once
- * came to half the throughput of 100; two events ahead lets the next append
- * overlap a fan-out, and more only queues (README "Benchmarks").
+ * came to half the throughput of 100; one event ahead lets the next append
+ * overlap a fan-out, and two already doubled p99 (an event waits behind two
+ * fan-outs) for no more throughput (README "Benchmarks").
  */
 export const FANOUT_LIMITS = {
   postConcurrency: 100,
-  maxPendingPerSession: 2,
+  maxPendingPerSession: 1,
   /** Appends refused for a changed subscriber list before the publish fails (its caller retries). */
   subscriptionRetries: 8,
 } as const;
