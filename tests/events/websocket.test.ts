@@ -30,9 +30,9 @@ async function session(tenantId: string, extra: Partial<SessionView> = {}): Prom
 const isEvent = (sessionId: string) => (m: Record<string, unknown>) =>
   m.sessionId === sessionId && typeof m.seq === 'number' && m.v === 1 && m.snapshot !== true;
 
-async function subscribed(client: TestWsClient, sessionId: string, after?: number) {
+async function subscribed(client: TestWsClient, sessionId: string, after?: number, timeoutMs?: number) {
   client.send({ action: 'subscribe', sessionId, ...(after !== undefined && { after }) });
-  return client.waitFor((m) => m.type === 'subscribed' && m.sessionId === sessionId);
+  return client.waitFor((m) => m.type === 'subscribed' && m.sessionId === sessionId, timeoutMs);
 }
 
 describe('WebSocket events through the local gateway and the real SDK', () => {
@@ -94,7 +94,8 @@ describe('WebSocket events through the local gateway and the real SDK', () => {
   it('fans out to 200 subscribers, each receiving every event once and in seq order', async () => {
     const s = await session('fan');
     const clients = await Promise.all(Array.from({ length: 200 }, () => connectWs(h.url('fan:ADMIN'))));
-    await Promise.all(clients.map((c) => subscribed(c, s.sessionId)));
+    // 200 subscribes at once, each a write and a subscriptions-version bump: on a loaded machine that outlasts 10 s.
+    await Promise.all(clients.map((c) => subscribed(c, s.sessionId, undefined, 40_000)));
     const published = [];
     for (let i = 0; i < 5; i++) {
       published.push(
