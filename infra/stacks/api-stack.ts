@@ -124,16 +124,19 @@ export class ApiStack extends Stack {
     this.wsFunction.function.addEnvironment(ENV.wsManagementEndpoint, this.webSocketApi.callbackUrl);
     this.webSocketApi.stage.grantManagementApiAccess(this.wsFunction.function);
 
-    this.dashboard = new DashboardSite(this, 'Dashboard', config, this.httpApi.api, {
-      wsUrl: this.webSocketApi.url,
-      mediaBucket: props.mediaBucket,
-    });
+    this.dashboard = this.dashboardSite(config, props.mediaBucket);
     this.webhooks = new WebhookDispatcher(this, 'Webhooks', {
       eventsTable: props.tables.tables.events,
       environment: common,
       logRetention: config.logRetentionDays,
     });
     grantTables(this.webhooks.fn.function, props.tables, WEBHOOKS_TABLE_GRANTS);
+  }
+
+  /** The dashboard and /docs on the HTTP API's origin; the page uploads media to `mediaBucket`. */
+  private dashboardSite(config: DeploymentConfig, mediaBucket: IBucket): DashboardSite {
+    const endpoints = { wsUrl: this.webSocketApi.url, mediaBucket };
+    return new DashboardSite(this, 'Dashboard', config, this.httpApi.api, endpoints);
   }
 
   get functions(): readonly IFunction[] {
