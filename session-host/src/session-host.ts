@@ -101,6 +101,7 @@ export class SessionHost {
       me: () => ({ hostId: this.hostId, load: this.load, capacity: deps.host.capacity }),
       mayTake: () => this.lease.held() && !this.draining,
       onTakenOver: (sessionId) => void this.reconcileSession(sessionId),
+      publishLoad: () => this.lease.beat(),
       logger: deps.logger,
       takeoversPerSecond: deps.takeoversPerSecond ?? 20,
       clock: this.clock,

@@ -14,6 +14,12 @@ export interface FailoverDeps {
   /** False while this host must not take anything (lease not held, draining). */
   readonly mayTake: () => boolean;
   readonly onTakenOver: (sessionId: string) => void;
+  /**
+   * Publishes this host's load at once (a heartbeat) after it took sessions: a peer that
+   * notices the same death a moment later plans with it, instead of a load a heartbeat old
+   * that leaves part of the dead host's sessions planned here and waiting a whole tick.
+   */
+  readonly publishLoad?: () => Promise<void>;
   readonly logger: Logger;
   readonly takeoversPerSecond: number;
   readonly random?: () => number;
@@ -75,45 +81,53 @@ export class FailoverWatcher {
         .map((r) => ({ hostId: r.hostId, load: r.load, capacity: r.capacity })),
     ];
     let taken = 0;
-    for (const peer of dead) {
-      const orphans = await this.deps.ownership.assignedTo(peer.hostId);
-      if (orphans.length === 0) {
-        if (peer.heartbeatVersion !== undefined) {
-          await this.deps.registry.forget(peer.hostId, peer.heartbeatVersion);
-          this.tracker.forget(peer.hostId);
-        } else if (peer.hostId !== UNASSIGNED_HOST) this.tracker.forget(peer.hostId);
-        continue;
+    try {
+      for (const peer of dead) taken += await this.takeFrom(peer, live, me);
+    } finally {
+      if (taken > 0) await this.deps.publishLoad?.();
+    }
+    return taken;
+  }
+
+  /** Takes this host's part of one dead peer's sessions; forgets the peer once it has none. */
+  private async takeFrom(
+    peer: { hostId: string; heartbeatVersion?: number },
+    live: readonly HostLoad[],
+    me: HostLoad,
+  ): Promise<number> {
+    let taken = 0;
+    const orphans = await this.deps.ownership.assignedTo(peer.hostId);
+    if (orphans.length === 0) {
+      if (peer.heartbeatVersion !== undefined) {
+        await this.deps.registry.forget(peer.hostId, peer.heartbeatVersion);
+        this.tracker.forget(peer.hostId);
+      } else if (peer.hostId !== UNASSIGNED_HOST) this.tracker.forget(peer.hostId);
+      return 0;
+    }
+    // The verdict may be a whole scan old: a peer that renewed before its sessions were read
+    // may have claimed them at the epochs just read, so taking them would make two owners.
+    if (peer.hostId !== UNASSIGNED_HOST && (await this.renewedSince(peer.hostId, peer.heartbeatVersion)))
+      return 0;
+    const plan = planTakeover(
+      orphans.map((o) => o.sessionId),
+      live,
+    );
+    const mine = orphans.filter((o) => plan.get(o.sessionId) === me.hostId);
+    if (mine.length === 0) return 0;
+    this.deps.logger.info(
+      { deadHost: peer.hostId, orphans: orphans.length, mine: mine.length },
+      'taking over sessions of a dead host',
+    );
+    for (const orphan of mine) {
+      if (!this.deps.mayTake()) return taken;
+      const won = await this.deps.ownership.takeover(orphan.sessionId, peer.hostId, orphan.epoch, me.hostId);
+      if (won) {
+        taken++;
+        this.deps.onTakenOver(orphan.sessionId);
       }
-      // The verdict may be a whole scan old: a peer that renewed before its sessions were read
-      // may have claimed them at the epochs just read, so taking them would make two owners.
-      if (peer.hostId !== UNASSIGNED_HOST && (await this.renewedSince(peer.hostId, peer.heartbeatVersion)))
-        continue;
-      const plan = planTakeover(
-        orphans.map((o) => o.sessionId),
-        live,
-      );
-      const mine = orphans.filter((o) => plan.get(o.sessionId) === me.hostId);
-      if (mine.length === 0) continue;
-      this.deps.logger.info(
-        { deadHost: peer.hostId, orphans: orphans.length, mine: mine.length },
-        'taking over sessions of a dead host',
-      );
-      for (const orphan of mine) {
-        if (!this.deps.mayTake()) return taken;
-        const won = await this.deps.ownership.takeover(
-          orphan.sessionId,
-          peer.hostId,
-          orphan.epoch,
-          me.hostId,
-        );
-        if (won) {
-          taken++;
-          this.deps.onTakenOver(orphan.sessionId);
-        }
-        // Bounded rate with jitter: a reconnect storm helps nobody.
-        const gap = (1000 / this.deps.takeoversPerSecond) * (0.5 + (this.deps.random ?? Math.random)());
-        await (this.deps.sleep ?? ((ms: number) => (this.deps.clock ?? systemClock).sleep(ms)))(gap);
-      }
+      // Bounded rate with jitter: a reconnect storm helps nobody.
+      const gap = (1000 / this.deps.takeoversPerSecond) * (0.5 + (this.deps.random ?? Math.random)());
+      await (this.deps.sleep ?? ((ms: number) => (this.deps.clock ?? systemClock).sleep(ms)))(gap);
     }
     return taken;
   }

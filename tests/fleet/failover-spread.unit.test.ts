@@ -1,0 +1,88 @@
+import pino from 'pino';
+import { describe, expect, it } from 'vitest';
+import type { Clock } from '#commons/domain/clock.ts';
+import { leaseConfig } from '#commons/domain/lease.ts';
+import type { HostRegistration } from '#commons/hosts/host-registry.ts';
+import { FailoverWatcher } from '../../session-host/src/fleet/failover-watcher.ts';
+import { InMemorySessionOwnership, SessionTable } from './simulation/memory-ownership.ts';
+import { HostTable, InMemoryHostRegistry } from './simulation/memory-registry.ts';
+
+const lease = leaseConfig(500, 2_000);
+
+/** Monotonic time that only moves when the test says so. */
+function manualClock(): Clock & { advance(ms: number): void } {
+  let t = 0;
+  return {
+    now: () => t,
+    wallNow: () => Date.UTC(2026, 0, 1) + t,
+    setTimeout: () => undefined,
+    setInterval: () => undefined,
+    clear: () => undefined,
+    sleep: async () => undefined,
+    advance: (ms) => {
+      t += ms;
+    },
+  };
+}
+
+describe('the failover watchers of several survivors that see a host die one after another', () => {
+  it('split its sessions evenly in one pass each: a later host plans with the load an earlier one took', async () => {
+    const clock = manualClock();
+    const hosts = new HostTable();
+    const sessions = new SessionTable({ now: () => clock.now() });
+    const ownership = new InMemorySessionOwnership(sessions);
+    const at = new Date(0).toISOString();
+    const orphans = Array.from({ length: 100 }, (_, i) => `ses_${String(i).padStart(3, '0')}`);
+    for (const sessionId of orphans)
+      sessions.put({
+        sessionId,
+        tenantId: 't',
+        createdAt: at,
+        updatedAt: at,
+        createdKey: at,
+        desired: 'RUNNING',
+        status: 'CONNECTED',
+        ownerHostId: 'dead',
+        epoch: 3,
+      });
+    const registration = (hostId: string): HostRegistration => ({
+      hostId,
+      incarnation: `${hostId}#1`,
+      endpoint: 'x',
+      capacity: 500,
+    });
+    const registry = () => new InMemoryHostRegistry(hosts, lease.leaseMs, () => clock.wallNow());
+    await registry().register(registration('dead'), 100);
+    // Four survivors, each already running 100 sessions; their heartbeats carry their load.
+    const survivors = ['a', 'b', 'c', 'd'].map((hostId) => {
+      const own = registry();
+      const taken: string[] = [];
+      const load = () => 100 + taken.length;
+      const watcher = new FailoverWatcher({
+        registry: own,
+        ownership,
+        lease,
+        me: () => ({ hostId, load: load(), capacity: 500 }),
+        mayTake: () => true,
+        onTakenOver: (id) => taken.push(id),
+        publishLoad: async () => void (await own.heartbeat(registration(hostId), load(), false)),
+        logger: pino({ level: 'silent' }),
+        takeoversPerSecond: 1_000,
+        clock,
+      });
+      return { hostId, own, taken, watcher, beat: () => own.heartbeat(registration(hostId), load(), false) };
+    });
+    for (const s of survivors) await s.own.register(registration(s.hostId), 100);
+    for (const s of survivors) await s.watcher.tick();
+
+    clock.advance(lease.leaseMs);
+    for (const s of survivors) await s.beat();
+    // Each survivor notices the death at its own tick, one after another.
+    for (const s of survivors) await s.watcher.tick();
+
+    expect((await ownership.assignedTo('dead')).map((o) => o.sessionId)).toEqual([]);
+    expect(survivors.map((s) => s.taken.length)).toEqual([25, 25, 25, 25]);
+    // One owner each: every orphan went to exactly one survivor.
+    expect(new Set(survivors.flatMap((s) => s.taken)).size).toBe(100);
+  });
+});
