@@ -15,6 +15,7 @@ export const HOST_LIMIT_ENV = {
   sendTypingMs: 'ZAPFLEET_SEND_TYPING_MS',
   mediaTransfers: 'ZAPFLEET_MEDIA_TRANSFERS',
   mediaTransferTimeoutMs: 'ZAPFLEET_MEDIA_TRANSFER_TIMEOUT_MS',
+  outboxBackstopMs: 'ZAPFLEET_OUTBOX_BACKSTOP_MS',
 } as const;
 
 export interface HostLimits {
@@ -26,6 +27,8 @@ export interface HostLimits {
   readonly mediaTransfers: number;
   /** One media transfer, retries included; an incoming message's receipt waits at most this for its media. */
   readonly mediaTransferTimeoutMs: number;
+  /** How often the reconcile timer reads a send queue last seen empty (the bound on a lost nudge). */
+  readonly outboxBackstopMs: number;
 }
 
 /** Enough to bring hundreds of sessions back in seconds without a burst of S3 reads and WhatsApp logins. */
@@ -39,12 +42,21 @@ export const DEFAULT_START_CONCURRENCY = 8;
 export const DEFAULT_MEDIA_TRANSFERS = 8;
 export const DEFAULT_MEDIA_TRANSFER_TIMEOUT_MS = 60_000;
 
+/**
+ * A queue seen empty is read again only this often by the reconcile timer: a
+ * message arrives with a nudge (or its session's connect), so the timer only
+ * covers a lost nudge. Reading every idle queue every 5 s cost each idle
+ * session a DynamoDB query per tick (~0.4 MB of SDK garbage each).
+ */
+export const DEFAULT_OUTBOX_BACKSTOP_MS = 60_000;
+
 export const DEFAULT_HOST_LIMITS: HostLimits = {
   startConcurrency: DEFAULT_START_CONCURRENCY,
   mediaTransfers: DEFAULT_MEDIA_TRANSFERS,
   mediaTransferTimeoutMs: DEFAULT_MEDIA_TRANSFER_TIMEOUT_MS,
   startBackoff: DEFAULT_START_BACKOFF,
   sendPacing: DEFAULT_SEND_PACING,
+  outboxBackstopMs: DEFAULT_OUTBOX_BACKSTOP_MS,
 };
 
 const int = (min: number) => z.coerce.number().int().min(min);
@@ -65,6 +77,7 @@ const schema = z.object({
     .default(DEFAULT_SEND_PACING.typingMs || 1_000),
   [E.mediaTransfers]: int(1).max(1_000).default(DEFAULT_MEDIA_TRANSFERS),
   [E.mediaTransferTimeoutMs]: int(1_000).max(3_600_000).default(DEFAULT_MEDIA_TRANSFER_TIMEOUT_MS),
+  [E.outboxBackstopMs]: int(100).max(3_600_000).default(DEFAULT_OUTBOX_BACKSTOP_MS),
 });
 
 export function loadHostLimits(env: NodeJS.ProcessEnv): HostLimits {
@@ -83,5 +96,6 @@ export function loadHostLimits(env: NodeJS.ProcessEnv): HostLimits {
     },
     mediaTransfers: c[E.mediaTransfers],
     mediaTransferTimeoutMs: c[E.mediaTransferTimeoutMs],
+    outboxBackstopMs: c[E.outboxBackstopMs],
   };
 }

@@ -117,6 +117,7 @@ export class SessionHost {
         events: this.events,
         logger: deps.logger,
         current: (sessionId) => this.local.get(sessionId),
+        backstopMs: limits.outboxBackstopMs,
       });
     this.retries = new StartRetries(limits.startBackoff, () => this.clock.now());
     this.starter = new SessionStarter({

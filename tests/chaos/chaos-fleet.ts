@@ -71,6 +71,8 @@ export class ChaosFleet {
         [ENV.internalToken]: this.options.internalToken,
         [ENV.wsManagementEndpoint]: 'http://127.0.0.1:9/local',
         [ENV.waWebSocketUrl]: fake.url,
+        // The traffic queues without the API's nudge: the reconcile timer is what sends it.
+        ZAPFLEET_OUTBOX_BACKSTOP_MS: String(CHAOS_TIMING.reconcileMs),
         [ENV.waCertPublicKey]: fake.caPublicKey.toString('hex'),
         [ENV.reconcileIntervalMs]: String(CHAOS_TIMING.reconcileMs),
         [ENV.heartbeatIntervalMs]: String(CHAOS_TIMING.heartbeatMs),

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { ENV } from '#commons/config/env-names.ts';
 import type { EventEnvelope } from '#commons/domain/events.ts';
 import { DynamoDbEventLog } from '#commons/events/dynamodb-event-log.ts';
+import { HttpHostClient } from '#commons/hosts/http-host-client.ts';
 import { DynamoDbSessionOwnership, type OwnedSession } from '#commons/storage/dynamodb-session-ownership.ts';
 import { type HostProcess, startHostProcess } from '../../infra/local/host-process.ts';
 import { putAssignedSession } from '../support/assigned-session.ts';
@@ -83,6 +84,14 @@ export class FleetHarness {
 
   until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
     return waitFor(probe, what, timeoutMs, 100);
+  }
+
+  /** What the API's 202 path does after queueing: tells the session's host, through its internal endpoint. */
+  async nudge(hostId: string, sessionId: string): Promise<void> {
+    const host = this.hosts.get(hostId);
+    if (!host) throw new Error(`${hostId} is not running`);
+    const client = new HttpHostClient({ internalToken: this.internalToken, timeoutMs: 5_000 });
+    await client.nudge(`http://127.0.0.1:${host.process.port}`, sessionId);
   }
 
   /** Links a session assigned to a running host: QR event → fake phone scans → CONNECTED. */

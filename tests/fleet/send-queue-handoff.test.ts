@@ -58,6 +58,7 @@ describe('the send queue across a handoff', () => {
       expect(result.kind).toBe('created');
       ids.push(messageId);
     }
+    await h.nudge('host-1', sessionId);
     const received = () =>
       h.fake
         .inbox(contact.pn)

@@ -9,6 +9,7 @@ import {
 } from '#commons/domain/session-outbox.ts';
 import type { Logger } from '#commons/logging/logger.ts';
 import { groupFailure } from '../groups/group-errors.ts';
+import { DEFAULT_OUTBOX_BACKSTOP_MS } from '../host-limits.ts';
 import { MediaError } from '../media/media-errors.ts';
 import { NotOwnMessageError } from '../messaging/message-ids.ts';
 import { queuedContent } from '../messaging/queued-content.ts';
@@ -44,13 +45,6 @@ export const MAX_SEND_ATTEMPTS = 3;
 const MAX_FAIL_ROUNDS = 4_000;
 /** Messages whose failed attempts are remembered; the oldest is forgotten past it (it then gets 3 more). */
 const MAX_TRACKED_FAILURES = 1_000;
-/**
- * A queue seen empty is read again only this often by the reconcile timer: a
- * message arrives with a nudge (or its session's connect), so the timer only
- * covers a lost nudge. Reading every idle queue every 5 s cost each idle
- * session a DynamoDB query per tick (~0.4 MB of SDK garbage each).
- */
-export const OUTBOX_BACKSTOP_MS = 60_000;
 
 /**
  * Sends each running session's queued messages (the 202 path) one at a time in
@@ -86,7 +80,7 @@ export class OutboxDrains {
     for (const sessionId of running) {
       seen.add(sessionId);
       const empty = this.emptyAt.get(sessionId);
-      if (empty === undefined || now - empty >= (this.deps.backstopMs ?? OUTBOX_BACKSTOP_MS))
+      if (empty === undefined || now - empty >= (this.deps.backstopMs ?? DEFAULT_OUTBOX_BACKSTOP_MS))
         this.kick(sessionId);
     }
     for (const sessionId of this.emptyAt.keys()) if (!seen.has(sessionId)) this.emptyAt.delete(sessionId);
