@@ -1,87 +1,133 @@
 /**
- * `npm run bench -- failover [--sessions N]`: real host processes, real
- * Baileys, the fake WhatsApp server. N linked sessions on one host; first that
- * host gets SIGTERM (graceful handoff: the baseline), then the host that took
- * them is killed with SIGKILL (failover). For each phase: time from the signal
- * until each session is CONNECTED on another host, and how often the fake saw
- * two logged-in sockets for one device (double ownership, must be 0). JSON on
- * the last line.
+ * `npm run bench -- failover [--sessions N] [--hosts H]`: real host processes,
+ * real Baileys, the fake WhatsApp server. N linked sessions spread round-robin
+ * over H hosts (as the API's least-loaded placement leaves an even fleet).
+ * First one host is killed with SIGKILL (failover): per session, the time from
+ * the kill until its record names a survivor (claimed) and until it is
+ * CONNECTED there, against the lease, how many each survivor took, and the
+ * figure the bound predicts (lease + heartbeat + sessions ÷ takeover rate across
+ * survivors). Then the survivor holding most gets SIGTERM (graceful handoff:
+ * the baseline). Double ownership (two logged-in sockets for one device at the
+ * fake, or an epoch that grew past takeover + claim) must be 0. JSON on the
+ * last line.
  */
-import { performance } from 'node:perf_hooks';
-import { FLEET_TIMING, FleetHarness, type FleetHost } from '../fleet/fleet-harness.ts';
-import { benchArgs, percentile, withEmbeddedAws } from './bench-support.ts';
+import { ENV } from '#commons/config/env-names.ts';
+import { FleetHarness, type FleetHost } from '../fleet/fleet-harness.ts';
+import { benchArgs, withEmbeddedAws } from './bench-support.ts';
+import { doubleOwnershipSampler, measurePhase } from './failover-phase.ts';
 
 const log = (msg: string): void => console.error(`[failover] ${msg}`);
 
-const args = benchArgs('failover', { sessions: 100 });
+// The harness's 2.5 s lease flaps on a loaded 2-core machine while hundreds of sessions link
+// (DynamoDB Local stalls past the 2 s self-fence); production defaults are 20 s / 5 s.
+const args = benchArgs('failover', { sessions: 100, hosts: 2, 'lease-ms': 10_000, 'heartbeat-ms': 2_000 });
+const TIMING = { leaseMs: args['lease-ms'], heartbeatMs: args['heartbeat-ms'] };
+/** The session host's default claim rate per host (SessionHostDeps.takeoversPerSecond). */
+const TAKEOVERS_PER_SECOND = 20;
+const PHASE_TIMEOUT_MS = 180_000;
 
-await withEmbeddedAws(async () => {
+await withFleet(async (h) => {
   const sessions = args.sessions;
-  const h = await FleetHarness.create();
-  try {
-    const first = await h.startHost('bench-a');
-    await h.startHost('bench-b');
-    log(`linking ${sessions} sessions`);
-    const ids: string[] = [];
-    // Each session is created just before it is linked, so its first QR is still fresh when scanned.
-    await Promise.all(
-      Array.from({ length: 8 }, async () => {
-        while (ids.length < sessions) {
-          const id = await h.createSession('bench-a');
-          if (ids.length >= sessions) break;
-          ids.push(id);
-          await h.link(id);
-          if (ids.length % 25 === 0) log(`linked ${ids.length}/${sessions}`);
-        }
-      }),
-    );
-
-    let doubles = 0;
-    const sampler = setInterval(() => {
-      const jids = h.fake.connections().flatMap((c) => (c.jid ? [c.jid] : []));
-      doubles += jids.length - new Set(jids).size;
-    }, 100);
-
-    const measure = async (away: FleetHost, act: () => void): Promise<number[]> => {
-      const start = performance.now();
-      const done = new Map<string, number>();
-      act();
-      const deadline = Date.now() + 120_000;
-      while (done.size < ids.length && Date.now() < deadline) {
-        const records = await Promise.all(ids.filter((id) => !done.has(id)).map((id) => h.record(id)));
-        for (const r of records) {
-          if (r && r.ownerHostId !== away.hostId && r.status === 'CONNECTED')
-            done.set(r.sessionId, performance.now() - start);
-        }
-        await new Promise((r) => setTimeout(r, 100));
+  const hostCount = Math.max(2, Math.floor(args.hosts));
+  // Room for a survivor to take a dead host's whole share.
+  const env = {
+    [ENV.hostCapacity]: String(Math.max(100, sessions)),
+    [ENV.leaseMs]: String(TIMING.leaseMs),
+    [ENV.heartbeatIntervalMs]: String(TIMING.heartbeatMs),
+  };
+  const hosts: FleetHost[] = [];
+  for (let i = 0; i < hostCount; i++) hosts.push(await h.startHost(`bench-${i}`, env));
+  log(`linking ${sessions} sessions over ${hostCount} hosts`);
+  const ids: string[] = [];
+  let linked = 0;
+  // Each session is created just before it is linked, so its first QR is still fresh when scanned.
+  await Promise.all(
+    Array.from({ length: 8 }, async () => {
+      while (ids.length < sessions) {
+        const host = hosts[ids.length % hostCount] as FleetHost;
+        const id = await h.createSession(host.hostId);
+        if (ids.length >= sessions) break;
+        ids.push(id);
+        await h.link(id).catch((err: unknown) => {
+          for (const x of hosts)
+            for (const line of x.logs)
+              if (JSON.stringify(line).includes(id) || (Number(line.level) >= 40 && line.name !== 'baileys'))
+                console.error(x.hostId, JSON.stringify(line).slice(0, 400));
+          throw err;
+        });
+        if (++linked % 25 === 0) log(`linked ${linked}/${sessions}`);
       }
-      return [...done.values()];
-    };
-
-    log('SIGTERM: graceful handoff');
-    const handoff = await measure(first, () => void first.process.stop(60_000));
-    const owner = h.hosts.get('bench-b') as FleetHost;
-    await h.startHost('bench-c');
-    log('SIGKILL: failover');
-    const failover = await measure(owner, () => owner.process.child.kill('SIGKILL'));
-    clearInterval(sampler);
-    console.log(
-      JSON.stringify({
-        sessions: ids.length,
-        connectedAfterFailover: failover.length,
-        p50Ms: percentile(failover, 50),
-        p99Ms: percentile(failover, 99),
-        doubleOwnership: doubles,
-        leaseMs: FLEET_TIMING.leaseMs,
-        baseline: {
-          name: 'graceful handoff (SIGTERM)',
-          connected: handoff.length,
-          p50Ms: percentile(handoff, 50),
-          p99Ms: percentile(handoff, 99),
-        },
-      }),
-    );
-  } finally {
-    await h.dispose();
-  }
+    }),
+  );
+  const sampler = doubleOwnershipSampler(h);
+  const victim = hosts[0] as FleetHost;
+  log(`SIGKILL ${victim.hostId}: failover`);
+  const killedAt = Date.now();
+  const failover = await measurePhase(
+    h,
+    victim,
+    () => victim.process.child.kill('SIGKILL'),
+    PHASE_TIMEOUT_MS,
+  );
+  log(`failover: ${JSON.stringify(failover)}`);
+  for (const x of hosts.slice(1))
+    for (const line of x.logs)
+      if (line.msg === 'taking over sessions of a dead host')
+        log(
+          `${x.hostId} +${Number(line.time) - killedAt} ms: ${line.mine}/${line.orphans} orphans planned here`,
+        );
+  const survivors = hosts.slice(1);
+  if (survivors.length === 1) survivors.push(await h.startHost(`bench-${hostCount}`, env));
+  const busiest = await busiestOf(h, survivors);
+  log(`SIGTERM ${busiest.hostId}: graceful handoff`);
+  const handoff = await measurePhase(h, busiest, () => void busiest.process.stop(60_000), PHASE_TIMEOUT_MS);
+  const doubleOwnership = sampler.stop();
+  const takers = hostCount - 1;
+  const detectionMs = TIMING.leaseMs + TIMING.heartbeatMs;
+  console.log(
+    JSON.stringify({
+      sessions: ids.length,
+      hosts: hostCount,
+      killedHostSessions: failover.sessions,
+      connectedAfterFailover: failover.connected,
+      p50Ms: failover.connectedMs.p50,
+      p99Ms: failover.connectedMs.p99,
+      maxMs: failover.connectedMs.max,
+      claimedMs: failover.claimed,
+      spread: failover.spread,
+      ownerChangedTwice: failover.ownerChangedTwice,
+      extraEpochs: failover.extraEpochs + handoff.extraEpochs,
+      doubleOwnership,
+      leaseMs: TIMING.leaseMs,
+      heartbeatMs: TIMING.heartbeatMs,
+      takeoversPerSecondPerHost: TAKEOVERS_PER_SECOND,
+      // Detection takes a still lease seen at a heartbeat tick; then each survivor claims its share at its rate.
+      boundMs: Math.round(detectionMs + (failover.sessions / (takers * TAKEOVERS_PER_SECOND)) * 1000),
+      baseline: {
+        name: 'graceful handoff (SIGTERM)',
+        sessions: handoff.sessions,
+        connected: handoff.connected,
+        p50Ms: handoff.connectedMs.p50,
+        p99Ms: handoff.connectedMs.p99,
+        maxMs: handoff.connectedMs.max,
+        spread: handoff.spread,
+      },
+    }),
+  );
 });
+
+async function busiestOf(h: FleetHarness, hosts: readonly FleetHost[]): Promise<FleetHost> {
+  const counts = await Promise.all(hosts.map(async (x) => (await h.ownership.assignedTo(x.hostId)).length));
+  return hosts[counts.indexOf(Math.max(...counts))] as FleetHost;
+}
+
+async function withFleet(body: (h: FleetHarness) => Promise<void>): Promise<void> {
+  await withEmbeddedAws(async () => {
+    const h = await FleetHarness.create();
+    try {
+      await body(h);
+    } finally {
+      await h.dispose();
+    }
+  });
+}
