@@ -102,8 +102,9 @@ describe('log groups', () => {
     const groups = [z.api, z.fleet, z.observability, z.data, z.network].flatMap((t) =>
       Object.values(t.findResources('AWS::Logs::LogGroup')),
     );
-    // HTTP Lambda, WebSocket Lambda, webhook dispatcher, HTTP access logs, WebSocket access logs, hosts.
-    expect(groups).toHaveLength(6);
+    // HTTP Lambda, WebSocket Lambda, webhook dispatcher, dashboard Lambda, HTTP access logs,
+    // WebSocket access logs, hosts.
+    expect(groups).toHaveLength(7);
     for (const g of groups) expect(g.Properties.RetentionInDays).toBe(30);
   });
 
