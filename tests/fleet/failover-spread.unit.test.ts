@@ -85,4 +85,60 @@ describe('the failover watchers of several survivors that see a host die one aft
     // One owner each: every orphan went to exactly one survivor.
     expect(new Set(survivors.flatMap((s) => s.taken)).size).toBe(100);
   });
+
+  it('looks again within the same tick while orphans are left, so a share a peer left it is not a heartbeat late', async () => {
+    const clock = manualClock();
+    const hosts = new HostTable();
+    const sessions = new SessionTable({ now: () => clock.now() });
+    const ownership = new InMemorySessionOwnership(sessions);
+    const at = new Date(0).toISOString();
+    for (let i = 0; i < 10; i++)
+      sessions.put({
+        sessionId: `ses_${i}`,
+        tenantId: 't',
+        createdAt: at,
+        updatedAt: at,
+        createdKey: at,
+        desired: 'RUNNING',
+        status: 'CONNECTED',
+        ownerHostId: 'dead',
+        epoch: 1,
+      });
+    const registration = (hostId: string): HostRegistration => ({
+      hostId,
+      incarnation: `${hostId}#1`,
+      endpoint: 'x',
+      capacity: 500,
+    });
+    const registry = () => new InMemoryHostRegistry(hosts, lease.leaseMs, () => clock.wallNow());
+    await registry().register(registration('dead'), 10);
+    // The peer's record says it is empty, so the first plan gives it every orphan.
+    const peer = registry();
+    await peer.register(registration('peer'), 0);
+    const taken: string[] = [];
+    let pauses = 0;
+    const watcher = new FailoverWatcher({
+      registry: registry(),
+      ownership,
+      lease,
+      me: () => ({ hostId: 'me', load: 10 + taken.length, capacity: 500 }),
+      mayTake: () => true,
+      onTakenOver: (id) => taken.push(id),
+      logger: pino({ level: 'silent' }),
+      takeoversPerSecond: 1_000,
+      // While this host waits, the peer publishes that it filled up meanwhile.
+      sleep: async () => {
+        if (pauses++ === 0) await peer.heartbeat(registration('peer'), 30, false);
+      },
+      clock,
+    });
+    await watcher.tick();
+    clock.advance(lease.leaseMs);
+    await peer.heartbeat(registration('peer'), 0, false);
+
+    await watcher.tick();
+
+    expect(taken.length).toBe(10);
+    expect(await ownership.assignedTo('dead')).toEqual([]);
+  });
 });

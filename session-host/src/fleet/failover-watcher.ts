@@ -34,6 +34,13 @@ export interface FailoverDeps {
  * clock (or it left, marked gone). Every live host computes the same balanced
  * plan and takes only its own part, at a bounded rate with jitter.
  */
+/**
+ * Scans again, a quarter heartbeat apart, while a dead peer's sessions are left after this
+ * host's part: peers plan on loads up to a heartbeat old, so part may fall to this host
+ * only once they published theirs. Bounded: one heartbeat's worth of scans per tick.
+ */
+export const FOLLOW_UP_SCANS = 4;
+
 /** How often a host looks for owners no registry row names (their rows purged long ago). */
 export const OWNER_SWEEP_INTERVAL_MS = 60_000;
 
@@ -41,6 +48,8 @@ export class FailoverWatcher {
   private readonly tracker: PeerTracker;
   private running = false;
   private lastOwnerSweep: number | undefined;
+  /** The last scan left a dead peer's sessions untaken (planned to peers, or full). */
+  private orphansLeft = false;
 
   constructor(private readonly deps: FailoverDeps) {
     this.tracker = new PeerTracker(deps.lease);
@@ -50,7 +59,12 @@ export class FailoverWatcher {
     if (this.running || !this.deps.mayTake()) return 0;
     this.running = true;
     try {
-      return await this.scan();
+      let taken = await this.scan();
+      for (let round = 0; this.orphansLeft && round < FOLLOW_UP_SCANS && this.deps.mayTake(); round++) {
+        await this.sleep(this.deps.lease.heartbeatMs / FOLLOW_UP_SCANS);
+        taken += await this.scan();
+      }
+      return taken;
     } finally {
       this.running = false;
     }
@@ -81,6 +95,7 @@ export class FailoverWatcher {
         .map((r) => ({ hostId: r.hostId, load: r.load, capacity: r.capacity })),
     ];
     let taken = 0;
+    this.orphansLeft = false;
     try {
       for (const peer of dead) taken += await this.takeFrom(peer, live, me);
     } finally {
@@ -113,6 +128,7 @@ export class FailoverWatcher {
       live,
     );
     const mine = orphans.filter((o) => plan.get(o.sessionId) === me.hostId);
+    if (mine.length < orphans.length) this.orphansLeft = true;
     if (mine.length === 0) return 0;
     this.deps.logger.info(
       { deadHost: peer.hostId, orphans: orphans.length, mine: mine.length },
@@ -127,9 +143,13 @@ export class FailoverWatcher {
       }
       // Bounded rate with jitter: a reconnect storm helps nobody.
       const gap = (1000 / this.deps.takeoversPerSecond) * (0.5 + (this.deps.random ?? Math.random)());
-      await (this.deps.sleep ?? ((ms: number) => (this.deps.clock ?? systemClock).sleep(ms)))(gap);
+      await this.sleep(gap);
     }
     return taken;
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return this.deps.sleep ? this.deps.sleep(ms) : (this.deps.clock ?? systemClock).sleep(ms);
   }
 
   /**
