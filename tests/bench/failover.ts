@@ -62,6 +62,10 @@ await withFleet(async (h) => {
   const sampler = doubleOwnershipSampler(h);
   const victim = hosts[0] as FleetHost;
   log(`SIGKILL ${victim.hostId}: failover`);
+  const loadsBefore = Object.fromEntries(
+    await Promise.all(hosts.map(async (x) => [x.hostId, (await h.ownership.assignedTo(x.hostId)).length])),
+  );
+  log(`sessions per host before the kill: ${JSON.stringify(loadsBefore)}`);
   const killedAt = Date.now();
   const failover = await measurePhase(
     h,
@@ -95,6 +99,7 @@ await withFleet(async (h) => {
       maxMs: failover.connectedMs.max,
       claimedMs: failover.claimed,
       spread: failover.spread,
+      loadsBefore,
       ownerChangedTwice: failover.ownerChangedTwice,
       extraEpochs: failover.extraEpochs + handoff.extraEpochs,
       doubleOwnership,
@@ -102,6 +107,8 @@ await withFleet(async (h) => {
       heartbeatMs: TIMING.heartbeatMs,
       takeoversPerSecondPerHost: TAKEOVERS_PER_SECOND,
       // Detection takes a still lease seen at a heartbeat tick; then each survivor claims its share at its rate.
+      // Claims per second across survivors once the first one started claiming.
+      claimRatePerSecond: rate(failover.sessions, failover.claimed.max - failover.claimed.first),
       boundMs: Math.round(detectionMs + (failover.sessions / (takers * TAKEOVERS_PER_SECOND)) * 1000),
       baseline: {
         name: 'graceful handoff (SIGTERM)',
@@ -115,6 +122,10 @@ await withFleet(async (h) => {
     }),
   );
 });
+
+function rate(count: number, spanMs: number): number {
+  return spanMs > 0 ? Math.round((count / spanMs) * 10_000) / 10 : Number.NaN;
+}
 
 async function busiestOf(h: FleetHarness, hosts: readonly FleetHost[]): Promise<FleetHost> {
   const counts = await Promise.all(hosts.map(async (x) => (await h.ownership.assignedTo(x.hostId)).length));
