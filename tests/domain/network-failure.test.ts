@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_DISCONNECT_POLICY as config, decideOnDisconnect } from '#commons/domain/disconnect-policy.ts';
+import {
+  DEFAULT_DISCONNECT_POLICY as config,
+  decideOnDisconnect,
+} from '#commons/domain/disconnect-policy.ts';
 
-const close = (errorCode: unknown, over: { awaitingScan?: boolean; attempt?: number; statusCode?: number } = {}) =>
+const close = (
+  errorCode: unknown,
+  over: { awaitingScan?: boolean; attempt?: number; statusCode?: number } = {},
+) =>
   decideOnDisconnect({ statusCode: 408, attempt: 1, awaitingScan: false, random: 0.5, errorCode, ...over });
 
 describe('a socket that never reached WhatsApp', () => {
