@@ -78,7 +78,7 @@ describe('fleet page', () => {
     const checked = await open();
     const { page } = checked;
     await signInWithToken(page, masterToken);
-    await page.getByRole('link', { name: 'Fleet' }).click();
+    await page.getByRole('link', { name: 'Fleet', exact: true }).click();
     await page.getByRole('heading', { level: 1, name: 'Fleet' }).waitFor();
     const row = page.getByRole('row', { name: new RegExp(host.hostId) });
     await expect
@@ -108,7 +108,7 @@ describe('fleet page', () => {
     const { page } = checked;
     await page.goto(demo().info.signInUrl);
     await page.getByRole('heading', { level: 1, name: 'Sessions' }).waitFor();
-    expect(await page.getByRole('link', { name: 'Fleet' }).count()).toBe(0);
+    expect(await page.getByRole('link', { name: 'Fleet', exact: true }).count()).toBe(0);
     await page.goto(`${demo().info.dashboardUrl}#/fleet`);
     await page.getByText('The fleet view needs a MASTER token').waitFor();
     await screenshot(page, 'fleet-admin-375');
