@@ -18,15 +18,8 @@ export interface SessionPage {
   readonly nextCursor?: string;
 }
 
-export const SESSION_STATUSES = [
-  'STOPPED',
-  'STARTING',
-  'QR',
-  'CONNECTED',
-  'DISCONNECTED',
-  'LOGGED_OUT',
-  'FAILED',
-] as const;
+// The one list the API's status model uses (a pure module with no imports, so it bundles as is).
+export { SESSION_STATUSES } from '../../../commons/domain/session-status.ts';
 
 export type SessionAction = 'start' | 'stop' | 'restart' | 'logout' | 'delete';
 
