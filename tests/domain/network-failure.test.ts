@@ -34,6 +34,8 @@ describe('a socket that never reached WhatsApp', () => {
   it('keeps the other codes and unknown errors as they were', () => {
     expect(close(undefined).reason.code).toBe('CONNECTION_LOST');
     expect(close('EWHATEVER').reason.code).toBe('CONNECTION_LOST');
+    // A reset also ends a connection that did reach WhatsApp: that is a drop, not "unreachable".
+    expect(close('ECONNRESET').reason.code).toBe('CONNECTION_LOST');
     expect(close(42).reason.code).toBe('CONNECTION_LOST');
     expect(close('ENOTFOUND', { statusCode: 440 }).reason.code).toBe('CONNECTION_REPLACED');
   });

@@ -8,6 +8,7 @@ import type { StatusReason } from './session-status.ts';
  */
 export type NetworkFailure = 'dns' | 'refused' | 'unreachable' | 'timeout' | 'tls';
 
+// Not ECONNRESET: a reset also ends a connection that did reach WhatsApp, and that is CONNECTION_LOST.
 const BY_CODE: Readonly<Record<string, NetworkFailure>> = {
   ENOTFOUND: 'dns',
   EAI_AGAIN: 'dns',
@@ -18,7 +19,6 @@ const BY_CODE: Readonly<Record<string, NetworkFailure>> = {
   ENETDOWN: 'unreachable',
   EHOSTDOWN: 'unreachable',
   ETIMEDOUT: 'timeout',
-  ECONNRESET: 'unreachable',
   CERT_HAS_EXPIRED: 'tls',
   DEPTH_ZERO_SELF_SIGNED_CERT: 'tls',
   SELF_SIGNED_CERT_IN_CHAIN: 'tls',
@@ -36,7 +36,7 @@ const CHECK =
 const WHY: Readonly<Record<NetworkFailure, string>> = {
   dns: 'WhatsApp could not be reached: its host name did not resolve (DNS failure or no network)',
   refused: 'WhatsApp could not be reached: the connection was refused',
-  unreachable: 'WhatsApp could not be reached: the network is unreachable or the connection was reset',
+  unreachable: 'WhatsApp could not be reached: the network or host is unreachable',
   timeout: 'WhatsApp could not be reached: the connection timed out',
   tls: 'WhatsApp could not be reached: its TLS certificate was not trusted (a proxy intercepting TLS?)',
 };
