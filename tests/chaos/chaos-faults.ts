@@ -1,4 +1,5 @@
 import type { FakeWhatsApp } from '../support/fake-whatsapp/server.ts';
+import type { ChaosEdges } from './chaos-edges.ts';
 import type { ChaosFleet } from './chaos-fleet.ts';
 import type { ChaosSession } from './chaos-traffic.ts';
 import { describeFault, type Fault } from './schedule.ts';
@@ -13,11 +14,22 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  */
 export async function applyFault(
   fault: Fault,
-  world: { fleet: ChaosFleet; fake: FakeWhatsApp; sessions: readonly ChaosSession[] },
+  world: { fleet: ChaosFleet; fake: FakeWhatsApp; edges: ChaosEdges; sessions: readonly ChaosSession[] },
   log: (line: string) => void,
 ): Promise<boolean> {
   const { fleet, fake, sessions } = world;
   const what = describeFault(fault);
+  if (fault.kind === 'ws-restart') {
+    log(`applied ${what}`);
+    const restarted = await world.edges.restartGateway(fault.downMs);
+    if (!restarted) log(`skipped ${what}: a restart is already under way`);
+    return restarted;
+  }
+  if (fault.kind === 'webhook-fail') {
+    log(`applied ${what}`);
+    await world.edges.failWebhooks(fault.answer, fault.forMs);
+    return true;
+  }
   if (fault.kind === 'wa-drop' || fault.kind === 'wa-end') {
     const session = sessions[fault.session];
     if (!session) return false;

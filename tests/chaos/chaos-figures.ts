@@ -38,6 +38,7 @@ const COUNTER = {
   unrecovered: 'unrecovered',
   'key-loss': 'keyLoss',
   'webhook-order': 'outOfOrder',
+  'ws-missing': 'lost',
 } as const satisfies Record<Violation['rule'], keyof ChaosFigures>;
 
 /** Adds one run to the figures: each violation counts once, under its counter. */

@@ -22,7 +22,8 @@ export interface ChaosHost {
 export interface ChaosFleetOptions {
   readonly aws: TestAws;
   readonly fake: FakeWhatsApp;
-  readonly internalToken: string;
+  /** The edges' environment for hosts: the gateway to push to, the token the API nudges with. */
+  readonly edgeEnv: Record<string, string>;
   /** A test-only host entry (the broken-fence control); the real main.ts unless given. */
   readonly entry?: string | undefined;
   readonly log: (line: string) => void;
@@ -68,11 +69,8 @@ export class ChaosFleet {
         [ENV.hostId]: hostId,
         [ENV.hostPort]: '0',
         [ENV.hostCapacity]: '100',
-        [ENV.internalToken]: this.options.internalToken,
-        [ENV.wsManagementEndpoint]: 'http://127.0.0.1:9/local',
+        ...this.options.edgeEnv,
         [ENV.waWebSocketUrl]: fake.url,
-        // The traffic queues without the API's nudge: the reconcile timer is what sends it.
-        ZAPFLEET_OUTBOX_BACKSTOP_MS: String(CHAOS_TIMING.reconcileMs),
         [ENV.waCertPublicKey]: fake.caPublicKey.toString('hex'),
         [ENV.reconcileIntervalMs]: String(CHAOS_TIMING.reconcileMs),
         [ENV.heartbeatIntervalMs]: String(CHAOS_TIMING.heartbeatMs),

@@ -1,16 +1,14 @@
-import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { DynamoDbEventLog } from '#commons/events/dynamodb-event-log.ts';
-import { DynamoDbSendQueue } from '#commons/storage/dynamodb-send-queue.ts';
 import { DynamoDbSessionOwnership } from '#commons/storage/dynamodb-session-ownership.ts';
-import { putAssignedSession } from '../support/assigned-session.ts';
-import { createTestAws, type TestAws } from '../support/aws.ts';
+import { createTestAws } from '../support/aws.ts';
 import { createFakeWhatsApp } from '../support/fake-whatsapp/server.ts';
 import { waitFor } from '../support/wait-for.ts';
+import { ChaosEdges } from './chaos-edges.ts';
 import { applyFault } from './chaos-faults.ts';
 import { CHAOS_TIMING, ChaosFleet } from './chaos-fleet.ts';
-import { type ChaosSession, ChaosTraffic } from './chaos-traffic.ts';
+import { ChaosTraffic } from './chaos-traffic.ts';
+import { linkSessions, readOutbox, readOutcomes } from './chaos-world.ts';
 import type { History, SessionOutcome, Violation } from './history.ts';
 import { checkHistory } from './history-checker.ts';
 import { describeFault, drawSchedule, type Fault } from './schedule.ts';
@@ -71,24 +69,15 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
   fake.events.on('message-duplicate', (to: string, id: string) =>
     fakeTrouble.push(`duplicate ${Date.now()} ${to} ${id}`),
   );
-  const fleet = new ChaosFleet({
-    aws,
-    fake,
-    internalToken: randomBytes(24).toString('hex'),
-    entry: options.hostEntry,
-    log,
-  });
+  const edges = await ChaosEdges.start(aws, log);
+  const fleet = new ChaosFleet({ aws, fake, edgeEnv: edges.hostEnv(), entry: options.hostEntry, log });
   try {
     const ownership = new DynamoDbSessionOwnership(aws.doc, aws.tables.sessions);
     const events = new DynamoDbEventLog(aws.doc, { table: aws.tables.events, ttlSeconds: 3600 });
     for (let slot = 0; slot < options.hosts; slot++) await fleet.start(slot);
     const sessions = await linkSessions(options, fleet, { aws, fake, ownership, events });
-    const traffic = new ChaosTraffic(
-      fake,
-      new DynamoDbSendQueue({ client: aws.doc, outboxTable: aws.tables.outbox }),
-      sessions,
-      log,
-    );
+    edges.subscribe(sessions.map((s) => s.sessionId));
+    const traffic = new ChaosTraffic(fake, (id, to, text) => edges.send(id, to, text), sessions, log);
     await traffic.warmUp(async (sessionId, id) =>
       (await events.after(sessionId, 0, 100_000)).some((e) => e.data.id === id),
     );
@@ -99,7 +88,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
       (f) =>
         new Promise<void>((resolve) =>
           setTimeout(() => {
-            applyFault(f, { fleet, fake, sessions }, log)
+            applyFault(f, { fleet, fake, edges, sessions }, log)
               .then((ok) => {
                 if (ok) applied++;
               })
@@ -121,6 +110,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
     }
     await Promise.all(faultRuns);
     fleet.heal();
+    edges.heal();
     log(`faults over (${applied} applied); settling`);
     const settleMs = options.settleMs ?? 120_000;
     const outcomes = () => readOutcomes(sessions, { ownership, events, fleet });
@@ -139,14 +129,28 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
       async () => allThrough(traffic, await outcomes()),
       log,
     );
+    await settle(
+      'every event at the webhook receiver and the WebSocket subscribers',
+      settleMs / 2,
+      async () => edgesCaughtUp(edges, await outcomes()),
+      log,
+    );
+    const final = await outcomes();
     const history: History = {
       seed: options.seed,
       endedAt: Date.now(),
-      sessions: await outcomes(),
+      sessions: final,
       contactSends: traffic.contactSends,
       apiSends: traffic.apiSends,
       delivered: traffic.delivered(),
       writes: fleet.writes,
+      webhooks: {
+        expected: final.flatMap((o) =>
+          o.events.map((e) => ({ sessionId: o.sessionId, eventId: e.eventId, seq: e.seq })),
+        ),
+        received: edges.webhooksReceived(),
+      },
+      subscribers: edges.subscribers.map((s) => ({ sessionId: s.sessionId, seen: s.seen })),
     };
     const violations = checkHistory(history);
     if (violations.length > 0 && options.dumpFile) {
@@ -157,8 +161,10 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
       );
       log(`history, outbox and host logs written to ${options.dumpFile}`);
     }
+    const wsEvents = edges.subscribers.reduce((n, s) => n + s.seen.length, 0);
+    const resumes = edges.subscribers.reduce((n, s) => n + s.reconnects, 0);
     log(
-      `checked: ${violations.length} violations (the fake saw ${fakeTrouble.length} decrypt errors or duplicates)`,
+      `checked ${history.webhooks?.expected.length} logged events, ${history.webhooks?.received.length} webhook deliveries, ${wsEvents} events at ${edges.subscribers.length} WebSocket subscribers (${resumes} reconnects): ${violations.length} violations (the fake saw ${fakeTrouble.length} decrypt errors or duplicates)`,
     );
     for (const v of violations.slice(0, 40))
       log(
@@ -173,6 +179,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
       history,
     };
   } finally {
+    await edges.dispose();
     await fleet.dispose();
     await fake.close();
     aws.destroy();
@@ -199,77 +206,13 @@ function allThrough(traffic: ChaosTraffic, outcomes: readonly SessionOutcome[]):
   );
 }
 
-interface Stores {
-  readonly ownership: DynamoDbSessionOwnership;
-  readonly events: DynamoDbEventLog;
-}
-
-async function readOutcomes(
-  sessions: readonly ChaosSession[],
-  stores: Stores & { fleet: ChaosFleet },
-): Promise<SessionOutcome[]> {
-  return Promise.all(
-    sessions.map(async (s) => {
-      const [record, log] = await Promise.all([
-        stores.ownership.get(s.sessionId),
-        stores.events.after(s.sessionId, 0, 100_000),
-      ]);
-      return {
-        sessionId: s.sessionId,
-        status: record?.status ?? 'MISSING',
-        ownerHostId: record?.ownerHostId ?? '',
-        ownerAlive: stores.fleet.isLive(record?.ownerHostId ?? ''),
-        events: log.map((e) => ({
-          seq: e.seq,
-          eventId: e.eventId,
-          type: e.type,
-          messageId: e.type === 'session:message' ? (e.data.id as string | undefined) : undefined,
-          at: Date.parse(e.at),
-        })),
-      };
-    }),
+/** The receiver acknowledged every logged event, and every subscriber holds the log without a hole. */
+function edgesCaughtUp(edges: ChaosEdges, outcomes: readonly SessionOutcome[]): boolean {
+  const acknowledged = new Set(edges.webhooksReceived().map((r) => r.eventId));
+  return outcomes.every(
+    (o) =>
+      o.events.every((e) => acknowledged.has(e.eventId)) &&
+      (edges.subscribers.find((s) => s.sessionId === o.sessionId)?.contiguous() ?? 0) >=
+        (o.events.at(-1)?.seq ?? 0),
   );
-}
-
-/** Creates the sessions on the host slots in turn and links each (QR event → the fake phone scans → CONNECTED). */
-async function linkSessions(
-  options: ChaosOptions,
-  fleet: ChaosFleet,
-  deps: Stores & {
-    aws: Parameters<typeof putAssignedSession>[0];
-    fake: Awaited<ReturnType<typeof createFakeWhatsApp>>;
-  },
-): Promise<ChaosSession[]> {
-  const out: ChaosSession[] = [];
-  for (let i = 0; i < options.sessions; i++) {
-    const host = fleet.slots[i % options.hosts];
-    if (!host) throw new Error(`host slot ${i % options.hosts} is not running`);
-    const sessionId = await putAssignedSession(deps.aws, host.hostId);
-    const qr = await waitFor(
-      async () => (await deps.events.after(sessionId, 0, 100)).find((e) => e.type === 'qr'),
-      `a QR for ${sessionId}`,
-      30_000,
-      100,
-    );
-    const device = await deps.fake.scanQr(qr.data.qr as string);
-    await waitFor(
-      async () => (await deps.ownership.get(sessionId))?.status === 'CONNECTED',
-      `${sessionId} CONNECTED`,
-      30_000,
-      100,
-    );
-    out.push({ sessionId, device, contact: deps.fake.createUser({ name: `contact ${i}` }) });
-  }
-  return out;
-}
-
-async function readOutbox(aws: TestAws, sessionId: string): Promise<unknown[]> {
-  const { Items } = await aws.doc.send(
-    new QueryCommand({
-      TableName: aws.tables.outbox,
-      KeyConditionExpression: 'sessionId = :s',
-      ExpressionAttributeValues: { ':s': sessionId },
-    }),
-  );
-  return Items ?? [];
 }

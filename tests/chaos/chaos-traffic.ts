@@ -1,6 +1,3 @@
-import { randomBytes } from 'node:crypto';
-import { OUTBOX_RETENTION_SECONDS, queueKeyFor } from '#commons/domain/session-outbox.ts';
-import type { DynamoDbSendQueue } from '#commons/storage/dynamodb-send-queue.ts';
 import type { FakeWhatsApp } from '../support/fake-whatsapp/server.ts';
 import { waitFor } from '../support/wait-for.ts';
 import type { Sent } from './history.ts';
@@ -13,10 +10,13 @@ export interface ChaosSession {
   readonly contact: { readonly pn: string };
 }
 
+/** Sends one text through the public API; its message id once answered 202. */
+export type ApiSend = (sessionId: string, to: string, text: string) => Promise<string | undefined>;
+
 /**
- * Steady traffic both ways: each session's contact sends it a text, and a
- * message to the contact is written to the session's send queue (what the
- * API's 202 path writes), one of each per session per round.
+ * Steady traffic both ways: each session's contact sends it a text, and the
+ * session sends the contact one through the public API (`POST
+ * /v1/sessions/{id}/messages`, answered 202), one of each per session per round.
  */
 export class ChaosTraffic {
   readonly contactSends: Sent[] = [];
@@ -25,7 +25,7 @@ export class ChaosTraffic {
 
   constructor(
     private readonly fake: FakeWhatsApp,
-    private readonly queue: DynamoDbSendQueue,
+    private readonly apiSend: ApiSend,
     private readonly sessions: readonly ChaosSession[],
     private readonly log: (line: string) => void,
   ) {}
@@ -69,30 +69,12 @@ export class ChaosTraffic {
   }
 
   private async enqueue(s: ChaosSession, text: string, final: boolean): Promise<void> {
-    const messageId = `3EB0${randomBytes(8).toString('hex').toUpperCase()}`;
-    const now = new Date();
+    const at = Date.now();
     try {
-      const result = await this.queue.enqueue(
-        {
-          sessionId: s.sessionId,
-          idempotencyKey: messageId,
-          messageId,
-          tenantId: 'acme',
-          createdAt: now.toISOString(),
-          expiresAt: Math.floor(now.getTime() / 1000) + OUTBOX_RETENTION_SECONDS,
-          to: s.contact.pn,
-          text,
-          queueKey: queueKeyFor(now, messageId),
-          state: 'QUEUED',
-        },
-        1_000,
-        now,
-      );
-      if (result.kind === 'created')
-        this.apiSends.push({ sessionId: s.sessionId, id: messageId, at: now.getTime(), final });
-      else this.log(`send queue refused ${messageId}: ${result.kind}`);
+      const messageId = await this.apiSend(s.sessionId, s.contact.pn, text);
+      if (messageId) this.apiSends.push({ sessionId: s.sessionId, id: messageId, at, final });
     } catch (err) {
-      this.log(`enqueue failed (${text}): ${(err as Error).message}`);
+      this.log(`API send failed (${text}): ${(err as Error).message}`);
     }
   }
 

@@ -4,7 +4,8 @@ import type { History, Rule, SessionWrite, Violation, WebhookHistory } from './h
  * Reads a whole chaos run's history and lists every broken promise: each
  * contact message one event, seq gap-free, each API send at the contact once,
  * one owner at a time, every session back, the final round through (keys
- * intact), webhooks at least once and in order.
+ * intact), webhooks at least once and in order, every event at a resuming
+ * WebSocket subscriber.
  */
 export function checkHistory(history: History): Violation[] {
   const out: Violation[] = [];
@@ -24,6 +25,7 @@ export function checkHistory(history: History): Violation[] {
       );
   }
   if (history.webhooks) checkWebhooks(history.webhooks, history.endedAt, add);
+  if (history.subscribers) checkSubscribers(history, add);
   return out.sort((a, b) => a.at - b.at);
 }
 
@@ -149,5 +151,18 @@ function checkWebhooks(webhooks: WebhookHistory, endedAt: number, add: Add): voi
         );
       last = Math.max(last, index);
     }
+  }
+}
+
+/** A subscriber that resumes with `after` must end up holding every logged event (repeats are its to drop). */
+function checkSubscribers(history: History, add: Add): void {
+  for (const sub of history.subscribers ?? []) {
+    const seen = new Set(sub.seen);
+    const session = history.sessions.find((s) => s.sessionId === sub.sessionId);
+    const missing = (session?.events ?? []).filter((e) => !seen.has(e.seq));
+    for (const e of missing.slice(0, 10))
+      add('ws-missing', sub.sessionId, e.at, `event seq ${e.seq} (${e.type}) never reached the subscriber`);
+    if (missing.length > 10)
+      add('ws-missing', sub.sessionId, history.endedAt, `and ${missing.length - 10} more events`);
   }
 }

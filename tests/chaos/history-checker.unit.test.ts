@@ -171,4 +171,12 @@ describe('the chaos history checker', () => {
     expect(rules({ ...h, webhooks: { expected, received } })).toEqual(['webhook-order']);
     expect(rules({ ...h, webhooks: { expected, received: received.slice(1) } })).toEqual([]);
   });
+
+  it('reports a logged event a resuming WebSocket subscriber never got, repeats and order aside', () => {
+    const h = clean();
+    expect(rules({ ...h, subscribers: [{ sessionId: S, seen: [3, 1, 2, 3] }] })).toEqual([]);
+    const missing = checkHistory({ ...h, subscribers: [{ sessionId: S, seen: [1, 3] }] });
+    expect(missing).toMatchObject([{ rule: 'ws-missing', seed: 7, sessionId: S, at: 20 }]);
+    expect(missing[0]?.detail).toContain('seq 2');
+  });
 });

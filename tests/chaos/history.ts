@@ -13,6 +13,8 @@ export interface History {
   /** Every UpdateItem the hosts made on session records, with DynamoDB's answer. */
   readonly writes: readonly SessionWrite[];
   readonly webhooks?: WebhookHistory;
+  /** What each session's resuming WebSocket subscriber saw: log seqs, first arrival first. */
+  readonly subscribers?: readonly { sessionId: string; seen: readonly number[] }[];
 }
 
 export interface SessionOutcome {
@@ -78,7 +80,8 @@ export type Rule =
   | 'unrecovered'
   | 'key-loss'
   | 'webhook-missing'
-  | 'webhook-order';
+  | 'webhook-order'
+  | 'ws-missing';
 
 export interface Violation {
   readonly rule: Rule;

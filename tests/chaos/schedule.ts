@@ -1,4 +1,5 @@
 import { seeded } from '../fleet/simulation/random.ts';
+import type { ReceiverFailure } from './chaos-edges.ts';
 import type { ProxyMode } from './chaos-proxy.ts';
 
 /** One fault of a chaos run, at a moment counted from the start of traffic. */
@@ -14,7 +15,14 @@ export type Fault =
       readonly mode: ProxyMode;
       readonly forMs: number;
     }
-  | { readonly at: number; readonly kind: 'wa-drop' | 'wa-end'; readonly session: number };
+  | { readonly at: number; readonly kind: 'wa-drop' | 'wa-end'; readonly session: number }
+  | { readonly at: number; readonly kind: 'ws-restart'; readonly downMs: number }
+  | {
+      readonly at: number;
+      readonly kind: 'webhook-fail';
+      readonly answer: ReceiverFailure;
+      readonly forMs: number;
+    };
 
 export interface ScheduleOptions {
   readonly seed: number;
@@ -28,6 +36,7 @@ export interface ScheduleOptions {
 
 const HOST_FAULTS = ['kill', 'pause', 'term'] as const;
 const NETWORK_MODES = ['drop', 'delay', 'reset'] as const;
+const RECEIVER_FAILURES = [500, 503, 'hang'] as const;
 /** Faults stop this long before the end, so the last ones finish inside the run. */
 const QUIET_TAIL_MS = 10_000;
 /** A host slot hit by a process fault is left alone this long after it (its replacement starting). */
@@ -47,7 +56,7 @@ export function drawSchedule(options: ScheduleOptions): Fault[] {
   const faults: Fault[] = [];
   for (let at = between(3_000, meanGapMs); at < options.durationMs - QUIET_TAIL_MS; ) {
     const roll = random();
-    if (roll < 0.45) {
+    if (roll < 0.4) {
       const slot = between(0, options.hosts - 1);
       const kind = pick(HOST_FAULTS);
       const length = kind === 'pause' ? options.leaseMs + between(1_000, 5_000) : between(500, 4_000);
@@ -57,17 +66,26 @@ export function drawSchedule(options: ScheduleOptions): Fault[] {
           kind === 'pause' ? { at, kind, slot, forMs: length } : { at, kind, slot, restartAfterMs: length },
         );
       }
-    } else if (roll < 0.8) {
+    } else if (roll < 0.7) {
       const kind = random() < 0.5 ? 'dynamodb' : 's3';
       const slot = random() < 0.25 ? 'all' : between(0, options.hosts - 1);
       const name = pick(NETWORK_MODES);
       const mode: ProxyMode = name === 'delay' ? { kind: name, ms: between(200, 1_500) } : { kind: name };
       faults.push({ at, kind, slot, mode, forMs: between(1_000, 6_000) });
-    } else {
+    } else if (roll < 0.85) {
       faults.push({
         at,
         kind: random() < 0.5 ? 'wa-drop' : 'wa-end',
         session: between(0, options.sessions - 1),
+      });
+    } else if (roll < 0.92) {
+      faults.push({ at, kind: 'ws-restart', downMs: between(200, 3_000) });
+    } else {
+      faults.push({
+        at,
+        kind: 'webhook-fail',
+        answer: pick(RECEIVER_FAILURES),
+        forMs: between(1_000, 6_000),
       });
     }
     at += between(meanGapMs / 2, (meanGapMs * 3) / 2);
@@ -91,5 +109,9 @@ export function describeFault(f: Fault): string {
       return `${t} WhatsApp drops session ${f.session}'s connection (428)`;
     case 'wa-end':
       return `${t} WhatsApp ends session ${f.session}'s stream (428)`;
+    case 'ws-restart':
+      return `${t} WebSocket gateway restarts, down ${f.downMs} ms`;
+    case 'webhook-fail':
+      return `${t} webhook receiver answers ${f.answer === 'hang' ? 'nothing (hangs)' : f.answer} for ${f.forMs} ms`;
   }
 }

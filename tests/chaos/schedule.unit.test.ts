@@ -12,7 +12,7 @@ describe('the chaos schedule', () => {
   it('draws every kind of fault over a long run, each inside the run and before its quiet tail', () => {
     const faults = drawSchedule({ seed: 1, ...options });
     expect(new Set(faults.map((f) => f.kind))).toEqual(
-      new Set(['kill', 'pause', 'term', 'dynamodb', 's3', 'wa-drop', 'wa-end']),
+      new Set(['kill', 'pause', 'term', 'dynamodb', 's3', 'wa-drop', 'wa-end', 'ws-restart', 'webhook-fail']),
     );
     expect(faults.every((f) => f.at > 0 && f.at < options.durationMs - 10_000)).toBe(true);
   });
