@@ -3,7 +3,8 @@
  * ZAPFLEET_TOKEN (kept out of npm's echoed script line), `--token T` or stdin:
  * subscribes to one session's events, prints each as it arrives and draws a
  * live QR in the terminal. Reconnects with `after` = the last seq it saw, so
- * nothing is missed across a dropped connection; duplicates are dropped by seq.
+ * nothing is missed across a dropped connection, and replays a gap in the
+ * live stream (a post that failed) the same way; duplicates are dropped by seq.
  */
 import { readFileSync } from 'node:fs';
 import QRCode from 'qrcode';
@@ -95,10 +96,17 @@ function connect(): void {
       typeof m.seq === 'number' && !m.snapshot ? m.seq : Number.POSITIVE_INFINITY;
     const batch = [...(held ?? []).sort((a, b) => seqOf(a) - seqOf(b)), message];
     held = undefined;
-    for (const m of batch) {
+    for (const [i, m] of batch.entries()) {
       const seq = seqOf(m);
       if (Number.isFinite(seq)) {
         if (lastSeq !== undefined && seq <= lastSeq) continue;
+        if (lastSeq !== undefined && seq > lastSeq + 1) {
+          // A live post was lost on its way (the event is in the log): replay the gap, holding the rest.
+          console.error(`${time()} seq ${seq} skipped ${lastSeq + 1}–${seq - 1}; replaying the gap`);
+          held = batch.slice(i).filter((h) => h.type !== 'subscribed');
+          socket.send(JSON.stringify({ action: 'subscribe', sessionId, after: lastSeq }));
+          return;
+        }
         lastSeq = seq;
       }
       void show(m);

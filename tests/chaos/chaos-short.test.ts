@@ -1,18 +1,24 @@
 /**
  * The chaos run in CI: a short seeded run on real processes (hosts killed,
  * paused past their lease, handed off; DynamoDB and S3 refused, slowed, reset;
- * WhatsApp dropping connections), checked afterwards, must break no promise.
+ * WhatsApp dropping connections; the WebSocket gateway restarting; the
+ * webhook receiver failing), checked afterwards, must break no promise; so
+ * must every schedule that once broke one (regression-schedules.ts).
  * The control runs hosts whose status write skips the fence: the checker must
- * catch the paused ex-owner writing over the new owner, or it proves nothing.
+ * catch the late ex-owner writing over the new owner, or it proves nothing.
  */
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { CHAOS_TIMING } from './chaos-fleet.ts';
 import { runChaos } from './chaos-run.ts';
+import { REGRESSIONS } from './regression-schedules.ts';
 
 const BROKEN_FENCE_HOST = fileURLToPath(new URL('./broken-fence-host.ts', import.meta.url));
-/** Fixed: a failure here replays with `npm run chaos -- --seed 20 --minutes 1.5 --hosts 3 --sessions 6`. */
-const SEED = 20;
+/**
+ * Fixed: a failure here replays with `npm run chaos -- --seed 44 --minutes 2 --hosts 3 --sessions 6`.
+ * Its 2 minutes draw every kind of fault, DynamoDB reset for every host at once included.
+ */
+const SEED = 44;
 /** Past the lease by a margin: a peer declares the owner dead before its late write lands. */
 const DELAY_MS = CHAOS_TIMING.leaseMs + 5_000;
 
@@ -28,29 +34,28 @@ function collector(): { log: (line: string) => void; lines: string[] } {
   };
 }
 
-/**
- * The seeded run does not pass yet (issue #20 is open; README "Chaos run and
- * history checker" lists the causes found), so it runs only when asked:
- * `ZAPFLEET_CHAOS_RUN=1 npx vitest run tests/chaos/chaos-short.test.ts`.
- */
-const RUN_SEEDED = process.env.ZAPFLEET_CHAOS_RUN === '1';
-
 describe('chaos on real processes, checked afterwards', () => {
-  it.runIf(RUN_SEEDED)(
-    'breaks no promise under a seeded schedule of combined faults',
-    async () => {
+  it('breaks no promise under a seeded schedule of combined faults', async () => {
+    const { log, lines } = collector();
+    const result = await runChaos({
+      seed: SEED,
+      minutes: 2,
+      hosts: 3,
+      sessions: 6,
+      log,
+      settleMs: 60_000,
+      dumpFile: process.env.ZAPFLEET_CHAOS_DUMP,
+    });
+    expect(result.faults, lines.join('\n')).toBeGreaterThanOrEqual(8);
+    expect(result.violations, lines.join('\n')).toEqual([]);
+  }, 420_000);
+
+  it.each(REGRESSIONS)(
+    'breaks no promise under the schedule of $name, which once did',
+    async (regression) => {
       const { log, lines } = collector();
-      const result = await runChaos({
-        seed: SEED,
-        minutes: 1.5,
-        hosts: 3,
-        sessions: 6,
-        log,
-        settleMs: 60_000,
-        dumpFile: process.env.ZAPFLEET_CHAOS_DUMP,
-      });
-      expect(result.faults, lines.join('\n')).toBeGreaterThanOrEqual(5);
-      expect(result.violations, lines.join('\n')).toEqual([]);
+      const result = await runChaos({ ...regression, log, settleMs: 60_000 });
+      expect(result.violations, `${regression.found}\n${lines.join('\n')}`).toEqual([]);
     },
     360_000,
   );
