@@ -69,7 +69,11 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
   fake.events.on('message-duplicate', (to: string, id: string) =>
     fakeTrouble.push(`duplicate ${Date.now()} ${to} ${id}`),
   );
-  const edges = await ChaosEdges.start(aws, log);
+  const edges = await ChaosEdges.start(aws, log).catch(async (err: unknown) => {
+    await fake.close();
+    aws.destroy();
+    throw err;
+  });
   const fleet = new ChaosFleet({ aws, fake, edgeEnv: edges.hostEnv(), entry: options.hostEntry, log });
   try {
     const ownership = new DynamoDbSessionOwnership(aws.doc, aws.tables.sessions);
