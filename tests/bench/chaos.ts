@@ -3,11 +3,21 @@
  * one chaos run (tests/chaos/chaos-run.ts) per seed, seeds first-seed … first-seed+seeds-1,
  * each on fresh tables. Progress on stderr; the summed figures as JSON on the last line.
  */
+import { chaosOptionsProblem } from '../chaos/chaos-bounds.ts';
 import { addRun, emptyFigures } from '../chaos/chaos-figures.ts';
 import { runChaos } from '../chaos/chaos-run.ts';
 import { benchArgs, withEmbeddedAws } from './bench-support.ts';
 
 const args = benchArgs('chaos', { seeds: 5, minutes: 10, hosts: 3, sessions: 6, 'first-seed': 1 });
+const problem =
+  chaosOptionsProblem(args) ??
+  (Number.isInteger(args.seeds) && Number.isInteger(args['first-seed'])
+    ? undefined
+    : '--seeds and --first-seed must be whole numbers');
+if (problem) {
+  console.error(`bench chaos: ${problem}`);
+  process.exit(2);
+}
 
 await withEmbeddedAws(async () => {
   let figures = emptyFigures();

@@ -5,6 +5,7 @@
  */
 import { cliArgs } from '../../infra/local/cli-args.ts';
 import { withChaosAws } from './chaos-aws.ts';
+import { chaosOptionsProblem } from './chaos-bounds.ts';
 import { runChaos } from './chaos-run.ts';
 
 const usage = 'npm run chaos -- [--seed S (random, printed)] [--minutes 2] [--hosts 3] [--sessions 6]';
@@ -26,9 +27,14 @@ const number = (name: keyof typeof values, fallback: number, min: number): numbe
 const options = {
   seed: Math.floor(number('seed', Math.floor(Math.random() * 2 ** 31), 0)),
   minutes: number('minutes', 2, 0.1),
-  hosts: Math.floor(number('hosts', 3, 2)),
-  sessions: Math.floor(number('sessions', 6, 1)),
+  hosts: number('hosts', 3, 2),
+  sessions: number('sessions', 6, 1),
 };
+const problem = chaosOptionsProblem(options);
+if (problem) {
+  process.stderr.write(`chaos: ${problem}\nusage: ${usage}\n`);
+  process.exit(2);
+}
 
 const code = await withChaosAws(async () => {
   const result = await runChaos({
