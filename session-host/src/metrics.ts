@@ -32,6 +32,10 @@ export interface HostMetrics {
   readonly eventsDropped: Counter;
   /** Incoming messages whose receipt stopped waiting without an event (nacked or undecryptable). */
   readonly receiptGateFallbacks: Counter;
+  /** Incoming messages not decrypted because key storage failed: the socket closed so WhatsApp delivers them again. */
+  readonly storageRedeliveries: Counter;
+  /** A contact asked for a sent message again, and it was no longer held (RESEND_CONTENTS_PER_SESSION). */
+  readonly resendMisses: Counter;
   /** From an incoming message's frame to its event being durable: the receipt waits this long. */
   readonly receiptHoldMs: Samples;
   /** Session starts waiting for a start slot (a gauge; see HOST_LIMITS.startConcurrency). */
@@ -157,6 +161,16 @@ export function createHostMetrics(): HostMetrics {
       registry,
       'zapfleet_receipt_gate_fallbacks_total',
       'Incoming messages whose receipt was released without an event (no upsert in time).',
+    ),
+    storageRedeliveries: counter(
+      registry,
+      'zapfleet_storage_redeliveries_total',
+      'Incoming messages not decrypted because key storage failed; the socket closed so WhatsApp delivers them again.',
+    ),
+    resendMisses: counter(
+      registry,
+      'zapfleet_resend_misses_total',
+      'Messages a contact asked for again that were no longer held to encrypt again.',
     ),
     startsWaiting: gauge(
       registry,

@@ -43,10 +43,17 @@ export class ChaosFleet {
   private readonly killAll = (): void => {
     for (const h of this.all) h.process.child.kill('SIGKILL');
   };
+  /** Ctrl-C or a kill of the run: its default would end this process without an 'exit' event. */
+  private readonly onSignal = (signal: NodeJS.Signals): void => {
+    this.killAll();
+    process.exit(signal === 'SIGINT' ? 130 : 143);
+  };
 
   constructor(private readonly options: ChaosFleetOptions) {
     // A paused host cannot see its IPC channel close: kill every child however this process ends.
     process.on('exit', this.killAll);
+    process.once('SIGINT', this.onSignal);
+    process.once('SIGTERM', this.onSignal);
   }
 
   async start(slot: number): Promise<ChaosHost> {
@@ -134,5 +141,7 @@ export class ChaosFleet {
     this.killAll();
     await Promise.allSettled(this.all.flatMap((h) => [h.dynamodb.close(), h.s3.close()]));
     process.off('exit', this.killAll);
+    process.off('SIGINT', this.onSignal);
+    process.off('SIGTERM', this.onSignal);
   }
 }

@@ -66,6 +66,9 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
   fake.events.on('decrypt-error', (err: Error) =>
     fakeTrouble.push(`decrypt-error ${Date.now()} ${err.message}`),
   );
+  fake.events.on('retry-requested', (jid: string, id: string, count: number, cause: Error) =>
+    fakeTrouble.push(`retry-requested ${Date.now()} ${jid} ${id} #${count} ${cause.message}`),
+  );
   fake.events.on('message-duplicate', (to: string, id: string) =>
     fakeTrouble.push(`duplicate ${Date.now()} ${to} ${id}`),
   );
@@ -168,7 +171,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
     const wsEvents = edges.subscribers.reduce((n, s) => n + s.seen.length, 0);
     const resumes = edges.subscribers.reduce((n, s) => n + s.reconnects, 0);
     log(
-      `checked ${history.webhooks?.expected.length} logged events, ${history.webhooks?.received.length} webhook deliveries, ${wsEvents} events at ${edges.subscribers.length} WebSocket subscribers (${resumes} reconnects): ${violations.length} violations (the fake saw ${fakeTrouble.length} decrypt errors or duplicates)`,
+      `checked ${history.webhooks?.expected.length} logged events, ${history.webhooks?.received.length} webhook deliveries, ${wsEvents} events at ${edges.subscribers.length} WebSocket subscribers (${resumes} reconnects): ${violations.length} violations (the fake saw ${fakeTrouble.length} decrypt errors, retry requests or duplicates)`,
     );
     for (const v of violations.slice(0, 40))
       log(

@@ -48,4 +48,24 @@ describe('retry receipts for 1:1 messages', () => {
     await fake.waitForReceipt((r) => r.id === id && r.type === 'retry');
     expect(retried).toEqual([]);
   });
+
+  it('a contact that cannot decrypt a client message asks for it again, and gets it on a fresh session', async () => {
+    const fake = await resources.fake();
+    const contact = fake.createUser({ name: 'Carol' });
+    const { client, device } = await linkAndConnect(fake);
+    resources.client(client);
+    const asked: { id: string; count: number }[] = [];
+    fake.events.on('retry-requested', (_jid, id, count) => asked.push({ id, count }));
+
+    await client.sock.sendMessage(contact.jid, { text: 'first' });
+    await fake.waitForMessage(contact.pn, (m) => m.text === 'first');
+    fake.forgetSessions(contact.pn, device.pn);
+
+    const sent = await client.sock.sendMessage(contact.jid, { text: 'after the restore' });
+    const got = await fake.waitForMessage(contact.pn, (m) => m.text === 'after the restore', 15_000);
+    expect(got.id).toBe(sent?.key.id);
+    expect(got.encType).toBe('pkmsg');
+    expect(asked).toEqual([{ id: sent?.key.id, count: 1 }]);
+    expect(fake.inbox(contact.pn).filter((m) => m.text === 'after the restore')).toHaveLength(1);
+  });
 });

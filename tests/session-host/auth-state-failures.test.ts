@@ -80,7 +80,7 @@ describe('session host when auth state storage misbehaves', () => {
     await h.waitForStatus(sessionId, 'CONNECTED');
   });
 
-  it('makes an S3 outage visible and loses no key state: after S3 returns, messages decrypt both ways', async () => {
+  it('makes an S3 outage visible and loses neither keys nor the message it interrupted: after S3 returns, messages decrypt both ways', async () => {
     proxy = await startToggleProxy(new URL(h.aws.storage.s3Endpoint as string));
     s3 = new S3Client({ ...s3ClientConfig({ region: 'us-east-1', endpoint: proxy.url }), maxAttempts: 1 });
     const running = await h.startHost('host-1', { s3 });
@@ -107,6 +107,10 @@ describe('session host when auth state storage misbehaves', () => {
     proxy.up();
     await h.fake.sendText(contact.pn, device.pn, 'after the outage');
     await h.waitForEvent(sessionId, (e) => e.data.text === 'after the outage', 20_000);
+    // The message that came while S3 was away is not lost, and is logged once.
+    await h.waitForEvent(sessionId, (e) => e.data.text === 'during the outage', 20_000);
+    const during = (await h.eventsOf(sessionId)).filter((e) => e.data.text === 'during the outage');
+    expect(during).toHaveLength(1);
     await running.host
       .session(sessionId)
       ?.sendText(contact.pn, 'reply after the outage', '3EB0FEEDFACE00000001');

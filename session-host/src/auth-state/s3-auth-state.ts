@@ -56,6 +56,7 @@ export class S3AuthState implements SessionAuth {
   private pointer: AuthPointer | undefined;
   private readonly commits = new SerialQueue();
   private fenced = false;
+  lastStorageFailureAt = 0;
   /** Makes this writer's object keys unique even if a second writer shared the epoch by mistake. */
   private readonly writer = randomBytes(4).toString('hex');
   /** The creds as last made durable: a commit carries only the fields that differ. */
@@ -206,7 +207,7 @@ export class S3AuthState implements SessionAuth {
       if (err instanceof FencedError) {
         this.fenced = true;
         this.options.onFenced();
-      }
+      } else this.lastStorageFailureAt = Date.now();
       this.options.onCommitError?.(err);
       throw err;
     }
@@ -226,6 +227,7 @@ export class S3AuthState implements SessionAuth {
       if (err instanceof AuthStateCorruptedError && !this.data.cold.some((b) => b.object === batch.object)) {
         return readKeys(this.data, 'pre-key', ids, (b, wanted) => this.readCold(b, wanted));
       }
+      this.lastStorageFailureAt = Date.now();
       throw err;
     }
     const out: Record<string, unknown> = {};

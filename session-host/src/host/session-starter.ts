@@ -123,7 +123,11 @@ export class SessionStarter {
       events: this.deps.events,
       logger: this.deps.logger,
       metrics: this.deps.metrics,
-      socket: this.deps.media ? { ...this.deps.socket, fetchAgent: this.deps.media.agent } : this.deps.socket,
+      socket: {
+        ...this.deps.socket,
+        ...(this.deps.media && { fetchAgent: this.deps.media.agent }),
+        onResendMiss: () => this.deps.metrics.resendMisses.inc(),
+      },
       ...(this.deps.policy && { policy: this.deps.policy }),
       ...(this.deps.pacing && { pacing: this.deps.pacing }),
       ...(this.deps.media && { media: this.deps.media }),

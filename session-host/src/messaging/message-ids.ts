@@ -1,3 +1,4 @@
+import { ResendContents } from './resend-contents.ts';
 import { UnreadMessages } from './unread-messages.ts';
 
 /** Ids of messages contacts sent that a session remembers, to refuse edits and deletions of them. */
@@ -14,6 +15,8 @@ export class MessageIds extends Set<string> {
   readonly #received = new Set<string>();
   /** What contacts sent that the session has not marked read, for a read of a whole chat. */
   readonly unread = new UnreadMessages();
+  /** What the session sent, for a contact that asks for a message again. */
+  readonly contents = new ResendContents();
 
   noteReceived(id: string): void {
     this.#received.add(id);

@@ -37,6 +37,8 @@ export interface SessionAuth {
   /** A phone completed the link. */
   readonly linked: boolean;
   readonly stats: Readonly<AuthStats>;
+  /** When a read or write of this state last failed on storage (ms since the epoch; 0: never). */
+  readonly lastStorageFailureAt: number;
   saveCreds(): Promise<void>;
   /** Resolves when every commit queued so far is durable (or failed). */
   flush(): Promise<void>;

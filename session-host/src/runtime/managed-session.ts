@@ -88,7 +88,7 @@ export class ManagedSession {
   private connect(): void {
     if (this.ending) return;
     // Key reads and writes mark Baileys at work on a frame (see drain).
-    const sock = createSocket(this.deps.socket, this.activity.tracked(this.deps.auth));
+    const sock = createSocket(this.deps.socket, this.activity.tracked(this.deps.auth), this.sent);
     const gate = receiptGate(this.deps.metrics);
     gate.attach(sock.ws as unknown as GatedSocketClient);
     this.sock = sock;
@@ -109,6 +109,7 @@ export class ManagedSession {
       metrics: this.deps.metrics,
       sent: this.sent,
       touch: () => this.activity.touch(),
+      storageFailedAt: () => this.deps.auth.lastStorageFailureAt,
       logger: this.deps.logger,
       close: () => {
         if (sock === this.sock) sock.ws.close().catch(() => undefined);

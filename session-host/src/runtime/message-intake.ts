@@ -1,4 +1,4 @@
-import type { WAMessage, WASocket } from '@whiskeysockets/baileys';
+import { proto, type WAMessage, type WASocket } from '@whiskeysockets/baileys';
 import type { Logger } from 'pino';
 import type { EventData } from '#commons/domain/event-payloads.ts';
 import type { IncomingMediaInfo } from '#commons/domain/media.ts';
@@ -29,6 +29,8 @@ export interface MessageIntake {
   readonly logger: Logger;
   /** Closes this socket if it is still the session's current one. */
   readonly close: () => void;
+  /** When the session's key storage last failed (ms since the epoch; 0: never). */
+  readonly storageFailedAt: () => number;
   /** Downloads, verifies and stores a message's media; never rejects (a failure is `error` in the info). */
   readonly storeMedia: (waMessageId: string, found: FoundMedia) => Promise<IncomingMediaInfo>;
   /** How long a media message's receipt may wait for its media (the transfer timeout plus a margin). */
@@ -37,6 +39,12 @@ export interface MessageIntake {
 
 /** A held receipt of a message that never reaches `messages.upsert` (nacked, undecryptable) goes after this. */
 const RECEIPT_FALLBACK_MS = 2_000;
+
+/**
+ * A message Baileys could not decrypt this soon after a key read or write
+ * failed is taken for one our storage failed, not one the contact garbled.
+ */
+export const STORAGE_BLAME_MS = 5_000;
 
 /** The gate that holds a socket's outgoing frames while an incoming message's event is not yet durable. */
 export function receiptGate(metrics: HostMetrics): ReceiptGate {
@@ -55,6 +63,26 @@ export function receiptGate(metrics: HostMetrics): ReceiptGate {
 function notRecorded(intake: MessageIntake, err: unknown): void {
   intake.logger.error({ err, sessionId: intake.sessionId }, 'message event not recorded; closing socket');
   intake.close();
+}
+
+/**
+ * Baileys answers a message it could not decrypt with a retry receipt and a
+ * nack, and the contact's phone sends it again at once, a few times, then
+ * gives up. When the cause is our key storage (S3 or DynamoDB away), those
+ * retries fail too and the message is lost. So its held frames never leave:
+ * the socket closes, and WhatsApp delivers the message again on the next
+ * connection, once the keys can be read and written.
+ */
+function undecryptedOnStorage(intake: MessageIntake, msg: WAMessage): boolean {
+  if (msg.messageStubType !== proto.WebMessageInfo.StubType.CIPHERTEXT) return false;
+  if (Date.now() - intake.storageFailedAt() > STORAGE_BLAME_MS) return false;
+  intake.metrics.storageRedeliveries.inc();
+  intake.logger.warn(
+    { sessionId: intake.sessionId, messageId: msg.key.id },
+    'message not decrypted while key storage failed; closing socket for redelivery',
+  );
+  intake.close();
+  return true;
 }
 
 /** storeMedia does not reject; should it, the message still gets its event. */
@@ -103,7 +131,7 @@ export function attachMessageIntake(sock: WASocket, intake: MessageIntake): void
       const data =
         msg.key.fromMe && intake.sent.has(id) ? undefined : messageEventData(msg, type === 'append');
       if (!data) {
-        gate.release(id);
+        if (!undecryptedOnStorage(intake, msg)) gate.release(id);
         continue;
       }
       intake.metrics.messagesIn.inc();

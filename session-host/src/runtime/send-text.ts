@@ -71,7 +71,8 @@ export async function sendText(
   try {
     if (options.typingMs) await showTyping(socket.sock, jid, options.typingMs);
     const send = async (content: AnyMessageContent) => {
-      await socket.sock.sendMessage(jid, content, generation);
+      const out = await socket.sock.sendMessage(jid, content, generation);
+      if (out?.message) sent.contents.remember(message.messageId, out.message);
     };
     if (message.action) await send(actionContent(jid, message.action));
     else await sender(message, send);

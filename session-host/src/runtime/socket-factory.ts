@@ -7,6 +7,7 @@ import {
 } from '@whiskeysockets/baileys';
 import type { Logger } from 'pino';
 import { SocketGroups } from '../groups/socket-groups.ts';
+import type { MessageIds } from '../messaging/message-ids.ts';
 
 export interface SocketSettings {
   readonly waWebSocketUrl?: string | undefined;
@@ -19,10 +20,16 @@ export interface SocketSettings {
   readonly fetchAgent?: Agent | undefined;
   /** Baileys' own logger (separate level: it is chatty). */
   readonly baileysLogger: Logger;
+  /** A contact asked for a sent message no longer held (the `zapfleet_resend_misses_total` metric). */
+  readonly onResendMiss?: (() => void) | undefined;
 }
 
 /** A Baileys socket configured the way every session on a host runs. */
-export function createSocket(settings: SocketSettings, auth: AuthenticationState): WASocket {
+export function createSocket(
+  settings: SocketSettings,
+  auth: AuthenticationState,
+  sent: Pick<MessageIds, 'contents'>,
+): WASocket {
   const groups = new SocketGroups();
   const sock = makeWASocket({
     auth,
@@ -42,6 +49,12 @@ export function createSocket(settings: SocketSettings, auth: AuthenticationState
     // Baileys' default (10 × 3 s) stalls a chat ~27 s on a storage outage; fail faster and let the sender retry.
     transactionOpts: { maxCommitRetries: 3, delayBetweenTriesMs: 300 },
     generateHighQualityLinkPreview: false,
+    // A contact that could not decrypt a message asks for it again; the socket may be a newer one.
+    getMessage: async (key) => {
+      const found = sent.contents.find(key.id);
+      if (!found) settings.onResendMiss?.();
+      return found;
+    },
   });
   return groups.bind(sock);
 }

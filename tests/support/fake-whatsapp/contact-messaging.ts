@@ -1,6 +1,7 @@
 import { type BinaryNode, getBinaryNodeChild, getBinaryNodeChildren, proto } from '@whiskeysockets/baileys';
 import { type FakeConnection, newStanzaId } from './connection.ts';
 import { receiveMedia } from './contact-media.ts';
+import { requestRetry } from './contact-retry-request.ts';
 import type { FakeContext } from './context.ts';
 import { lidJid, parseUserJid, pnJid } from './jids.ts';
 import { silenceLibsignalConsole } from './quiet-libsignal.ts';
@@ -166,8 +167,15 @@ async function decryptCopy(
   const type = copy.enc?.attrs.type;
   if (address?.device !== 0 || !recipient || !(copy.enc?.content instanceof Uint8Array)) return;
   if (type !== 'pkmsg' && type !== 'msg') return;
+  let plaintext: Uint8Array;
   try {
-    const plaintext = await recipient.primary.decrypt(sender.user.pn, sender.device, type, copy.enc.content);
+    plaintext = await recipient.primary.decrypt(sender.user.pn, sender.device, type, copy.enc.content);
+  } catch (err) {
+    const error = err instanceof Error ? err : new Error(String(err));
+    if (!requestRetry(ctx, sender, recipient, copy.id, error)) ctx.events.emit('decrypt-error', error);
+    return;
+  }
+  try {
     const decoded = proto.Message.decode(plaintext);
     const deviceSent = Boolean(decoded.deviceSentMessage);
     const message = decoded.deviceSentMessage?.message ?? decoded;

@@ -43,6 +43,8 @@ export interface FakeEvents {
   'message-delivered': [jid: string, id: string, type: string, offline: boolean];
   /** A contact answered a client's retry receipt: the message encrypted again (`type` pkmsg when from its key bundle). */
   'message-retried': [jid: string, id: string, type: string, count: number];
+  /** A contact could not decrypt a client's message and asked it for the message again (`<receipt type=retry>`). */
+  'retry-requested': [jid: string, id: string, count: number, cause: Error];
   'connection-open': [connection: FakeConnection];
   'connection-closed': [connection: FakeConnection];
   'device-linked': [jid: string];

@@ -121,6 +121,11 @@ export interface FakeWhatsApp {
   sendMedia(from: string, to: string, media: SendMediaOptions & SendTextOptions): Promise<string>;
   /** `from` starts new Signal sessions with `to`'s devices, as after a reinstall. */
   resetSessions(from: string, to: string): Promise<void>;
+  /**
+   * `pn`'s phone loses its Signal sessions with `peer`'s devices (a restore): their next message
+   * cannot be decrypted and is asked for again with a retry receipt.
+   */
+  forgetSessions(pn: string, peer: string): void;
   /** Delivery (default) or read receipt from `from` to `to`'s linked devices for messages they sent. */
   sendReceipt(from: string, to: string, ids: string[], type?: 'read' | 'played'): number;
   /** What `pn`'s simulated device 0 decrypted from the clients. */
@@ -276,6 +281,7 @@ export async function createFakeWhatsApp(options: FakeWhatsAppOptions = {}): Pro
       return id;
     },
     resetSessions: (from, to) => resetSessions(ctx, user(from), user(to)),
+    forgetSessions: (pn, peer) => user(pn).primary.forgetSessions(peer),
     sendReceipt: (from, to, ids, type) => sendReceiptToClients(user(from), user(to), ids, type),
     inbox: (pn) => user(pn).inbox,
     async waitForMessage(pn, accept = () => true, timeoutMs = 10_000) {

@@ -98,6 +98,11 @@ export class SignalPeer {
     };
   }
 
+  /** Drops every session with `name`'s devices. */
+  forgetSessions(name: string): void {
+    for (const id of [...this.sessions.keys()]) if (id.startsWith(`${name}.`)) this.sessions.delete(id);
+  }
+
   hasSession(name: string, device: number): boolean {
     return this.sessions.get(new ProtocolAddress(name, device).toString())?.haveOpenSession() ?? false;
   }

@@ -1,0 +1,56 @@
+/**
+ * A contact's phone that cannot decrypt a message the session sent (its keys
+ * moved on: a restore, or a host that died before its keys were durable) asks
+ * for it again, and the host sends it again on a fresh Signal session: the
+ * contact gets it once. And what the host keeps to send again is bounded.
+ */
+import { proto } from '@whiskeysockets/baileys';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import {
+  RESEND_CONTENTS_PER_SESSION,
+  ResendContents,
+} from '../../session-host/src/messaging/resend-contents.ts';
+import { HostHarness } from './host-harness.ts';
+
+let h: HostHarness;
+beforeEach(async () => {
+  h = await HostHarness.create();
+});
+afterEach(async () => {
+  await h.dispose();
+});
+
+describe('a sent message the contact could not decrypt', () => {
+  it('is sent again when the contact asks, and arrives once', async () => {
+    const running = await h.startHost();
+    const sessionId = await h.createSession();
+    const contact = h.fake.createUser({ name: 'Dora' });
+    const device = await h.link(sessionId);
+    const asked: string[] = [];
+    h.fake.events.on('retry-requested', (_jid, id) => asked.push(id));
+    const session = running.host.session(sessionId);
+    await session?.sendText(contact.pn, 'before the restore', '3EB0AAAA000000000001');
+    await h.fake.waitForMessage(contact.pn, (m) => m.text === 'before the restore');
+
+    h.fake.forgetSessions(contact.pn, device.pn);
+    await session?.sendText(contact.pn, 'after the restore', '3EB0AAAA000000000002');
+    const got = await h.fake.waitForMessage(contact.pn, (m) => m.text === 'after the restore', 20_000);
+    expect(got.id).toBe('3EB0AAAA000000000002');
+    expect(asked).toContain('3EB0AAAA000000000002');
+    expect(h.fake.inbox(contact.pn).filter((m) => m.id === got.id)).toHaveLength(1);
+  });
+});
+
+describe('what a session keeps to send again', () => {
+  it('holds the newest messages up to its bound and counts each one asked for and gone', () => {
+    const contents = new ResendContents();
+    for (let i = 0; i <= RESEND_CONTENTS_PER_SESSION; i++)
+      contents.remember(`id-${i}`, proto.Message.fromObject({ conversation: `m${i}` }));
+    expect(contents.size).toBe(RESEND_CONTENTS_PER_SESSION);
+    expect(contents.find('id-0')).toBeUndefined();
+    expect(contents.find(`id-${RESEND_CONTENTS_PER_SESSION}`)?.conversation).toBe(
+      `m${RESEND_CONTENTS_PER_SESSION}`,
+    );
+    expect(contents.misses).toBe(1);
+  });
+});
