@@ -42,7 +42,7 @@ describe('chaos on real processes, checked afterwards', () => {
     const { log, lines } = collector();
     const result = await runChaos({
       seed: SEED,
-      minutes: 2,
+      minutes: MINUTES,
       hosts: 3,
       sessions: 6,
       log,
