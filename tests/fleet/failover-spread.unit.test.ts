@@ -1,29 +1,12 @@
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
-import type { Clock } from '#commons/domain/clock.ts';
 import { leaseConfig } from '#commons/domain/lease.ts';
-import type { HostRegistration } from '#commons/hosts/host-registry.ts';
 import { FailoverWatcher } from '../../session-host/src/fleet/failover-watcher.ts';
+import { manualClock, orphanRecord, registration } from './failover-fixtures.ts';
 import { InMemorySessionOwnership, SessionTable } from './simulation/memory-ownership.ts';
 import { HostTable, InMemoryHostRegistry } from './simulation/memory-registry.ts';
 
 const lease = leaseConfig(500, 2_000);
-
-/** Monotonic time that only moves when the test says so. */
-function manualClock(): Clock & { advance(ms: number): void } {
-  let t = 0;
-  return {
-    now: () => t,
-    wallNow: () => Date.UTC(2026, 0, 1) + t,
-    setTimeout: () => undefined,
-    setInterval: () => undefined,
-    clear: () => undefined,
-    sleep: async () => undefined,
-    advance: (ms) => {
-      t += ms;
-    },
-  };
-}
 
 describe('the failover watchers of several survivors that see a host die one after another', () => {
   it('split its sessions evenly in one pass each: a later host plans with the load an earlier one took', async () => {
@@ -31,26 +14,8 @@ describe('the failover watchers of several survivors that see a host die one aft
     const hosts = new HostTable();
     const sessions = new SessionTable({ now: () => clock.now() });
     const ownership = new InMemorySessionOwnership(sessions);
-    const at = new Date(0).toISOString();
     const orphans = Array.from({ length: 100 }, (_, i) => `ses_${String(i).padStart(3, '0')}`);
-    for (const sessionId of orphans)
-      sessions.put({
-        sessionId,
-        tenantId: 't',
-        createdAt: at,
-        updatedAt: at,
-        createdKey: at,
-        desired: 'RUNNING',
-        status: 'CONNECTED',
-        ownerHostId: 'dead',
-        epoch: 3,
-      });
-    const registration = (hostId: string): HostRegistration => ({
-      hostId,
-      incarnation: `${hostId}#1`,
-      endpoint: 'x',
-      capacity: 500,
-    });
+    for (const sessionId of orphans) sessions.put(orphanRecord(sessionId, 3));
     const registry = () => new InMemoryHostRegistry(hosts, lease.leaseMs, () => clock.wallNow());
     await registry().register(registration('dead'), 100);
     // Four survivors, each already running 100 sessions; their heartbeats carry their load.
@@ -91,25 +56,7 @@ describe('the failover watchers of several survivors that see a host die one aft
     const hosts = new HostTable();
     const sessions = new SessionTable({ now: () => clock.now() });
     const ownership = new InMemorySessionOwnership(sessions);
-    const at = new Date(0).toISOString();
-    for (let i = 0; i < 10; i++)
-      sessions.put({
-        sessionId: `ses_${i}`,
-        tenantId: 't',
-        createdAt: at,
-        updatedAt: at,
-        createdKey: at,
-        desired: 'RUNNING',
-        status: 'CONNECTED',
-        ownerHostId: 'dead',
-        epoch: 1,
-      });
-    const registration = (hostId: string): HostRegistration => ({
-      hostId,
-      incarnation: `${hostId}#1`,
-      endpoint: 'x',
-      capacity: 500,
-    });
+    for (let i = 0; i < 10; i++) sessions.put(orphanRecord(`ses_${i}`, 1));
     const registry = () => new InMemoryHostRegistry(hosts, lease.leaseMs, () => clock.wallNow());
     await registry().register(registration('dead'), 10);
     // The peer's record says it is empty, so the first plan gives it every orphan.

@@ -1,50 +1,21 @@
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
-import type { Clock } from '#commons/domain/clock.ts';
 import { leaseConfig } from '#commons/domain/lease.ts';
 import { FailoverWatcher } from '../../session-host/src/fleet/failover-watcher.ts';
+import { manualClock, orphanRecord, registration } from './failover-fixtures.ts';
 import { InMemorySessionOwnership, SessionTable } from './simulation/memory-ownership.ts';
 import { HostTable, InMemoryHostRegistry } from './simulation/memory-registry.ts';
 
 const lease = leaseConfig(500, 2_000);
-
-/** Monotonic time that only moves when the test says so. */
-function manualClock(): Clock & { advance(ms: number): void } {
-  let t = 0;
-  return {
-    now: () => t,
-    wallNow: () => Date.UTC(2026, 0, 1) + t,
-    setTimeout: () => undefined,
-    setInterval: () => undefined,
-    clear: () => undefined,
-    sleep: async () => undefined,
-    advance: (ms) => {
-      t += ms;
-    },
-  };
-}
 
 describe('the failover watcher when a dead host’s record vanished (TTL purge, operator delete)', () => {
   it('still takes the sessions that name it, once it has been still for a full lease', async () => {
     const clock = manualClock();
     const hosts = new HostTable();
     const sessions = new SessionTable({ now: () => clock.now() });
-    const at = new Date(0).toISOString();
-    for (const sessionId of ['s1', 's2']) {
-      sessions.put({
-        sessionId,
-        tenantId: 't',
-        createdAt: at,
-        updatedAt: at,
-        createdKey: at,
-        desired: 'RUNNING',
-        status: 'CONNECTED',
-        ownerHostId: 'dead',
-        epoch: 3,
-      });
-    }
+    for (const sessionId of ['s1', 's2']) sessions.put(orphanRecord(sessionId, 3));
     const deadRegistry = new InMemoryHostRegistry(hosts, lease.leaseMs, () => clock.wallNow());
-    await deadRegistry.register({ hostId: 'dead', incarnation: 'dead#1', endpoint: 'x', capacity: 10 }, 2);
+    await deadRegistry.register(registration('dead', 10), 2);
     const taken: string[] = [];
     const watcher = new FailoverWatcher({
       registry: new InMemoryHostRegistry(hosts, lease.leaseMs, () => clock.wallNow()),

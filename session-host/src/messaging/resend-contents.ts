@@ -11,7 +11,6 @@ export const RESEND_CONTENTS_PER_SESSION = 64;
 
 export class ResendContents {
   private readonly contents = new Map<string, proto.IMessage>();
-  private missing = 0;
 
   remember(id: string, message: proto.IMessage): void {
     this.contents.delete(id);
@@ -22,14 +21,7 @@ export class ResendContents {
 
   /** The content sent under `id`, or undefined when it aged out (the resend is then not possible). */
   find(id: string | null | undefined): proto.IMessage | undefined {
-    const found = id ? this.contents.get(id) : undefined;
-    if (!found) this.missing += 1;
-    return found;
-  }
-
-  /** Asked-for messages no longer held: each is one a contact never got. */
-  get misses(): number {
-    return this.missing;
+    return id ? this.contents.get(id) : undefined;
   }
 
   get size(): number {
