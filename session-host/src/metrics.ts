@@ -36,6 +36,8 @@ export interface HostMetrics {
   readonly storageRedeliveries: Counter;
   /** A contact asked for a sent message again, and it was no longer held (RESEND_CONTENTS_PER_SESSION). */
   readonly resendMisses: Counter;
+  /** Frames dropped because the keys they depend on could not be committed first (CommitBeforeWire); the socket ended. */
+  readonly uncommittedFrames: Counter;
   /** From an incoming message's frame to its event being durable: the receipt waits this long. */
   readonly receiptHoldMs: Samples;
   /** Session starts waiting for a start slot (a gauge; see HOST_LIMITS.startConcurrency). */
@@ -171,6 +173,11 @@ export function createHostMetrics(): HostMetrics {
       registry,
       'zapfleet_resend_misses_total',
       'Messages a contact asked for again that were no longer held to encrypt again.',
+    ),
+    uncommittedFrames: counter(
+      registry,
+      'zapfleet_uncommitted_frames_total',
+      'Sockets ended because the keys an outgoing frame depends on could not be committed before it left.',
     ),
     startsWaiting: gauge(
       registry,

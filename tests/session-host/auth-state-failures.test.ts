@@ -3,6 +3,7 @@ import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { s3ClientConfig } from '#commons/aws/client-config.ts';
 import { startToggleProxy, type ToggleProxy } from '../support/toggle-proxy.ts';
+import { waitFor } from '../support/wait-for.ts';
 import { HostHarness } from './host-harness.ts';
 
 let h: HostHarness;
@@ -117,5 +118,32 @@ describe('session host when auth state storage misbehaves', () => {
     const reply = await h.fake.waitForMessage(contact.pn, (m) => m.text === 'reply after the outage');
     expect(reply.id).toBe('3EB0FEEDFACE00000001');
     expect((await h.record(sessionId))?.authPointer?.version).toBeGreaterThan(pointerBefore);
+  });
+
+  it('never puts a message on the wire before its keys are durable: during an S3 outage the send fails and nothing reaches the contact', async () => {
+    proxy = await startToggleProxy(new URL(h.aws.storage.s3Endpoint as string));
+    s3 = new S3Client({ ...s3ClientConfig({ region: 'us-east-1', endpoint: proxy.url }), maxAttempts: 1 });
+    const running = await h.startHost('host-1', { s3 });
+    const sessionId = await h.createSession();
+    const contact = h.fake.createUser({ name: 'Erin' });
+    const device = await h.link(sessionId);
+    const session = running.host.session(sessionId);
+    await session?.sendText(contact.pn, 'before the outage', '3EB0C0DE000000000001');
+    await h.fake.waitForMessage(contact.pn, (m) => m.text === 'before the outage');
+
+    proxy.down();
+    // Its ratchet step could not be made durable: had it left, a successor would re-use keys the contact consumed.
+    await expect(session?.sendText(contact.pn, 'during the outage', '3EB0C0DE000000000002')).rejects.toThrow();
+    expect(running.metrics.uncommittedFrames.value).toBeGreaterThan(0);
+
+    proxy.up();
+    await h.waitForStatus(sessionId, 'CONNECTED');
+    await waitFor(async () => session?.isConnected || undefined, 'the session to connect again');
+    await session?.sendText(contact.pn, 'after the outage', '3EB0C0DE000000000003');
+    await h.fake.waitForMessage(contact.pn, (m) => m.text === 'after the outage', 20_000);
+    expect(h.fake.inbox(contact.pn).map((m) => m.text)).toEqual(['before the outage', 'after the outage']);
+    // The keys went on from the durable state: the contact's answer decrypts.
+    await h.fake.sendText(contact.pn, device.pn, 'answer after the outage');
+    await h.waitForEvent(sessionId, (e) => e.data.text === 'answer after the outage', 20_000);
   });
 });

@@ -45,7 +45,7 @@ export class ManagedSession {
   /** A QR was shown on the current socket: a 408 then means its refs ran out, not a lost connection. */
   private qrOnSocket = false;
   private reconnectTimer: NodeJS.Timeout | undefined;
-  /** Holds the current socket's outgoing frames while an incoming message's event is not yet durable. */
+  /** Holds the socket's outgoing frames while an incoming message's event, or a frame's keys, are not durable. */
   private gate: ReceiptGate | undefined;
   /** Status writes and their events, in order. */
   private readonly ops = new SerialQueue();
@@ -88,8 +88,13 @@ export class ManagedSession {
   private connect(): void {
     if (this.ending) return;
     // Key reads and writes mark Baileys at work on a frame (see drain).
-    const sock = createSocket(this.deps.socket, this.activity.tracked(this.deps.auth), this.sent);
     const gate = receiptGate(this.deps.metrics);
+    const sock = createSocket(
+      this.deps.socket,
+      this.activity.tracked(this.deps.auth),
+      this.sent,
+      gate.commits,
+    );
     gate.attach(sock.ws as unknown as GatedSocketClient);
     this.sock = sock;
     this.gate = gate;

@@ -7,6 +7,7 @@ import { describedMedia, type FoundMedia, findMedia } from '../media/incoming-me
 import type { MessageIds } from '../messaging/message-ids.ts';
 import { withBothForms } from '../messaging/status-identity.ts';
 import type { HostMetrics } from '../metrics.ts';
+import { CommitBeforeWire } from './commit-before-wire.ts';
 import {
   foldedStatusData,
   type MessageEventData,
@@ -46,12 +47,17 @@ const RECEIPT_FALLBACK_MS = 2_000;
  */
 export const STORAGE_BLAME_MS = 5_000;
 
-/** The gate that holds a socket's outgoing frames while an incoming message's event is not yet durable. */
+/**
+ * The gate that holds a socket's outgoing frames while an incoming message's
+ * event is not yet durable, or while the keys a frame depends on are not.
+ */
 export function receiptGate(metrics: HostMetrics): ReceiptGate {
   return new ReceiptGate({
     fallbackMs: RECEIPT_FALLBACK_MS,
     onFallback: () => metrics.receiptGateFallbacks.inc(),
     onReleased: (ms) => metrics.receiptHoldMs.observe(ms),
+    commits: new CommitBeforeWire(),
+    onUncommitted: () => metrics.uncommittedFrames.inc(),
   });
 }
 

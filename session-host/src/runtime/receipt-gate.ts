@@ -1,3 +1,5 @@
+import type { CommitBeforeWire } from './commit-before-wire.ts';
+
 /** The part of Baileys' socket client the gate needs (`sock.ws`): the raw `ws` socket and the frame event. */
 export interface GatedSocketClient {
   readonly socket: RawSocket | null;
@@ -6,6 +8,7 @@ export interface GatedSocketClient {
 
 interface RawSocket {
   send: (data: unknown, ...rest: unknown[]) => void;
+  terminate?: () => void;
 }
 
 type SendCallback = (err?: Error) => void;
@@ -17,6 +20,10 @@ export interface ReceiptGateOptions {
   readonly onFallback: () => void;
   /** How long a message held the socket's frames (ms), once released. */
   readonly onReleased?: (heldMs: number) => void;
+  /** The keys a frame depends on, committed before it leaves. */
+  readonly commits?: CommitBeforeWire;
+  /** A frame's keys could not be committed: the frame never leaves, and the socket is ended. */
+  readonly onUncommitted?: () => void;
 }
 
 export class GateClosedError extends Error {
@@ -34,11 +41,17 @@ export class GateClosedError extends Error {
  * Baileys goes on to emit the message, which is what makes the event durable.
  * If the socket closes first, the held frames are dropped: the receipt never
  * left, and WhatsApp delivers the message again.
+ *
+ * A frame sent from inside a key transaction is held the same way until the
+ * keys it depends on are committed (`commits`); if that commit fails, the
+ * frame never leaves and the socket is ended.
  */
 export class ReceiptGate {
-  private readonly holding = new Map<string, { timer: NodeJS.Timeout; since: number }>();
+  private readonly holding = new Map<string, { timer: NodeJS.Timeout | undefined; since: number }>();
   private held: { data: unknown; rest: unknown[] }[] = [];
   private send: RawSocket['send'] | undefined;
+  private socket: RawSocket | undefined;
+  private commitHolds = 0;
   private accepted = 0;
   private handedOver = 0;
   private closed = false;
@@ -52,11 +65,17 @@ export class ReceiptGate {
     if (!socket) throw new Error('the Baileys socket has no raw WebSocket yet');
     const send = socket.send.bind(socket);
     this.send = send;
+    this.socket = socket;
     socket.send = (data: unknown, ...rest: unknown[]) => this.onSend(data, rest);
     client.on('frame', (frame) => {
       const id = incomingMessageId(frame);
       if (id) this.hold(id);
     });
+  }
+
+  /** What the socket's key store must be wrapped with for `commits` to see its transactions. */
+  get commits(): CommitBeforeWire | undefined {
+    return this.options.commits;
   }
 
   /** Frames held right now (a gauge for /metrics). */
@@ -101,7 +120,7 @@ export class ReceiptGate {
     if (!held) return;
     clearTimeout(held.timer);
     this.holding.delete(id);
-    this.options.onReleased?.(performance.now() - held.since);
+    if (held.timer) this.options.onReleased?.(performance.now() - held.since);
     if (this.holding.size === 0) this.flush();
   }
 
@@ -126,6 +145,8 @@ export class ReceiptGate {
 
   private onSend(data: unknown, rest: unknown[]): void {
     this.accepted += 1;
+    const commit = this.closed ? undefined : this.options.commits?.beforeFrame();
+    if (commit) this.holdUntil(commit);
     if (this.closed || (this.holding.size === 0 && this.held.length === 0)) {
       this.handedOver = this.accepted;
       this.send?.(data, ...rest);
@@ -134,6 +155,22 @@ export class ReceiptGate {
     const callback = rest.find((r): r is SendCallback => typeof r === 'function');
     this.held.push({ data, rest: rest.filter((r) => typeof r !== 'function') });
     if (callback) queueMicrotask(() => callback());
+  }
+
+  /** Holds every frame from now until `commit` resolves; no fallback lets an uncommitted frame out. */
+  private holdUntil(commit: Promise<void>): void {
+    this.commitHolds += 1;
+    const id = `\0commit-${this.commitHolds}`;
+    this.holding.set(id, { timer: undefined, since: performance.now() });
+    commit.then(
+      () => this.release(id),
+      () => {
+        if (this.closed) return;
+        this.options.onUncommitted?.();
+        // Baileys sees its socket end and reconnects; the held frames are dropped on close.
+        this.socket?.terminate?.();
+      },
+    );
   }
 
   private flush(): void {

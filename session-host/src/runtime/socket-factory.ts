@@ -2,12 +2,14 @@ import type { Agent } from 'node:https';
 import {
   type AuthenticationState,
   makeWASocket,
+  type SignalKeyStoreWithTransaction,
   type WASocket,
   type WAVersion,
 } from '@whiskeysockets/baileys';
 import type { Logger } from 'pino';
 import { SocketGroups } from '../groups/socket-groups.ts';
 import type { MessageIds } from '../messaging/message-ids.ts';
+import type { CommitBeforeWire } from './commit-before-wire.ts';
 
 export interface SocketSettings {
   readonly waWebSocketUrl?: string | undefined;
@@ -29,10 +31,12 @@ export function createSocket(
   settings: SocketSettings,
   auth: AuthenticationState,
   sent: Pick<MessageIds, 'contents'>,
+  commits?: CommitBeforeWire,
 ): WASocket {
   const groups = new SocketGroups();
   const sock = makeWASocket({
-    auth,
+    // Frames sent inside a key transaction wait for its keys (see CommitBeforeWire).
+    auth: commits ? { creds: auth.creds, keys: commits.wrap(auth.keys) } : auth,
     // Without it Baileys asks WhatsApp for the group's metadata before every group send.
     cachedGroupMetadata: groups.metadataForSend,
     // Uploads go through node:https with this agent (the media hosts' trust); see media-runtime.ts.
@@ -56,5 +60,6 @@ export function createSocket(
       return found;
     },
   });
+  commits?.attach(sock.authState.keys as SignalKeyStoreWithTransaction);
   return groups.bind(sock);
 }

@@ -1,0 +1,147 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { SignalDataSet, SignalKeyStore, SignalKeyStoreWithTransaction } from '@whiskeysockets/baileys';
+
+/** One Baileys key transaction, as seen from inside it. */
+interface Scope {
+  /** Keys the transaction set that no frame has waited for yet. */
+  pending: SignalDataSet | undefined;
+  /** Keys an early commit wrote for this transaction (`type\0id`): forgotten when it ends. */
+  readonly early: string[];
+  ended: boolean;
+}
+
+interface EarlyWrite {
+  readonly value: unknown;
+  /** Whether the early commit succeeded. */
+  readonly durable: Promise<boolean>;
+}
+
+/**
+ * Baileys rc14 puts a message on the wire inside its key transaction and
+ * commits the transaction's keys after it (`relayMessage`: encrypt, `sendNode`,
+ * then commit). A host that loses the session between the two (killed, paused
+ * past its lease, fenced) has sent a message whose ratchet step is not in the
+ * durable state: the next owner re-uses keys the contact already consumed, and
+ * cannot decrypt the contact's answers.
+ *
+ * So keys come first. A frame sent from inside a transaction that has set keys
+ * waits (held by the ReceiptGate) until those keys are committed, early; the
+ * transaction's own commit then skips what an early commit already wrote. The
+ * same holds for every frame sent inside a transaction (a pre-key upload, a
+ * group's sender key), not only messages. Frames sent outside one go at once.
+ *
+ * Baileys builds its transaction-capable store inside `makeWASocket`, so the
+ * scope is observed by wrapping that store's `transaction` and `set` on the
+ * socket (`attach`), and the store Baileys commits to (`wrap`).
+ */
+export class CommitBeforeWire {
+  private readonly scope = new AsyncLocalStorage<Scope>();
+  private readonly early = new Map<string, EarlyWrite>();
+  private raw: SignalKeyStore | undefined;
+
+  /** The store to give `makeWASocket`: a commit skips keys an early commit made durable. */
+  wrap(store: SignalKeyStore): SignalKeyStore {
+    this.raw = store;
+    return {
+      get: (type, ids) => store.get(type, ids),
+      set: (data) => this.commit(store, data),
+    };
+  }
+
+  /** Watches the transactions of the socket's store (`sock.authState.keys`); call right after `makeWASocket`. */
+  attach(keys: SignalKeyStoreWithTransaction): void {
+    const transaction = keys.transaction.bind(keys);
+    const set = keys.set.bind(keys);
+    keys.transaction = (work, key) => transaction(() => this.inScope(work), key);
+    keys.set = (data) => {
+      const scope = this.scope.getStore();
+      if (scope && !scope.ended) scope.pending = merged(scope.pending, data);
+      return set(data);
+    };
+  }
+
+  /**
+   * For each outgoing frame: the commit it must wait for, when it is sent from
+   * a transaction holding keys not yet durable. The commit is started here.
+   */
+  beforeFrame(): Promise<void> | undefined {
+    const scope = this.scope.getStore();
+    if (!scope || scope.ended || !scope.pending || !this.raw) return undefined;
+    const data = scope.pending;
+    scope.pending = undefined;
+    const write = Promise.resolve(this.raw.set(data));
+    const durable = write.then(
+      () => true,
+      () => false,
+    );
+    for (const [key, value] of entries(data)) {
+      this.early.set(key, { value, durable });
+      scope.early.push(key);
+    }
+    return write;
+  }
+
+  /** Entries an early commit wrote whose transaction's commit has not come yet (bounded by open transactions). */
+  get earlyEntries(): number {
+    return this.early.size;
+  }
+
+  private async inScope<T>(work: () => Promise<T>): Promise<T> {
+    // Nested: Baileys reuses the outer transaction, and so do we.
+    if (this.scope.getStore()) return work();
+    const scope: Scope = { pending: undefined, early: [], ended: false };
+    try {
+      return await this.scope.run(scope, work);
+    } finally {
+      scope.ended = true;
+      // The commit runs after `work`; a write it never made (the transaction failed) is forgotten a turn later.
+      setImmediate(() => this.forget(scope));
+    }
+  }
+
+  private forget(scope: Scope): void {
+    for (const key of scope.early) this.early.delete(key);
+  }
+
+  /** Baileys' commit: what an early commit wrote is not written twice (unless that write failed). */
+  private async commit(store: SignalKeyStore, data: SignalDataSet): Promise<void> {
+    const rest: SignalDataSet = {};
+    let left = 0;
+    const covered: { key: string; write: EarlyWrite }[] = [];
+    for (const [key, value] of entries(data)) {
+      const write = this.early.get(key);
+      if (write && write.value === value) {
+        covered.push({ key, write });
+        this.early.delete(key);
+      } else {
+        put(rest, key, value);
+        left += 1;
+      }
+    }
+    for (const { key, write } of covered) {
+      if (await write.durable) continue;
+      put(rest, key, write.value);
+      left += 1;
+    }
+    if (left > 0) await store.set(rest);
+  }
+}
+
+function* entries(data: SignalDataSet): Generator<[string, unknown]> {
+  for (const [type, values] of Object.entries(data)) {
+    for (const [id, value] of Object.entries(values ?? {})) yield [`${type}\0${id}`, value];
+  }
+}
+
+function put(into: SignalDataSet, key: string, value: unknown): void {
+  const [type, id] = key.split('\0') as [keyof SignalDataSet, string];
+  const values = (into[type] ?? {}) as Record<string, unknown>;
+  values[id] = value;
+  (into as Record<string, unknown>)[type] = values;
+}
+
+function merged(into: SignalDataSet | undefined, data: SignalDataSet): SignalDataSet {
+  const out: SignalDataSet = { ...into };
+  for (const [key, value] of entries(data)) put(out, key, value);
+  return out;
+}

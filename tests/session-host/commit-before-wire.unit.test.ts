@@ -1,0 +1,141 @@
+/**
+ * A frame Baileys sends from inside a key transaction leaves only once the
+ * keys the transaction set so far are durable: a host that dies or is fenced
+ * right after the frame left must not have sent a message its successor
+ * cannot continue from. Driven through Baileys' own transaction layer.
+ */
+import { addTransactionCapability, type SignalDataSet, type SignalKeyStore } from '@whiskeysockets/baileys';
+import pino from 'pino';
+import { describe, expect, it } from 'vitest';
+import { CommitBeforeWire } from '../../session-host/src/runtime/commit-before-wire.ts';
+import { ReceiptGate } from '../../session-host/src/runtime/receipt-gate.ts';
+
+/** A durable store: what `set` resolved for is there; `failing` makes every write reject. */
+function memoryStore() {
+  const durable = new Map<string, unknown>();
+  const writes: SignalDataSet[] = [];
+  let failing = false;
+  const store: SignalKeyStore = {
+    get: async (type, ids) => {
+      const out: Record<string, unknown> = {};
+      for (const id of ids) if (durable.has(`${type}/${id}`)) out[id] = durable.get(`${type}/${id}`);
+      return out as never;
+    },
+    set: async (data) => {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      if (failing) throw new Error('storage unreachable');
+      writes.push(data);
+      for (const [type, values] of Object.entries(data))
+        for (const [id, value] of Object.entries(values ?? {})) durable.set(`${type}/${id}`, value);
+    },
+  };
+  return { store, durable, writes, fail: (on: boolean) => (failing = on) };
+}
+
+/** The socket's store as `makeWASocket` builds it (Baileys' transaction layer over ours), watched. */
+function socketKeys(store: SignalKeyStore) {
+  const commits = new CommitBeforeWire();
+  const keys = addTransactionCapability(commits.wrap(store), pino({ level: 'silent' }), {
+    maxCommitRetries: 1,
+    delayBetweenTriesMs: 0,
+  });
+  commits.attach(keys);
+  return { commits, keys };
+}
+
+const session = (n: number) => ({ session: { '1555@s.whatsapp.net': new Uint8Array([n]) } }) as SignalDataSet;
+
+describe('frames sent inside a key transaction', () => {
+  it('wait for the keys set before them, and the commit does not write those keys again', async () => {
+    const mem = memoryStore();
+    const { commits, keys } = socketKeys(mem.store);
+    let durableWhenSent = false;
+    await keys.transaction(async () => {
+      await keys.set(session(1));
+      const commit = commits.beforeFrame();
+      expect(commit).toBeDefined();
+      await commit;
+      durableWhenSent = mem.durable.has('session/1555@s.whatsapp.net');
+    }, 'me');
+    expect(durableWhenSent).toBe(true);
+    expect(mem.writes).toHaveLength(1);
+    expect(commits.earlyEntries).toBe(0);
+  });
+
+  it('do not wait when nothing was set yet (an IQ the transaction awaits), nor outside a transaction', async () => {
+    const mem = memoryStore();
+    const { commits, keys } = socketKeys(mem.store);
+    expect(commits.beforeFrame()).toBeUndefined();
+    await keys.transaction(async () => {
+      expect(commits.beforeFrame()).toBeUndefined();
+      await keys.set(session(1));
+      await commits.beforeFrame();
+      // A second frame with nothing new set since the first commit waits for nothing.
+      expect(commits.beforeFrame()).toBeUndefined();
+      await keys.set(session(2));
+    }, 'me');
+    // The key changed after the early commit: the transaction's commit writes the new value.
+    expect(mem.writes).toHaveLength(2);
+    expect(mem.durable.get('session/1555@s.whatsapp.net')).toEqual(new Uint8Array([2]));
+  });
+
+  it('written early while storage fails: the frame waits for a rejection, and the commit writes the keys itself', async () => {
+    const mem = memoryStore();
+    const { commits, keys } = socketKeys(mem.store);
+    await keys.transaction(async () => {
+      await keys.set(session(1));
+      mem.fail(true);
+      await expect(commits.beforeFrame()).rejects.toThrow('storage unreachable');
+      mem.fail(false);
+    }, 'me');
+    expect(mem.durable.get('session/1555@s.whatsapp.net')).toEqual(new Uint8Array([1]));
+  });
+});
+
+describe('the gate, given a frame whose keys are being committed', () => {
+  function gated(commit: () => Promise<void> | undefined) {
+    const wire: unknown[] = [];
+    let terminated = 0;
+    let uncommitted = 0;
+    const gate = new ReceiptGate({
+      fallbackMs: 10,
+      onFallback: () => undefined,
+      commits: { beforeFrame: commit } as unknown as CommitBeforeWire,
+      onUncommitted: () => (uncommitted += 1),
+    });
+    const socket = {
+      send: (data: unknown): void => void wire.push(data),
+      terminate: () => (terminated += 1),
+    };
+    gate.attach({ socket, on: () => undefined });
+    return { gate, socket, wire, terminated: () => terminated, uncommitted: () => uncommitted };
+  }
+
+  it('holds it, and every frame after it, until the commit is durable', async () => {
+    let resolve!: () => void;
+    const pending = new Promise<void>((r) => (resolve = r));
+    let first = true;
+    const g = gated(() => (first ? ((first = false), pending) : undefined));
+    g.socket.send('message');
+    g.socket.send('later frame');
+    // No fallback lets it out: wait well past the receipt fallback.
+    await new Promise((r) => setTimeout(r, 50));
+    expect(g.wire).toEqual([]);
+    const flushed = g.gate.whenFlushed();
+    resolve();
+    await flushed;
+    expect(g.wire).toEqual(['message', 'later frame']);
+  });
+
+  it('never lets it out when the commit fails: the socket is ended and a waiting send fails', async () => {
+    const g = gated(() => Promise.reject(new Error('fenced')));
+    g.socket.send('message');
+    const flushed = g.gate.whenFlushed();
+    await new Promise((r) => setTimeout(r, 20));
+    expect(g.terminated()).toBe(1);
+    expect(g.uncommitted()).toBe(1);
+    g.gate.close();
+    await expect(flushed).rejects.toThrow('the socket closed');
+    expect(g.wire).toEqual([]);
+  });
+});
