@@ -133,7 +133,9 @@ describe('session host when auth state storage misbehaves', () => {
 
     proxy.down();
     // Its ratchet step could not be made durable: had it left, a successor would re-use keys the contact consumed.
-    await expect(session?.sendText(contact.pn, 'during the outage', '3EB0C0DE000000000002')).rejects.toThrow();
+    await expect(
+      session?.sendText(contact.pn, 'during the outage', '3EB0C0DE000000000002'),
+    ).rejects.toThrow();
     expect(running.metrics.uncommittedFrames.value).toBeGreaterThan(0);
 
     proxy.up();

@@ -114,8 +114,8 @@ describe('the gate, given a frame whose keys are being committed', () => {
   it('holds it, and every frame after it, until the commit is durable', async () => {
     let resolve!: () => void;
     const pending = new Promise<void>((r) => (resolve = r));
-    let first = true;
-    const g = gated(() => (first ? ((first = false), pending) : undefined));
+    const commits = [pending];
+    const g = gated(() => commits.shift());
     g.socket.send('message');
     g.socket.send('later frame');
     // No fallback lets it out: wait well past the receipt fallback.
