@@ -92,6 +92,44 @@ describe('frames sent inside a key transaction', () => {
   });
 });
 
+describe('transactions on the same Signal session', () => {
+  it('run one after the other: a decrypt keyed by the contact reads what a send keyed by us committed', async () => {
+    const mem = memoryStore();
+    const { keys } = socketKeys(mem.store);
+    const id = '1555@s.whatsapp.net';
+    await keys.set({ session: { [id]: new Uint8Array([0]) } });
+    /** A ratchet step: reads the session, works a while (storage is slow), writes it with one more byte. */
+    const step = (mark: number, key: string) =>
+      keys.transaction(async () => {
+        const { [id]: before } = await keys.get('session', [id]);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        await keys.set({ session: { [id]: new Uint8Array([...(before ?? []), mark]) } });
+      }, key);
+    // Baileys keys a send by our JID and a decrypt by the contact's: its own mutex lets both run at once.
+    await Promise.all([step(1, 'me'), step(2, id)]);
+    const final = [...((await keys.get('session', [id]))[id] ?? [])];
+    expect(final.sort()).toEqual([0, 1, 2]);
+  });
+
+  it('do not wait for a transaction that never touched a session', async () => {
+    const mem = memoryStore();
+    const { keys } = socketKeys(mem.store);
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const appState = keys.transaction(async () => {
+      await keys.get('app-state-sync-version', ['regular']);
+      await held;
+    }, 'app-state');
+    await keys.transaction(async () => {
+      await keys.get('session', ['1555@s.whatsapp.net']);
+    }, 'me');
+    release();
+    await appState;
+  });
+});
+
 describe('the gate, given a frame whose keys are being committed', () => {
   function gated(commit: () => Promise<void> | undefined) {
     const wire: unknown[] = [];

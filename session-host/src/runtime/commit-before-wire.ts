@@ -8,6 +8,8 @@ interface Scope {
   /** Keys an early commit wrote for this transaction (`type\0id`): forgotten when it ends. */
   readonly early: string[];
   ended: boolean;
+  /** Lets the next transaction at the Signal sessions, once this one has committed. */
+  release: (() => void) | undefined;
 }
 
 interface EarlyWrite {
@@ -30,14 +32,24 @@ interface EarlyWrite {
  * same holds for every frame sent inside a transaction (a pre-key upload, a
  * group's sender key), not only messages. Frames sent outside one go at once.
  *
+ * Baileys' transactions are exclusive per key only: a send (`relayMessage`,
+ * keyed by our own JID) and a decrypt (keyed by the contact's JID) run at once
+ * on the same Signal session, each from its own copy, and the later commit
+ * overwrites the earlier one's ratchet step (the longer storage takes, the
+ * wider the window). So the first transaction to read or write a Signal
+ * session holds every session of the socket until it has committed; the next
+ * one reads what it wrote.
+ *
  * Baileys builds its transaction-capable store inside `makeWASocket`, so the
- * scope is observed by wrapping that store's `transaction` and `set` on the
- * socket (`attach`), and the store Baileys commits to (`wrap`).
+ * scope is observed by wrapping that store's `transaction`, `get` and `set` on
+ * the socket (`attach`), and the store Baileys commits to (`wrap`).
  */
 export class CommitBeforeWire {
   private readonly scope = new AsyncLocalStorage<Scope>();
   private readonly early = new Map<string, EarlyWrite>();
   private raw: SignalKeyStore | undefined;
+  /** Settles when the last transaction that took the Signal sessions has committed. */
+  private sessionsTail: Promise<void> = Promise.resolve();
 
   /** The store to give `makeWASocket`: a commit skips keys an early commit made durable. */
   wrap(store: SignalKeyStore): SignalKeyStore {
@@ -51,11 +63,18 @@ export class CommitBeforeWire {
   /** Watches the transactions of the socket's store (`sock.authState.keys`); call right after `makeWASocket`. */
   attach(keys: SignalKeyStoreWithTransaction): void {
     const transaction = keys.transaction.bind(keys);
+    const get = keys.get.bind(keys);
     const set = keys.set.bind(keys);
-    keys.transaction = (work, key) => transaction(() => this.inScope(work), key);
-    keys.set = (data) => {
-      const scope = this.scope.getStore();
-      if (scope && !scope.ended) scope.pending = merged(scope.pending, data);
+    keys.transaction = (work, key) => this.transaction(transaction, work, key);
+    keys.get = async (type, ids) => {
+      const scope = this.live();
+      if (scope && type === 'session') await this.takeSessions(scope);
+      return get(type, ids);
+    };
+    keys.set = async (data) => {
+      const scope = this.live();
+      if (scope && data.session) await this.takeSessions(scope);
+      if (scope) scope.pending = merged(scope.pending, data);
       return set(data);
     };
   }
@@ -86,17 +105,46 @@ export class CommitBeforeWire {
     return this.early.size;
   }
 
-  private async inScope<T>(work: () => Promise<T>): Promise<T> {
-    // Nested: Baileys reuses the outer transaction, and so do we.
-    if (this.scope.getStore()) return work();
-    const scope: Scope = { pending: undefined, early: [], ended: false };
+  private async transaction<T>(
+    baileys: SignalKeyStoreWithTransaction['transaction'],
+    work: () => Promise<T>,
+    key: string,
+  ): Promise<T> {
+    // Nested (or run from a finished one's context): Baileys reuses the outer transaction, and so do we.
+    if (this.scope.getStore()) return baileys(work, key);
+    const scope: Scope = { pending: undefined, early: [], ended: false, release: undefined };
+    const scoped = async () => {
+      try {
+        return await this.scope.run(scope, work);
+      } finally {
+        scope.ended = true;
+      }
+    };
     try {
-      return await this.scope.run(scope, work);
+      return await baileys(scoped, key);
     } finally {
+      // Baileys has committed (or failed): the next transaction may read the sessions.
       scope.ended = true;
-      // The commit runs after `work`; a write it never made (the transaction failed) is forgotten a turn later.
-      setImmediate(() => this.forget(scope));
+      scope.release?.();
+      this.forget(scope);
     }
+  }
+
+  private live(): Scope | undefined {
+    const scope = this.scope.getStore();
+    return scope && !scope.ended ? scope : undefined;
+  }
+
+  private async takeSessions(scope: Scope): Promise<void> {
+    if (scope.release) return;
+    const previous = this.sessionsTail;
+    let release!: () => void;
+    const mine = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    scope.release = release;
+    this.sessionsTail = previous.then(() => mine);
+    await previous;
   }
 
   private forget(scope: Scope): void {
