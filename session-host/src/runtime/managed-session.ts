@@ -87,14 +87,9 @@ export class ManagedSession {
 
   private connect(): void {
     if (this.ending) return;
-    // Key reads and writes mark Baileys at work on a frame (see drain).
     const gate = receiptGate(this.deps.metrics);
-    const sock = createSocket(
-      this.deps.socket,
-      this.activity.tracked(this.deps.auth),
-      this.sent,
-      gate.commits,
-    );
+    const auth = this.activity.tracked(this.deps.auth); // key access marks Baileys at work (see drain)
+    const sock = createSocket(this.deps.socket, auth, this.sent, gate.commits);
     gate.attach(sock.ws as unknown as GatedSocketClient);
     this.sock = sock;
     this.gate = gate;
