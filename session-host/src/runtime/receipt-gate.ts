@@ -52,6 +52,8 @@ export class ReceiptGate {
   private send: RawSocket['send'] | undefined;
   private socket: RawSocket | undefined;
   private commitHolds = 0;
+  /** Sends waiting for WhatsApp's ack, by message id (one per send in flight: bounded by the session's pacer). */
+  private readonly acks = new Map<string, { resolve: () => void; reject: (err: Error) => void }>();
   private accepted = 0;
   private handedOver = 0;
   private closed = false;
@@ -70,7 +72,45 @@ export class ReceiptGate {
     client.on('frame', (frame) => {
       const id = incomingMessageId(frame);
       if (id) this.hold(id);
+      const acked = serverAckId(frame);
+      if (acked) this.acks.get(acked)?.resolve();
     });
+  }
+
+  /**
+   * Resolves once WhatsApp acks the message stanza sent under `id` (its
+   * `<ack class=message>`): only then has the message left this host for
+   * good. Handed to the socket is not enough: a socket WhatsApp has already
+   * replaced (the session moved on while this host was paused) takes the
+   * frame and drops it. Rejects when the socket closes or after `timeoutMs`.
+   * Call before sending, so a fast ack is not missed.
+   */
+  whenAcked(id: string, timeoutMs: number): Promise<void> {
+    if (this.closed) return Promise.reject(new GateClosedError('the socket closed'));
+    const promise = new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.acks.delete(id);
+        reject(new GateClosedError(`WhatsApp did not acknowledge message ${id} within ${timeoutMs} ms`));
+      }, timeoutMs);
+      timer.unref();
+      const settle = () => {
+        clearTimeout(timer);
+        this.acks.delete(id);
+      };
+      this.acks.set(id, {
+        resolve: () => {
+          settle();
+          resolve();
+        },
+        reject: (err) => {
+          settle();
+          reject(err);
+        },
+      });
+    });
+    // The caller awaits it only once its frame is flushed; a send that fails first must not leave it unhandled.
+    promise.catch(() => undefined);
+    return promise;
   }
 
   /** What the socket's key store must be wrapped with for `commits` to see its transactions. */
@@ -140,6 +180,7 @@ export class ReceiptGate {
     const dropped = this.held.length;
     this.held = [];
     for (const waiter of this.waiters.splice(0)) waiter.reject(new GateClosedError('the socket closed'));
+    for (const ack of [...this.acks.values()]) ack.reject(new GateClosedError('the socket closed'));
     return dropped;
   }
 
@@ -189,6 +230,14 @@ export class ReceiptGate {
 
 /** A write error of a flushed frame surfaces as the socket closing, which Baileys already handles. */
 function ignoreError(): void {}
+
+function serverAckId(frame: unknown): string | undefined {
+  if (typeof frame !== 'object' || frame === null || frame instanceof Uint8Array) return undefined;
+  const node = frame as { tag?: unknown; attrs?: Record<string, unknown> };
+  if (node.tag !== 'ack' || node.attrs?.class !== 'message') return undefined;
+  const id = node.attrs?.id;
+  return typeof id === 'string' && id.length > 0 ? id : undefined;
+}
 
 function incomingMessageId(frame: unknown): string | undefined {
   if (typeof frame !== 'object' || frame === null || frame instanceof Uint8Array) return undefined;

@@ -48,6 +48,12 @@ const textOnly: ContentSender = async (message, send) => {
  * Sends a message on a connected socket ('repeated': sent before under this id, not sent again). Only a frame that left the receipt
  * gate counts as sent: held behind a receipt, it may still die with the socket.
  */
+/**
+ * How long a send waits for WhatsApp's ack of its stanza before it counts as
+ * not sent (and is retried under the same id, which WhatsApp delivers once).
+ */
+export const SERVER_ACK_TIMEOUT_MS = 15_000;
+
 export async function sendText(
   socket: { readonly sock: WASocket; readonly gate: ReceiptGate },
   sent: MessageIds,
@@ -70,6 +76,7 @@ export async function sendText(
   if (sent.size > MAX_SENT_IDS) sent.delete(sent.values().next().value as string);
   try {
     if (options.typingMs) await showTyping(socket.sock, jid, options.typingMs);
+    const acked = socket.gate.whenAcked(message.messageId, SERVER_ACK_TIMEOUT_MS);
     const send = async (content: AnyMessageContent) => {
       const out = await socket.sock.sendMessage(jid, content, generation);
       if (out?.message) sent.contents.remember(message.messageId, out.message);
@@ -77,6 +84,7 @@ export async function sendText(
     if (message.action) await send(actionContent(jid, message.action));
     else await sender(message, send);
     await socket.gate.whenFlushed();
+    await acked;
     return 'sent';
   } catch (err) {
     sent.delete(message.messageId);
