@@ -9,8 +9,8 @@ import type { WASocket } from '@whiskeysockets/baileys';
 import { describe, expect, it } from 'vitest';
 import { MessageIds } from '../../session-host/src/messaging/message-ids.ts';
 import { ReceiptGate } from '../../session-host/src/runtime/receipt-gate.ts';
-import { SessionNotConnectedError } from '../../session-host/src/runtime/session-errors.ts';
 import { sendText } from '../../session-host/src/runtime/send-text.ts';
+import { SessionNotConnectedError } from '../../session-host/src/runtime/session-errors.ts';
 
 function socketPair() {
   const frames = new EventEmitter();
