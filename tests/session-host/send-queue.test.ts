@@ -111,6 +111,12 @@ describe('send queue (202)', () => {
       api.now = new Date(api.now.getTime() + 1);
     }
     await h.fake.waitForMessage(contact.pn, (m) => m.id === ids[0] && !m.deviceSent);
+    // SENT comes with WhatsApp's ack, a moment after the contact has it; a
+    // logout before that ack would fail the first one too (it is in flight).
+    await waitFor(
+      async () => statuses(await h.eventsOf(sessionId), ids[0] as string).includes('SENT'),
+      'SENT for the first',
+    );
     await host.session(sessionId)?.end('logout');
     const events = await waitFor(async () => {
       const all = await h.eventsOf(sessionId);
