@@ -171,7 +171,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
     const wsEvents = edges.subscribers.reduce((n, s) => n + s.seen.length, 0);
     const resumes = edges.subscribers.reduce((n, s) => n + s.reconnects, 0);
     log(
-      `checked ${history.webhooks?.expected.length} logged events, ${history.webhooks?.received.length} webhook deliveries, ${wsEvents} events at ${edges.subscribers.length} WebSocket subscribers (${resumes} reconnects): ${violations.length} violations (the fake saw ${fakeTrouble.length} decrypt errors, retry requests or duplicates)`,
+      `checked ${history.webhooks?.expected.length} logged events, ${history.webhooks?.received.length} webhook deliveries, ${wsEvents} events at ${edges.subscribers.length} WebSocket subscribers (${resumes} reconnects): ${violations.length} violations (the fake saw ${troubleCounts(fakeTrouble)})`,
     );
     for (const v of violations.slice(0, 40))
       log(
@@ -222,4 +222,10 @@ function edgesCaughtUp(edges: ChaosEdges, outcomes: readonly SessionOutcome[]): 
       (edges.subscribers.find((s) => s.sessionId === o.sessionId)?.contiguous() ?? 0) >=
         (o.events.at(-1)?.seq ?? 0),
   );
+}
+
+/** The fake's troubles by kind: decrypt errors are expected under faults, but each should be answered. */
+function troubleCounts(troubles: readonly string[]): string {
+  const count = (kind: string) => troubles.filter((t) => t.startsWith(`${kind} `)).length;
+  return `${count('decrypt-error')} decrypt errors, ${count('retry-requested')} retry requests, ${count('duplicate')} duplicates`;
 }

@@ -1,12 +1,6 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import { Curve } from '@whiskeysockets/baileys';
-import {
-  ProtocolAddress,
-  SessionBuilder,
-  SessionCipher,
-  type SessionRecord,
-  type SignalStorage,
-} from 'libsignal';
+import { ProtocolAddress, SessionBuilder, SessionCipher, SessionRecord, type SignalStorage } from 'libsignal';
 import type { KeyPair } from './cert-authority.ts';
 import { sign, withKeyType } from './xeddsa.ts';
 
@@ -56,16 +50,26 @@ export class SignalPeer {
   private readonly signedPreKey: { keyId: number; pair: KeyPair; signature: Buffer };
   private readonly preKeys = new Map<number, KeyPair>();
   private nextPreKeyId = 1;
-  private readonly sessions = new Map<string, SessionRecord>();
+  /**
+   * Serialized, as a phone stores them: libsignal-node ratchets and deletes
+   * message keys on the loaded record before it checks the MAC, so a live
+   * record would keep what a failed decrypt did to it (one stale or forged
+   * message would then break every later one). Real clients keep nothing of
+   * a failed decrypt.
+   */
+  private readonly sessions = new Map<string, Uint8Array>();
   private readonly storage: SignalStorage;
 
   constructor() {
     const pair = Curve.generateKeyPair() as KeyPair;
     this.signedPreKey = { keyId: 1, pair, signature: sign(this.identity.private, withKeyType(pair.public)) };
     this.storage = {
-      loadSession: async (id) => this.sessions.get(id),
+      loadSession: async (id) => {
+        const stored = this.sessions.get(id);
+        return stored ? SessionRecord.deserialize(stored) : undefined;
+      },
       storeSession: async (id, record) => {
-        this.sessions.set(id, record);
+        this.sessions.set(id, record.serialize());
       },
       isTrustedIdentity: () => true,
       loadPreKey: async (id) => {
@@ -104,7 +108,8 @@ export class SignalPeer {
   }
 
   hasSession(name: string, device: number): boolean {
-    return this.sessions.get(new ProtocolAddress(name, device).toString())?.haveOpenSession() ?? false;
+    const stored = this.sessions.get(new ProtocolAddress(name, device).toString());
+    return stored ? SessionRecord.deserialize(stored).haveOpenSession() : false;
   }
 
   async startSession(name: string, device: number, bundle: PreKeyBundle): Promise<void> {
