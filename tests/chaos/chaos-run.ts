@@ -224,7 +224,7 @@ function edgesCaughtUp(edges: ChaosEdges, outcomes: readonly SessionOutcome[]): 
   );
 }
 
-/** The fake's troubles by kind: decrypt errors are expected under faults, but each should be answered. */
+/** The fake's troubles by kind: a retry request should be answered (then a duplicate); a decrypt error is not asked again. */
 function troubleCounts(troubles: readonly string[]): string {
   const count = (kind: string) => troubles.filter((t) => t.startsWith(`${kind} `)).length;
   return `${count('decrypt-error')} decrypt errors, ${count('retry-requested')} retry requests, ${count('duplicate')} duplicates`;

@@ -6,9 +6,9 @@
  */
 import { EventEmitter } from 'node:events';
 import type { WASocket } from '@whiskeysockets/baileys';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { MessageIds } from '../../session-host/src/messaging/message-ids.ts';
-import { ReceiptGate } from '../../session-host/src/runtime/receipt-gate.ts';
+import { GateClosedError, ReceiptGate } from '../../session-host/src/runtime/receipt-gate.ts';
 import { sendText } from '../../session-host/src/runtime/send-text.ts';
 import { SessionNotConnectedError } from '../../session-host/src/runtime/session-errors.ts';
 
@@ -51,4 +51,20 @@ describe('a send', () => {
     // Not remembered as sent: the retry goes out again instead of being taken for a repeat.
     expect(ids.has(message.messageId)).toBe(false);
   });
+
+  it('is not sent when no ack comes within the timeout, though the socket stays open', async () => {
+    vi.useFakeTimers();
+    const s = socketPair();
+    const acked = s.gate.whenAcked(message.messageId, 15_000);
+    vi.advanceTimersByTime(14_999);
+    s.ack('some other message');
+    vi.advanceTimersByTime(1);
+    await expect(acked).rejects.toBeInstanceOf(GateClosedError);
+    // A late ack finds nobody waiting.
+    expect(() => s.ack(message.messageId)).not.toThrow();
+  });
+});
+
+afterEach(() => {
+  vi.useRealTimers();
 });

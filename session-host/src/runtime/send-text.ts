@@ -45,15 +45,16 @@ const textOnly: ContentSender = async (message, send) => {
 };
 
 /**
- * Sends a message on a connected socket ('repeated': sent before under this id, not sent again). Only a frame that left the receipt
- * gate counts as sent: held behind a receipt, it may still die with the socket.
- */
-/**
  * How long a send waits for WhatsApp's ack of its stanza before it counts as
  * not sent (and is retried under the same id, which WhatsApp delivers once).
  */
 export const SERVER_ACK_TIMEOUT_MS = 15_000;
 
+/**
+ * Sends a message on a connected socket ('repeated': sent before under this id, not sent again). It counts as
+ * sent only once its frame left the receipt gate (held behind a receipt, it may still die with the socket) and
+ * WhatsApp acked the stanza (a socket WhatsApp already replaced takes the frame and drops it).
+ */
 export async function sendText(
   socket: { readonly sock: WASocket; readonly gate: ReceiptGate },
   sent: MessageIds,
