@@ -60,7 +60,8 @@ export const WS_TABLE_GRANTS: TableGrants = {
 export const HOST_TABLE_GRANTS: TableGrants = {
   // Scan of the owner index: finding owners whose registry row is gone (rare, keys only).
   sessions: { items: ['GetItem', 'UpdateItem'], indexes: ['Query', 'Scan'] },
-  hosts: { items: ['PutItem', 'UpdateItem', 'DeleteItem', 'Scan'] },
+  // ConditionCheckItem: a takeover lands only while the dead host's row is as it was judged.
+  hosts: { items: ['PutItem', 'UpdateItem', 'DeleteItem', 'ConditionCheckItem', 'Scan'] },
   events: { items: ['GetItem', 'Query', 'PutItem', 'UpdateItem'] },
   subscriptions: { items: ['Query', 'BatchWriteItem'], indexes: ['Query'] },
   connections: { items: ['DeleteItem'] },

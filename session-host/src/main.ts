@@ -86,7 +86,7 @@ await new Promise<void>((resolve, reject) => {
 const address = server.address();
 const port = typeof address === 'object' && address ? address.port : config.port;
 
-const ownership = new DynamoDbSessionOwnership(doc, storage.tables.sessions);
+const ownership = new DynamoDbSessionOwnership(doc, storage.tables);
 const version = await resolveWaVersion(config.waVersion, Boolean(config.waWebSocketUrl), logger);
 const host = new SessionHost({
   host: {

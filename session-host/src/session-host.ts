@@ -13,9 +13,10 @@ import { systemClock } from '#commons/runtime/system-clock.ts';
 import { FailoverWatcher } from './fleet/failover-watcher.ts';
 import { handOff } from './fleet/handoff.ts';
 import { LeaseKeeper } from './fleet/lease-keeper.ts';
+import { LeaseGap } from './fleet/lease-resume.ts';
 import { AuthWriters } from './host/auth-writers.ts';
 import { LocalSessions } from './host/local-sessions.ts';
-import { OutboxDrains } from './host/outbox-drains.ts';
+import { failingQueuedOnLogout, OutboxDrains } from './host/outbox-drains.ts';
 import { Reconciler } from './host/reconciler.ts';
 import { SessionStarter } from './host/session-starter.ts';
 import { StartRetries } from './host/start-retries.ts';
@@ -25,7 +26,6 @@ import type { HostMetrics } from './metrics.ts';
 import type { AuthStateStore } from './ports/auth-state-store.ts';
 import { EventQueues } from './runtime/event-queue.ts';
 import type { ManagedSession, SocketSettings } from './runtime/managed-session.ts';
-import type { EventSink } from './runtime/session-events.ts';
 import { SessionFailures } from './session-failures.ts';
 
 export interface SessionHostDeps {
@@ -73,6 +73,7 @@ export class SessionHost {
   private timers: TimerHandle[] = [];
   private draining = false;
   private readonly lease: LeaseKeeper;
+  private readonly gap: LeaseGap<ManagedSession>;
   private readonly failover: FailoverWatcher;
   private readonly reconciler: Reconciler;
   private readonly retries: StartRetries;
@@ -90,16 +91,27 @@ export class SessionHost {
       lease: deps.lease,
       load: () => this.load,
       draining: () => this.draining,
-      onLost: () => this.fenceAll(),
+      onRegained: () => void this.gap.regained(),
+      onGiveUp: () => this.fenceAll(),
       logger: deps.logger,
       clock: this.clock,
+    });
+    this.gap = new LeaseGap({
+      check: { hostId: deps.host.hostId, read: (id) => deps.ownership.get(id), clock: this.clock },
+      sessions: () => this.local.all(),
+      fence: (session) => session.onFenced(),
+      held: () => this.acting(),
+      resumed: () => {
+        void this.reconcileAll();
+        for (const id of this.local.ids()) this.drains?.kick(id);
+      },
     });
     this.failover = new FailoverWatcher({
       registry: deps.registry,
       ownership: deps.ownership,
       lease: deps.lease,
       me: () => ({ hostId: this.hostId, load: this.load, capacity: deps.host.capacity }),
-      mayTake: () => this.lease.held() && !this.draining,
+      mayTake: () => this.acting() && !this.draining,
       onTakenOver: (sessionId) => void this.reconcileSession(sessionId),
       publishLoad: () => this.lease.beat(),
       logger: deps.logger,
@@ -116,13 +128,13 @@ export class SessionHost {
         queue: deps.queue,
         events: this.events,
         logger: deps.logger,
-        current: (sessionId) => this.local.get(sessionId),
+        current: (sessionId) => (this.acting() ? this.local.get(sessionId) : undefined),
         backstopMs: limits.outboxBackstopMs,
       });
     this.retries = new StartRetries(limits.startBackoff, () => this.clock.now());
     this.starter = new SessionStarter({
       ...common,
-      events: this.sessionEvents(),
+      events: failingQueuedOnLogout(this.events, this.drains, deps.logger),
       retries: this.retries,
       pacing: limits.sendPacing,
       startSlots: new Semaphore(limits.startConcurrency),
@@ -131,22 +143,8 @@ export class SessionHost {
     this.reconciler = new Reconciler({
       ...common,
       starter: this.starter,
-      mayAct: () => !this.draining && this.lease.held(),
+      mayAct: () => !this.draining && this.acting(),
     });
-  }
-
-  /** The sessions' event sink: a session:logged-out also fails the session's queued messages. */
-  private sessionEvents(): EventSink {
-    return {
-      push: (event, critical) => {
-        if (event.type === 'session:logged-out' && this.drains) {
-          this.drains.failAll(event.sessionId).catch((err: unknown) => {
-            this.deps.logger.warn({ err, sessionId: event.sessionId }, 'failing queued messages failed');
-          });
-        }
-        return this.events.push(event, critical);
-      },
-    };
   }
 
   get hostId(): string {
@@ -218,7 +216,12 @@ export class SessionHost {
     this.registered = false;
   }
 
-  /** The lease is lost: close every socket without logging out and fail what is pending. */
+  /** Held, and no session left unchecked after a lease gap: this host may act as owner. */
+  private acting(): boolean {
+    return this.lease.held() && !this.gap.checking;
+  }
+
+  /** The lease was not regained in time: close every socket without logging out and fail what is pending. */
   private fenceAll(): void {
     for (const session of this.local.all()) session.onFenced();
     this.local.clear();

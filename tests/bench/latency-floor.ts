@@ -39,7 +39,7 @@ export async function measureDurableFloor(options: {
     .filter((o) => !o.Key?.includes('/snapshots/'))
     .map((o) => o.Size ?? 0);
   const journalBytes = Math.round(percentile(sizes, 50));
-  const ownership = new DynamoDbSessionOwnership(aws.doc, aws.tables.sessions);
+  const ownership = new DynamoDbSessionOwnership(aws.doc, aws.tables);
   const pointer = (await ownership.get(sessionId))?.authPointer as AuthPointer;
   const floorSession = `${sessionId}_floor`;
   const fence = { hostId: 'floor-host', epoch: 1 };

@@ -34,7 +34,7 @@ export async function linkOneSession(options: {
     }),
   );
   const events = new DynamoDbEventLog(aws.doc, { table: aws.tables.events, ttlSeconds: 3600 });
-  const ownership = new DynamoDbSessionOwnership(aws.doc, aws.tables.sessions);
+  const ownership = new DynamoDbSessionOwnership(aws.doc, aws.tables);
   for (;;) {
     const qr = (await events.after(sessionId, 0, 50)).filter((e) => e.type === 'qr').at(-1);
     if (qr) {

@@ -26,7 +26,7 @@ export async function linkSessions(options: {
   readonly onLinked?: (linked: number) => void;
 }): Promise<void> {
   const { aws, fake } = options;
-  const ownership = new DynamoDbSessionOwnership(aws.doc, aws.tables.sessions);
+  const ownership = new DynamoDbSessionOwnership(aws.doc, aws.tables);
   const events = new DynamoDbEventLog(aws.doc, { table: aws.tables.events, ttlSeconds: 3600 });
   const ids = Array.from(
     { length: options.count },

@@ -128,7 +128,7 @@ await withEmbeddedAws(async () => {
     });
     const pid = host.child.pid as number;
     await linkSessions({ aws, fake, hostId: 'media-host', idPrefix: 'ses_media', count: sessions });
-    const ownership = new DynamoDbSessionOwnership(aws.doc, aws.tables.sessions);
+    const ownership = new DynamoDbSessionOwnership(aws.doc, aws.tables);
     const events = new DynamoDbEventLog(aws.doc, { table: aws.tables.events, ttlSeconds: 3600 });
     log(`${sessions} sessions connected; uploading the ${args['size-mb']} MB document to the media bucket`);
     const sessionId = 'ses_media00000';

@@ -117,7 +117,7 @@ await withEmbeddedAws(async () => {
         if (n % 50 === 0) log(`connected ${n}/${args.sessions}`);
       },
     });
-    const ownership = new DynamoDbSessionOwnership(aws.doc, aws.tables.sessions);
+    const ownership = new DynamoDbSessionOwnership(aws.doc, aws.tables);
     const ids = Array.from({ length: args.sessions }, (_, i) => `ses_soak${String(i).padStart(5, '0')}`);
     const phones = new Map<string, string>();
     for (const id of ids) phones.set(id, (await ownership.get(id))?.me?.phoneNumber as string);

@@ -79,7 +79,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
   });
   const fleet = new ChaosFleet({ aws, fake, edgeEnv: edges.hostEnv(), entry: options.hostEntry, log });
   try {
-    const ownership = new DynamoDbSessionOwnership(aws.doc, aws.tables.sessions);
+    const ownership = new DynamoDbSessionOwnership(aws.doc, aws.tables);
     const events = new DynamoDbEventLog(aws.doc, { table: aws.tables.events, ttlSeconds: 3600 });
     for (let slot = 0; slot < options.hosts; slot++) await fleet.start(slot);
     const sessions = await linkSessions(options, fleet, { aws, fake, ownership, events });

@@ -12,7 +12,10 @@ describe('the failover watchers of several survivors that see a host die one aft
   it('split its sessions evenly in one pass each: a later host plans with the load an earlier one took', async () => {
     const clock = manualClock();
     const hosts = new HostTable();
-    const sessions = new SessionTable({ now: () => clock.now() });
+    const sessions = new SessionTable({
+      now: () => clock.now(),
+      hostVersion: (id) => hosts.get(id)?.heartbeatVersion,
+    });
     const ownership = new InMemorySessionOwnership(sessions);
     const orphans = Array.from({ length: 100 }, (_, i) => `ses_${String(i).padStart(3, '0')}`);
     for (const sessionId of orphans) sessions.put(orphanRecord(sessionId, 3));
@@ -54,7 +57,10 @@ describe('the failover watchers of several survivors that see a host die one aft
   it('looks again within the same tick while orphans are left, so a share a peer left it is not a heartbeat late', async () => {
     const clock = manualClock();
     const hosts = new HostTable();
-    const sessions = new SessionTable({ now: () => clock.now() });
+    const sessions = new SessionTable({
+      now: () => clock.now(),
+      hostVersion: (id) => hosts.get(id)?.heartbeatVersion,
+    });
     const ownership = new InMemorySessionOwnership(sessions);
     for (let i = 0; i < 10; i++) sessions.put(orphanRecord(`ses_${i}`, 1));
     const registry = () => new InMemoryHostRegistry(hosts, lease.leaseMs, () => clock.wallNow());

@@ -12,7 +12,10 @@ describe('the failover watcher when a dead host’s record vanished (TTL purge, 
   it('still takes the sessions that name it, once it has been still for a full lease', async () => {
     const clock = manualClock();
     const hosts = new HostTable();
-    const sessions = new SessionTable({ now: () => clock.now() });
+    const sessions = new SessionTable({
+      now: () => clock.now(),
+      hostVersion: (id) => hosts.get(id)?.heartbeatVersion,
+    });
     for (const sessionId of ['s1', 's2']) sessions.put(orphanRecord(sessionId, 3));
     const deadRegistry = new InMemoryHostRegistry(hosts, lease.leaseMs, () => clock.wallNow());
     await deadRegistry.register(registration('dead', 10), 2);

@@ -29,7 +29,7 @@ export class FleetHarness {
     readonly aws: TestAws,
     readonly fake: FakeWhatsApp,
   ) {
-    this.ownership = new DynamoDbSessionOwnership(aws.doc, aws.tables.sessions);
+    this.ownership = new DynamoDbSessionOwnership(aws.doc, aws.tables);
     this.events = new DynamoDbEventLog(aws.doc, { table: aws.tables.events, ttlSeconds: 3600 });
   }
 

@@ -60,4 +60,10 @@ describe('the real lease keeper, failover watcher and handoff under a seeded fle
     const caught = await firstViolation({ broken: { skipEpochOn: 'commit' } }, 300);
     expect(caught?.violations[0]).toMatch(/commit of s\d+ at epoch \d+ accepted after epoch \d+/);
   });
+
+  it('control: a takeover that does not check the dead host renewed is caught as two owners of one session', async () => {
+    // A host back from a lease gap keeps the sockets it kept open; a peer's late verdict must not land.
+    const caught = await firstViolation({ broken: { skipHostCheck: true } }, 300);
+    expect(caught?.violations[0]).toMatch(/owned by h\d#\d and h\d#\d/);
+  });
 });

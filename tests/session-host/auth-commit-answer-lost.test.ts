@@ -18,7 +18,7 @@ let aws: TestAws;
 let ownership: DynamoDbSessionOwnership;
 beforeAll(async () => {
   aws = await createTestAws('lostans');
-  ownership = new DynamoDbSessionOwnership(aws.doc, aws.tables.sessions);
+  ownership = new DynamoDbSessionOwnership(aws.doc, aws.tables);
 });
 const clients: DynamoDBClient[] = [];
 afterAll(() => {
@@ -77,7 +77,7 @@ function losingFirstAnswer(options: { applied?: boolean; maxAttempts?: number } 
   );
   clients.push(client);
   return {
-    ownership: new DynamoDbSessionOwnership(createDocumentClient(client), aws.tables.sessions),
+    ownership: new DynamoDbSessionOwnership(createDocumentClient(client), aws.tables),
     lost: () => lost,
   };
 }
@@ -132,7 +132,7 @@ describe('an auth pointer commit whose answer was lost', () => {
     const s = await owned();
     const mine = pointer(1, 'journal/1-1-w1.json');
     await ownership.commit(s.sessionId, s.fence, undefined, mine);
-    expect(await ownership.takeover(s.sessionId, 'host-a', s.fence.epoch, 'host-b')).toBe(true);
+    expect(await ownership.takeover(s.sessionId, { hostId: 'host-a' }, s.fence.epoch, 'host-b')).toBe(true);
     await expect(ownership.commit(s.sessionId, s.fence, undefined, mine)).rejects.toBeInstanceOf(FencedError);
   });
 });

@@ -20,7 +20,7 @@ export interface OwnedSession {
 
 export async function authFixture(label: string): Promise<AuthFixture> {
   const aws = await createTestAws(label);
-  const ownership = new DynamoDbSessionOwnership(aws.doc, aws.tables.sessions);
+  const ownership = new DynamoDbSessionOwnership(aws.doc, aws.tables);
   let n = 0;
   const owned = async (hostId = 'host-a'): Promise<OwnedSession> => {
     const sessionId = `ses_${label}${++n}`;

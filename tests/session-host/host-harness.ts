@@ -7,6 +7,7 @@ import { leaseConfig } from '#commons/domain/lease.ts';
 import { DynamoDbConnectionStore } from '#commons/events/dynamodb-connection-store.ts';
 import { DynamoDbEventLog } from '#commons/events/dynamodb-event-log.ts';
 import { createFanoutPublisher } from '#commons/events/fanout-publisher.ts';
+import type { HostRegistry } from '#commons/hosts/host-registry.ts';
 import { DynamoDbHostRegistry } from '#commons/storage/dynamodb-host-registry.ts';
 import { DynamoDbSendQueue } from '#commons/storage/dynamodb-send-queue.ts';
 import { DynamoDbSessionOwnership, type OwnedSession } from '#commons/storage/dynamodb-session-ownership.ts';
@@ -41,7 +42,7 @@ export class HostHarness {
     readonly aws: TestAws,
     readonly fake: FakeWhatsApp,
   ) {
-    this.ownership = new DynamoDbSessionOwnership(aws.doc, aws.tables.sessions);
+    this.ownership = new DynamoDbSessionOwnership(aws.doc, aws.tables);
     this.events = new DynamoDbEventLog(aws.doc, { table: aws.tables.events, ttlSeconds: 3600 });
   }
 
@@ -65,6 +66,8 @@ export class HostHarness {
       media?: (metrics: HostMetrics, logger: pino.Logger) => MediaRuntime;
       /** Where the host's sockets go (default: the fake WhatsApp). */
       waWebSocketUrl?: string;
+      /** Wraps the host's registry (e.g. heartbeats that fail for a while: a lease gap). */
+      wrapRegistry?: (registry: HostRegistry) => HostRegistry;
     } = {},
   ): Promise<RunningHost> {
     const eventsDoc = options.eventsDoc ?? this.aws.doc;
@@ -89,7 +92,9 @@ export class HostHarness {
         capacity: options.capacity ?? 50,
       },
       ownership: this.ownership,
-      registry: new DynamoDbHostRegistry(this.aws.doc, this.aws.tables.hosts, 10_000),
+      registry: (options.wrapRegistry ?? ((r: HostRegistry) => r))(
+        new DynamoDbHostRegistry(this.aws.doc, this.aws.tables.hosts, 10_000),
+      ),
       queue: new DynamoDbSendQueue({ client: this.aws.doc, outboxTable: this.aws.tables.outbox }),
       authStates: wrap(
         new S3AuthStateStore({

@@ -12,7 +12,7 @@ let aws: TestAws;
 let ownership: DynamoDbSessionOwnership;
 beforeAll(async () => {
   aws = await createTestAws('auth');
-  ownership = new DynamoDbSessionOwnership(aws.doc, aws.tables.sessions);
+  ownership = new DynamoDbSessionOwnership(aws.doc, aws.tables);
 });
 afterAll(() => aws.destroy());
 

@@ -112,7 +112,7 @@ describe('the shipped session-host bundle', () => {
         reject(new Error(`host exited (${code}) before ready:\n${stderr.join('')}`)),
       );
     });
-    const ownership = new DynamoDbSessionOwnership(aws.doc, aws.tables.sessions);
+    const ownership = new DynamoDbSessionOwnership(aws.doc, aws.tables);
     const events = new DynamoDbEventLog(aws.doc, { table: aws.tables.events, ttlSeconds: 3600 });
     const messages = async (sessionId: string): Promise<EventEnvelope[]> =>
       (await events.after(sessionId, 0, 10_000)).filter((e) => e.type === 'session:message');

@@ -16,6 +16,16 @@ export interface StatusPatch {
 }
 
 /**
+ * A host judged dead, as it was when judged: the heartbeat version then seen
+ * (undefined: it had no row). A takeover lands only while that still holds,
+ * so a host that renewed its lease in the meantime keeps its sessions.
+ */
+export interface DeadOwner {
+  readonly hostId: string;
+  readonly heartbeatVersion?: number;
+}
+
+/**
  * What a session host reads and writes on session records (the host role of
  * the sessions table; the API role is SessionRepository). Every write after
  * the claim is fenced on owner + epoch and fails with FencedError otherwise.
@@ -38,8 +48,12 @@ export interface SessionOwnership extends AuthPointerStore {
     incarnation: string,
     seenEpoch: number,
   ): Promise<Fence | undefined>;
-  /** Moves a session off a dead host (epoch + 1); false when it moved meanwhile. */
-  takeover(sessionId: string, deadHostId: string, seenEpoch: number, hostId: string): Promise<boolean>;
+  /**
+   * Moves a session off a dead host (epoch + 1); false when it moved meanwhile,
+   * or when the dead host renewed since it was judged dead (its heartbeat
+   * version is no longer the one seen, or a row appeared where none was).
+   */
+  takeover(sessionId: string, dead: DeadOwner, seenEpoch: number, hostId: string): Promise<boolean>;
   /** Hands a session to `target` (graceful handoff), epoch + 1. */
   release(sessionId: string, fence: Fence, target: string): Promise<void>;
   /** The actual status; `desired` STOPPED when the host gives up, so nothing restarts it in a loop. */

@@ -1,4 +1,4 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   type DynamoDBDocumentClient,
   GetCommand,
@@ -7,8 +7,9 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { type AuthPointer, type Fence, FencedError } from '../domain/fence.ts';
-import type { OwnedSession, SessionOwnership, StatusPatch } from '../domain/session-ownership.ts';
+import type { DeadOwner, OwnedSession, SessionOwnership, StatusPatch } from '../domain/session-ownership.ts';
 import { decodeSessionItem, decodeSessionItems, sessionKey } from './session-item.ts';
+import { sendTakeover } from './session-takeover.ts';
 import { INDEX } from './tables.ts';
 
 export type { OwnedSession, StatusPatch } from '../domain/session-ownership.ts';
@@ -25,11 +26,17 @@ const COMMIT_READBACK_DELAY_MS = 200;
  * gets FencedError and changes nothing.
  */
 export class DynamoDbSessionOwnership implements SessionOwnership {
+  private readonly table: string;
+  private readonly hostsTable: string;
+
   constructor(
     private readonly doc: DynamoDBDocumentClient,
-    private readonly table: string,
+    tables: { readonly sessions: string; readonly hosts: string },
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    this.table = tables.sessions;
+    this.hostsTable = tables.hosts;
+  }
 
   async get(sessionId: string): Promise<OwnedSession | undefined> {
     const { Item } = await this.doc.send(
@@ -113,28 +120,17 @@ export class DynamoDbSessionOwnership implements SessionOwnership {
 
   /**
    * Moves a session off a host this host saw die, growing the epoch so
-   * nothing the dead host still writes can land.
+   * nothing the dead host still writes can land; refused too when the dead
+   * host renewed since it was judged (sendTakeover).
    */
-  async takeover(sessionId: string, deadHostId: string, seenEpoch: number, hostId: string): Promise<boolean> {
+  async takeover(sessionId: string, dead: DeadOwner, seenEpoch: number, hostId: string): Promise<boolean> {
+    const tables = { sessions: this.table, hosts: this.hostsTable };
     try {
-      await this.doc.send(
-        new UpdateCommand({
-          TableName: this.table,
-          Key: sessionKey(sessionId),
-          UpdateExpression: 'SET ownerHostId = :me, epoch = epoch + :one, updatedAt = :now',
-          ConditionExpression: 'ownerHostId = :dead AND epoch = :seen',
-          ExpressionAttributeValues: {
-            ':me': hostId,
-            ':one': 1,
-            ':now': new Date(this.now()).toISOString(),
-            ':dead': deadHostId,
-            ':seen': seenEpoch,
-          },
-        }),
-      );
+      await sendTakeover(this.doc, tables, { sessionId, dead, seenEpoch, hostId, now: this.now() });
       return true;
     } catch (err) {
-      if (err instanceof ConditionalCheckFailedException) return false;
+      if (err instanceof ConditionalCheckFailedException || err instanceof TransactionCanceledException)
+        return false;
       throw err;
     }
   }

@@ -136,7 +136,7 @@ export class FailoverWatcher {
     );
     for (const orphan of mine) {
       if (!this.deps.mayTake()) return taken;
-      const won = await this.deps.ownership.takeover(orphan.sessionId, peer.hostId, orphan.epoch, me.hostId);
+      const won = await this.deps.ownership.takeover(orphan.sessionId, peer, orphan.epoch, me.hostId);
       if (won) {
         taken++;
         this.deps.onTakenOver(orphan.sessionId);

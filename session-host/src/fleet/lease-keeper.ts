@@ -10,8 +10,20 @@ export interface LeaseKeeperDeps {
   readonly lease: LeaseConfig;
   readonly load: () => number;
   readonly draining: () => boolean;
-  /** The lease is lost: close every session without logging out, before any peer can take them. */
-  readonly onLost: () => void;
+  /**
+   * The lease is lost (no renewal confirmed for `selfFenceMs`): stop acting at
+   * once (no starts, takeovers or sends; `held()` says so). Running sockets stay
+   * open, suspended: every write of theirs is still fenced on the epoch.
+   */
+  readonly onLost?: () => void;
+  /**
+   * Held again within a lease of the loss: check each suspended session against
+   * its record before acting again. A peer's takeover lands only while this
+   * host's row is as the peer judged it, so none can land after the renewal.
+   */
+  readonly onRegained: () => void;
+  /** Not held again within a lease of the loss: close every session without logging out. */
+  readonly onGiveUp: () => void;
   readonly logger: Logger;
   /** Monotonic time and timers; the system clock unless a simulation drives it. */
   readonly clock?: Clock;
@@ -25,6 +37,8 @@ export interface LeaseKeeperDeps {
 export class LeaseKeeper {
   private confirmedSendAt: number | undefined;
   private wasHeld = false;
+  /** When the lease was lost with sessions suspended; undefined while held or once given up. */
+  private lostAt: number | undefined;
   private timers: TimerHandle[] = [];
   private readonly clock: Clock;
 
@@ -51,8 +65,17 @@ export class LeaseKeeper {
     this.timers = [];
   }
 
-  /** True while this host may act as owner of its sessions. Cheap: call it before acting. */
+  /**
+   * True while this host may act as owner of its sessions. Cheap: call it
+   * before acting. After a loss it stays false until a check saw the lease
+   * held again and called onRegained, even once a renewal is confirmed.
+   */
   held(): boolean {
+    return this.valid() && this.lostAt === undefined;
+  }
+
+  /** The last confirmed renewal was sent less than `selfFenceMs` ago. */
+  private valid(): boolean {
     return leaseHeld(this.confirmedSendAt, this.clock.now(), this.deps.lease);
   }
 
@@ -76,17 +99,32 @@ export class LeaseKeeper {
   }
 
   private confirm(sentAt: number): void {
+    // A loss no check saw yet (the event loop stalled past it) is a loss all the same.
+    if (!this.valid()) this.check();
     this.confirmedSendAt = Math.max(this.confirmedSendAt ?? sentAt, sentAt);
   }
 
   private check(): void {
-    const held = this.held();
+    const held = this.valid();
     const change = leaseChange(this.wasHeld, held, this.confirmedSendAt !== undefined);
     this.wasHeld = held;
+    const { hostId } = this.deps.host;
+    const now = this.clock.now();
     if (change === 'lost') {
-      this.deps.logger.warn({ hostId: this.deps.host.hostId }, 'lease lost: fencing every session');
-      this.deps.onLost();
+      this.lostAt = now;
+      this.deps.logger.warn({ hostId }, 'lease lost: sessions suspended');
+      this.deps.onLost?.();
     }
-    if (change === 'gained') this.deps.logger.info({ hostId: this.deps.host.hostId }, 'lease held');
+    if (change === 'gained') {
+      const suspended = this.lostAt !== undefined;
+      this.lostAt = undefined;
+      this.deps.logger.info({ hostId }, 'lease held');
+      if (suspended) this.deps.onRegained();
+    }
+    if (this.lostAt !== undefined && now - this.lostAt >= this.deps.lease.leaseMs) {
+      this.lostAt = undefined;
+      this.deps.logger.warn({ hostId }, 'lease not regained: fencing every session');
+      this.deps.onGiveUp();
+    }
   }
 }

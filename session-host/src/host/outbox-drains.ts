@@ -226,3 +226,21 @@ export class OutboxDrains {
     this.deps.events.push(event, critical).catch(() => undefined);
   }
 }
+
+/** A session's event sink whose session:logged-out also fails the session's queued messages. */
+export function failingQueuedOnLogout(
+  events: EventSink,
+  drains: OutboxDrains | undefined,
+  logger: Logger,
+): EventSink {
+  return {
+    push: (event, critical) => {
+      if (event.type === 'session:logged-out' && drains) {
+        drains.failAll(event.sessionId).catch((err: unknown) => {
+          logger.warn({ err, sessionId: event.sessionId }, 'failing queued messages failed');
+        });
+      }
+      return events.push(event, critical);
+    },
+  };
+}

@@ -1,5 +1,11 @@
 import { type AuthPointer, type Fence, FencedError } from '#commons/domain/fence.ts';
-import type { OwnedSession, SessionOwnership, StatusPatch } from '#commons/domain/session-ownership.ts';
+import type {
+  DeadOwner,
+  OwnedSession,
+  SessionOwnership,
+  StatusPatch,
+} from '#commons/domain/session-ownership.ts';
+import { UNASSIGNED_HOST } from '#commons/hosts/host-record.ts';
 
 /** A fenced write the table accepted, for the stale-write check. */
 export interface AcceptedWrite {
@@ -21,12 +27,16 @@ export interface SessionTableOptions {
    * epoch. Never set outside the control test.
    */
   readonly skipEpochOn?: FencedWrite;
+  /** The heartbeat version of a host's row (undefined: no row), for the takeover's check. */
+  readonly hostVersion: (hostId: string) => number | undefined;
+  /** The broken control: a takeover lands without checking the dead host's row. Control test only. */
+  readonly skipHostCheck?: boolean;
 }
 
 /**
  * The sessions table held in memory, with the conditional writes of
  * DynamoDbSessionOwnership: claim on owner + seen epoch, takeover on dead
- * owner + seen epoch, and every later write on owner + epoch (FencedError
+ * owner + seen epoch while the dead host's row is as judged, and every later write on owner + epoch (FencedError
  * otherwise). Synchronous: the network decides when each one lands.
  */
 export class SessionTable {
@@ -68,9 +78,13 @@ export class SessionTable {
     return { hostId, epoch: record.epoch };
   }
 
-  takeover(sessionId: string, deadHostId: string, seenEpoch: number, hostId: string): boolean {
+  takeover(sessionId: string, dead: DeadOwner, seenEpoch: number, hostId: string): boolean {
     const record = this.records.get(sessionId);
-    if (!record || record.ownerHostId !== deadHostId || record.epoch !== seenEpoch) return false;
+    if (!record || record.ownerHostId !== dead.hostId || record.epoch !== seenEpoch) return false;
+    // As takeoverCommand: the dead host's row still as judged (the unassigned owner has none).
+    const version = this.options.hostVersion(dead.hostId);
+    const renewed = version !== undefined && version !== dead.heartbeatVersion;
+    if (dead.hostId !== UNASSIGNED_HOST && renewed && !this.options.skipHostCheck) return false;
     this.grant(record, hostId);
     return true;
   }
@@ -154,8 +168,8 @@ export class InMemorySessionOwnership implements SessionOwnership {
     return this.transport(() => this.table.claim(sessionId, hostId, incarnation, seenEpoch));
   }
 
-  takeover(sessionId: string, deadHostId: string, seenEpoch: number, hostId: string): Promise<boolean> {
-    return this.transport(() => this.table.takeover(sessionId, deadHostId, seenEpoch, hostId));
+  takeover(sessionId: string, dead: DeadOwner, seenEpoch: number, hostId: string): Promise<boolean> {
+    return this.transport(() => this.table.takeover(sessionId, dead, seenEpoch, hostId));
   }
 
   release(sessionId: string, fence: Fence, target: string): Promise<void> {

@@ -9,6 +9,7 @@ import type { HostRegistration, HostRegistry } from '#commons/hosts/host-registr
 import { FailoverWatcher } from '../../../session-host/src/fleet/failover-watcher.ts';
 import { type HandedSession, handOff } from '../../../session-host/src/fleet/handoff.ts';
 import { LeaseKeeper, type LeaseKeeperDeps } from '../../../session-host/src/fleet/lease-keeper.ts';
+import { LeaseGap, type SuspendedSession } from '../../../session-host/src/fleet/lease-resume.ts';
 
 const silent = pino({ level: 'silent' });
 
@@ -39,6 +40,7 @@ export class SimHost {
   /** Sessions with an open socket here, by the epoch they were claimed at. */
   readonly local = new Map<string, number>();
   readonly lease: LeaseKeeper;
+  private readonly gap: LeaseGap<SuspendedSession>;
   private readonly failover: FailoverWatcher;
   private readonly perSession = new KeyedSerialQueue();
   private timers: TimerHandle[] = [];
@@ -52,17 +54,28 @@ export class SimHost {
       lease: deps.lease,
       load: () => this.local.size,
       draining: () => this.draining,
-      onLost: () => this.local.clear(),
+      onRegained: () => void this.gap.regained(),
+      onGiveUp: () => this.local.clear(),
       logger: silent,
       clock: deps.clock,
     };
+    // SessionHost's way back from a lease gap, on this host's map of sockets.
+    this.gap = new LeaseGap({
+      check: { hostId: deps.host.hostId, read: (id) => deps.ownership.get(id), clock: deps.clock },
+      sessions: () => [...this.local].map(([sessionId, epoch]) => ({ sessionId, epoch })),
+      fence: ({ sessionId, epoch }) => {
+        if (this.local.get(sessionId) === epoch) this.local.delete(sessionId);
+      },
+      held: () => this.acting(),
+      resumed: () => void this.reconcileAll(),
+    });
     this.lease = deps.leaseKeeper?.(leaseDeps) ?? new LeaseKeeper(leaseDeps);
     this.failover = new FailoverWatcher({
       registry: deps.registry,
       ownership: deps.ownership,
       lease: deps.lease,
       me: () => ({ hostId: this.hostId, load: this.local.size, capacity: deps.host.capacity }),
-      mayTake: () => this.lease.held() && !this.draining,
+      mayTake: () => this.acting() && !this.draining,
       onTakenOver: (sessionId) => void this.reconcileSession(sessionId),
       logger: silent,
       takeoversPerSecond: deps.takeoversPerSecond,
@@ -79,9 +92,16 @@ export class SimHost {
     return this.deps.host.incarnation;
   }
 
-  /** True while this host acts as the owner of `sessionId`: its socket is open and its lease held. */
+  /**
+   * True while this host acts as the owner of `sessionId`: its socket is open,
+   * its lease held and, after a lease gap, the session checked against its record.
+   */
   owns(sessionId: string): boolean {
-    return this.local.has(sessionId) && this.lease.held();
+    return this.local.has(sessionId) && this.acting();
+  }
+
+  private acting(): boolean {
+    return this.lease.held() && !this.gap.checking;
   }
 
   async start(): Promise<void> {
@@ -132,7 +152,7 @@ export class SimHost {
   }
 
   private mayAct(): boolean {
-    return !this.draining && this.lease.held();
+    return !this.draining && this.acting();
   }
 
   private async reconcileAll(): Promise<void> {

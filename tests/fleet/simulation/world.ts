@@ -29,6 +29,7 @@ export interface SimOptions {
   /** Broken controls, only ever set by the control tests. */
   readonly broken?: {
     readonly skipEpochOn?: FencedWrite;
+    readonly skipHostCheck?: boolean;
     readonly leaseKeeper?: (deps: LeaseKeeperDeps) => LeaseKeeper;
   };
 }
@@ -68,11 +69,13 @@ export async function simulate(options: SimOptions): Promise<SimResult> {
   };
   const network = new Network(scheduler, random, { maxDelayMs: options.maxDelayMs, timeoutMs: 2_000 }, link);
 
+  const hostTable = new HostTable();
   const sessions = new SessionTable({
     now: () => scheduler.now,
+    hostVersion: (hostId) => hostTable.get(hostId)?.heartbeatVersion,
     ...(options.broken?.skipEpochOn && { skipEpochOn: options.broken.skipEpochOn }),
+    ...(options.broken?.skipHostCheck && { skipHostCheck: true }),
   });
-  const hostTable = new HostTable();
   const sessionIds = Array.from({ length: options.sessions }, (_, i) => `s${String(i).padStart(3, '0')}`);
   for (const [i, sessionId] of sessionIds.entries()) {
     sessions.put(sessionRecord(sessionId, `h${i % options.hosts}`));
