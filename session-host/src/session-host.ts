@@ -12,8 +12,7 @@ import { sessionsOwnedMetric } from '#commons/observability/metric-names.ts';
 import { systemClock } from '#commons/runtime/system-clock.ts';
 import { FailoverWatcher } from './fleet/failover-watcher.ts';
 import { handOff } from './fleet/handoff.ts';
-import { LeaseKeeper } from './fleet/lease-keeper.ts';
-import { LeaseGap } from './fleet/lease-resume.ts';
+import { HostLease } from './fleet/host-lease.ts';
 import { AuthWriters } from './host/auth-writers.ts';
 import { LocalSessions } from './host/local-sessions.ts';
 import { failingQueuedOnLogout, OutboxDrains } from './host/outbox-drains.ts';
@@ -72,8 +71,7 @@ export class SessionHost {
   private readonly clock: Clock;
   private timers: TimerHandle[] = [];
   private draining = false;
-  private readonly lease: LeaseKeeper;
-  private readonly gap: LeaseGap<ManagedSession>;
+  private readonly lease: HostLease<ManagedSession>;
   private readonly failover: FailoverWatcher;
   private readonly reconciler: Reconciler;
   private readonly retries: StartRetries;
@@ -85,26 +83,19 @@ export class SessionHost {
 
   constructor(private readonly deps: SessionHostDeps) {
     this.clock = deps.clock ?? systemClock;
-    this.lease = new LeaseKeeper({
-      registry: deps.registry,
-      host: deps.host,
-      lease: deps.lease,
+    this.lease = new HostLease({
+      ...deps,
       load: () => this.load,
       draining: () => this.draining,
-      onRegained: () => void this.gap.regained(),
-      onGiveUp: () => this.fenceAll(),
-      logger: deps.logger,
-      clock: this.clock,
-    });
-    this.gap = new LeaseGap({
-      check: { hostId: deps.host.hostId, read: (id) => deps.ownership.get(id), clock: this.clock },
+      read: (id) => deps.ownership.get(id),
       sessions: () => this.local.all(),
       fence: (session) => session.onFenced(),
-      held: () => this.acting(),
+      fenceAll: () => this.fenceAll(),
       resumed: () => {
         void this.reconcileAll();
         for (const id of this.local.ids()) this.drains?.kick(id);
       },
+      clock: this.clock,
     });
     this.failover = new FailoverWatcher({
       registry: deps.registry,
@@ -139,6 +130,7 @@ export class SessionHost {
       pacing: limits.sendPacing,
       startSlots: new Semaphore(limits.startConcurrency),
       onConnected: (sessionId) => this.drains?.kick(sessionId),
+      whenActing: () => this.lease.whenActing(),
     });
     this.reconciler = new Reconciler({
       ...common,
@@ -218,7 +210,7 @@ export class SessionHost {
 
   /** Held, and no session left unchecked after a lease gap: this host may act as owner. */
   private acting(): boolean {
-    return this.lease.held() && !this.gap.checking;
+    return this.lease.acting();
   }
 
   /** The lease was not regained in time: close every socket without logging out and fail what is pending. */

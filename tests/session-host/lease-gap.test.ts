@@ -45,6 +45,16 @@ async function heartbeatVersion(hostId: string): Promise<number | undefined> {
   return rows.find((r) => r.hostId === hostId)?.heartbeatVersion;
 }
 
+async function backInLease(running: RunningHost): Promise<void> {
+  await waitForLog(running, 'lease held', 2);
+  await waitFor(
+    async () => running.host.ready || undefined,
+    () => 'the host to be ready again',
+    10_000,
+    20,
+  );
+}
+
 function logged(running: RunningHost, msg: string): number {
   return running.logs.filter((l) => l.msg === msg).length;
 }
@@ -56,6 +66,13 @@ function waitForLog(running: RunningHost, msg: string, count = 1, timeoutMs = 10
     timeoutMs,
     20,
   );
+}
+
+/** A host with one linked session, whose heartbeats can be made to fail. */
+async function linkedHost() {
+  const heartbeats = failingHeartbeats();
+  const running = await h.startHost('host-1', { wrapRegistry: heartbeats.wrap });
+  return { heartbeats, running, s: await linkedOn(running) };
 }
 
 async function linkedOn(running: RunningHost) {
@@ -73,24 +90,30 @@ async function linkedOn(running: RunningHost) {
 
 describe('a host whose lease lapses for a moment', () => {
   it('keeps its sessions on the same socket and epoch, and they work on once it holds the lease again', async () => {
-    const heartbeats = failingHeartbeats();
-    const running = await h.startHost('host-1', { wrapRegistry: heartbeats.wrap });
-    const s = await linkedOn(running);
+    const { heartbeats, running, s } = await linkedHost();
 
     heartbeats.down = true;
     await waitForLog(running, 'lease lost: sessions suspended');
     expect(running.host.ready).toBe(false);
-    // The socket stays open through the gap: a contact's message is still taken in and logged.
-    await h.fake.sendText(s.contact.pn, s.device.pn, 'during the gap');
-    await h.waitForEvent(s.sessionId, (e) => e.data.text === 'during the gap');
-    heartbeats.down = false;
-    await waitForLog(running, 'lease held', 2);
+    // The socket stays open through the gap and takes a contact's message in, but nothing is
+    // committed while the lease is lost: its keys (and so its event) wait for the lease.
+    const pointer = (await h.record(s.sessionId))?.authPointer?.version;
+    const delivered: string[] = [];
+    h.fake.events.on('message-delivered', (_jid, deliveredId) => delivered.push(deliveredId));
+    const id = await h.fake.sendText(s.contact.pn, s.device.pn, 'during the gap');
     await waitFor(
-      async () => running.host.ready || undefined,
-      () => 'the host to be ready again',
-      10_000,
+      async () => delivered.includes(id) || undefined,
+      () => 'the message on the wire',
+      5_000,
       20,
     );
+    // Proving a negative: three heartbeats is ample for a commit and an event that did not wait.
+    await new Promise((r) => setTimeout(r, 500));
+    expect((await h.record(s.sessionId))?.authPointer?.version).toBe(pointer);
+    expect((await h.eventsOf(s.sessionId)).some((e) => e.data.id === id)).toBe(false);
+    heartbeats.down = false;
+    await backInLease(running);
+    await h.waitForEvent(s.sessionId, (e) => e.data.id === id);
 
     expect(running.host.session(s.sessionId)).toBe(s.session);
     expect((await h.record(s.sessionId))?.epoch).toBe(s.epoch);
@@ -106,9 +129,7 @@ describe('a host whose lease lapses for a moment', () => {
   });
 
   it('closes a session a peer took during the gap, and leaves it to the peer', async () => {
-    const heartbeats = failingHeartbeats();
-    const running = await h.startHost('host-1', { wrapRegistry: heartbeats.wrap });
-    const s = await linkedOn(running);
+    const { heartbeats, running, s } = await linkedHost();
     const judged = await heartbeatVersion('host-1');
 
     heartbeats.down = true;
@@ -123,13 +144,7 @@ describe('a host whose lease lapses for a moment', () => {
       ),
     ).toBe(true);
     heartbeats.down = false;
-    await waitForLog(running, 'lease held', 2);
-    await waitFor(
-      async () => running.host.ready || undefined,
-      () => 'the host to be ready again',
-      10_000,
-      20,
-    );
+    await backInLease(running);
 
     await waitFor(
       async () => running.host.session(s.sessionId) === undefined || undefined,
@@ -142,9 +157,7 @@ describe('a host whose lease lapses for a moment', () => {
   });
 
   it('closes every session when the lease is not back within a lease, and starts them again at a new epoch', async () => {
-    const heartbeats = failingHeartbeats();
-    const running = await h.startHost('host-1', { wrapRegistry: heartbeats.wrap });
-    const s = await linkedOn(running);
+    const { heartbeats, running, s } = await linkedHost();
 
     heartbeats.down = true;
     await waitForLog(running, 'lease not regained: fencing every session');

@@ -10,6 +10,7 @@ import {
   RESEND_CONTENTS_PER_SESSION,
   ResendContents,
 } from '../../session-host/src/messaging/resend-contents.ts';
+import { waitFor } from '../support/wait-for.ts';
 import { HostHarness } from './host-harness.ts';
 
 let h: HostHarness;
@@ -37,6 +38,42 @@ describe('a sent message the contact could not decrypt', () => {
     const got = await h.fake.waitForMessage(contact.pn, (m) => m.text === 'after the restore', 20_000);
     expect(got.id).toBe('3EB0AAAA000000000002');
     expect(asked).toContain('3EB0AAAA000000000002');
+    expect(h.fake.inbox(contact.pn).filter((m) => m.id === got.id)).toHaveLength(1);
+  });
+});
+
+describe('a request to send again that the socket never answered', () => {
+  it('comes again on the next connection, as WhatsApp redelivers what was not acked, and the message arrives once', async () => {
+    const running = await h.startHost();
+    const sessionId = await h.createSession();
+    const contact = h.fake.createUser({ name: 'Ivo' });
+    const device = await h.link(sessionId);
+    const session = running.host.session(sessionId);
+    await session?.sendText(contact.pn, 'before the restore', '3EB0AAAA000000000021');
+    await h.fake.waitForMessage(contact.pn, (m) => m.text === 'before the restore');
+    // The connection drops as the contact asks: the host cannot resend nor ack on it.
+    const asked: string[] = [];
+    h.fake.events.on('retry-requested', (jid, id) => {
+      if (asked.push(id) === 1) h.fake.dropConnection(jid);
+    });
+    const acked: string[] = [];
+    h.fake.events.on('retry-receipt-acked', (_jid, id) => acked.push(id));
+
+    h.fake.forgetSessions(contact.pn, device.pn);
+    // WhatsApp's ack of the send went with the connection too: the send itself reports a failure.
+    await session?.sendText(contact.pn, 'after the restore', '3EB0AAAA000000000022').catch(() => undefined);
+    const got = await h.fake.waitForMessage(contact.pn, (m) => m.text === 'after the restore', 20_000);
+    expect(got.id).toBe('3EB0AAAA000000000022');
+    expect(got.encType).toBe('pkmsg');
+    expect(asked).toEqual(['3EB0AAAA000000000022']);
+    // Acked after the resend, on the new connection: WhatsApp stops delivering it.
+    await waitFor(
+      async () => acked.length > 0 || undefined,
+      () => 'the retry receipt acked',
+      10_000,
+      20,
+    );
+    expect(acked).toEqual(['3EB0AAAA000000000022']);
     expect(h.fake.inbox(contact.pn).filter((m) => m.id === got.id)).toHaveLength(1);
   });
 });

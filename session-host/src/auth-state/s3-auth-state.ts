@@ -35,6 +35,8 @@ export interface AuthStateOptions {
   readonly onFenced: () => void;
   /** Called on every failed commit (S3 or DynamoDB down), before the error propagates to Baileys. */
   readonly onCommitError?: (err: unknown) => void;
+  /** Each commit waits on it first (the host's lease lost: nothing is written until it is back). */
+  readonly whenActing?: () => Promise<void>;
   readonly compactAfterEntries?: number;
   readonly compactAfterBytes?: number;
 }
@@ -157,6 +159,7 @@ export class S3AuthState implements SessionAuth {
    * snapshot when the journal is long or pre-keys arrived), then the pointer.
    */
   private async write(keys: SignalDataSet | undefined): Promise<void> {
+    await this.options.whenActing?.();
     if (this.fenced) {
       throw new FencedError(`session ${this.options.sessionId} is fenced on this host`);
     }

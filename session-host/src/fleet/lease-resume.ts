@@ -65,12 +65,44 @@ export interface LeaseGapDeps<S extends SuspendedSession> {
 export class LeaseGap<S extends SuspendedSession> {
   private running = 0;
   private chain: Promise<void> = Promise.resolve();
+  /** Set while suspended: what `whenActing` waits on. */
+  private gap: { promise: Promise<void>; end: () => void } | undefined;
 
   constructor(private readonly deps: LeaseGapDeps<S>) {}
 
   /** True while suspended sessions are being checked: the host must not act yet. */
   get checking(): boolean {
     return this.running > 0;
+  }
+
+  /** The lease is lost: from now on `whenActing` waits. */
+  suspend(): void {
+    if (this.gap) return;
+    let end = (): void => undefined;
+    const promise = new Promise<void>((resolve) => {
+      end = resolve;
+    });
+    this.gap = { promise, end };
+  }
+
+  /**
+   * Resolves at once unless suspended; else once the sessions were checked
+   * with the lease held, or the host gave up (its sessions are fenced by
+   * then). Auth commits wait on it: a suspended session writes nothing, so a
+   * DELETE that waited out this host's lease finds no object written after it.
+   */
+  whenActing(): Promise<void> {
+    return this.gap?.promise ?? Promise.resolve();
+  }
+
+  /** The lease was not regained in time; the sessions were fenced: let waiting writes fail their fence. */
+  gaveUp(): void {
+    this.endGap();
+  }
+
+  private endGap(): void {
+    this.gap?.end();
+    this.gap = undefined;
   }
 
   /** The lease is held again: check every running session, then act again. */
@@ -83,7 +115,10 @@ export class LeaseGap<S extends SuspendedSession> {
     } finally {
       this.running--;
     }
-    if (this.running === 0 && this.deps.held()) this.deps.resumed();
+    if (this.running === 0 && this.deps.held()) {
+      this.endGap();
+      this.deps.resumed();
+    }
   }
 
   private async check(): Promise<void> {

@@ -35,6 +35,8 @@ export interface SessionStarterDeps {
   readonly startSlots: Semaphore;
   /** A session's socket opened: its send queue can drain. */
   readonly onConnected?: (sessionId: string) => void;
+  /** Auth commits wait on it (the host's lease lost: they write nothing until it is back). */
+  readonly whenActing?: () => Promise<void>;
 }
 
 export function authPrefix(record: OwnedSession): string {
@@ -104,6 +106,7 @@ export class SessionStarter {
         fence,
         onFenced: () => session?.onFenced(),
         onCommitError: (err) => this.deps.failures.authWriteFailed(record, err),
+        ...(this.deps.whenActing && { whenActing: this.deps.whenActing }),
       });
     } catch (err) {
       const firstOfStreak = this.deps.retries.failed(record.sessionId);

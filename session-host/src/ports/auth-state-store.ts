@@ -22,6 +22,8 @@ export interface OpenAuthState {
   readonly onFenced: () => void;
   /** Called on every failed commit, before the error reaches Baileys. */
   readonly onCommitError?: (err: unknown) => void;
+  /** Each commit waits on it first: while the host's lease is lost, nothing is written. */
+  readonly whenActing?: () => Promise<void>;
 }
 
 export interface AuthStats {

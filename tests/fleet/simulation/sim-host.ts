@@ -54,12 +54,16 @@ export class SimHost {
       lease: deps.lease,
       load: () => this.local.size,
       draining: () => this.draining,
+      onLost: () => this.gap.suspend(),
       onRegained: () => void this.gap.regained(),
-      onGiveUp: () => this.local.clear(),
+      onGiveUp: () => {
+        this.local.clear();
+        this.gap.gaveUp();
+      },
       logger: silent,
       clock: deps.clock,
     };
-    // SessionHost's way back from a lease gap, on this host's map of sockets.
+    // HostLease's way back from a lease gap (SessionHost's), on this host's map of sockets.
     this.gap = new LeaseGap({
       check: { hostId: deps.host.hostId, read: (id) => deps.ownership.get(id), clock: deps.clock },
       sessions: () => [...this.local].map(([sessionId, epoch]) => ({ sessionId, epoch })),

@@ -1,7 +1,7 @@
 import { type BinaryNode, getBinaryNodeChild, getBinaryNodeChildren, proto } from '@whiskeysockets/baileys';
 import { type FakeConnection, newStanzaId } from './connection.ts';
 import { receiveMedia } from './contact-media.ts';
-import { requestRetry } from './contact-retry-request.ts';
+import { redeliverRetryReceipts, requestRetry } from './contact-retry-request.ts';
 import type { FakeContext } from './context.ts';
 import { lidJid, parseUserJid, pnJid } from './jids.ts';
 import { silenceLibsignalConsole } from './quiet-libsignal.ts';
@@ -121,6 +121,7 @@ export function redeliverFromClosed(ctx: FakeContext, companion: Companion, clos
   for (const entry of companion.unreceipted.values()) {
     if (entry.connection === closed) void redeliver(ctx, companion, entry);
   }
+  redeliverRetryReceipts(companion);
 }
 
 /** Sends what piled up while the companion was away, flagged offline, before `<ib><offline/>`. */
@@ -132,7 +133,9 @@ export async function deliverOfflineQueue(ctx: FakeContext, companion: Companion
   for (const delivery of queued) {
     await enqueue(ctx, companion, () => deliver(ctx, companion, delivery, true));
   }
-  return queued.length + unreceipted.length;
+  // And the retry receipts it never acked (it was sending the message again when the socket went).
+  const retries = redeliverRetryReceipts(companion);
+  return queued.length + unreceipted.length + retries;
 }
 
 /** A `<message>` from a Baileys client: each simulated recipient device decrypts its copy; then ack. */

@@ -1,3 +1,5 @@
+import type { BinaryNode } from '@whiskeysockets/baileys';
+import type { FakeConnection } from './connection.ts';
 import type { FakeContext } from './context.ts';
 import { pnJid } from './jids.ts';
 import { type Companion, companionJid, type FakeUser } from './world.ts';
@@ -8,6 +10,8 @@ export const MAX_RETRY_REQUESTS = 5;
 const REMEMBERED_MESSAGES = 1_000;
 
 const requested = new WeakMap<Companion, Map<string, number>>();
+/** Retry receipts a device was sent and has not acked yet, by message id, with the connection each went on. */
+const unacked = new WeakMap<Companion, Map<string, { node: BinaryNode; connection: FakeConnection }>>();
 
 /**
  * A contact could not decrypt a client's 1:1 message (`Key used already`, no
@@ -36,14 +40,47 @@ export function requestRetry(
   const t = String(Math.floor(Date.now() / 1000));
   const registration = Buffer.alloc(4);
   registration.writeUInt32BE(recipient.primary.registrationId);
-  connection.send({
+  const node: BinaryNode = {
     tag: 'receipt',
     attrs: { from: pnJid(recipient.pn), id, t, type: 'retry' },
     content: [
       { tag: 'retry', attrs: { count: String(count), id, t, v: '1' } },
       { tag: 'registration', attrs: {}, content: registration },
     ],
-  });
+  };
+  connection.send(node);
+  const pending = unacked.get(sender) ?? new Map();
+  unacked.set(sender, pending);
+  pending.delete(id);
+  pending.set(id, { node, connection });
+  if (pending.size > REMEMBERED_MESSAGES) pending.delete(pending.keys().next().value as string);
   ctx.events.emit('retry-requested', companionJid(sender), id, count, cause);
   return true;
+}
+
+/** The client acked a retry receipt (`<ack class=receipt type=retry>`): WhatsApp stops delivering it. */
+export function onRetryReceiptAck(ctx: FakeContext, connection: FakeConnection, ack: BinaryNode): void {
+  const companion = connection.companion;
+  if (!companion || ack.attrs.class !== 'receipt' || ack.attrs.type !== 'retry' || !ack.attrs.id) return;
+  ctx.events.emit('retry-receipt-acked', companionJid(companion), ack.attrs.id);
+  if (connection.isOpen) unacked.get(companion)?.delete(ack.attrs.id);
+}
+
+/**
+ * As WhatsApp does with any stanza a client never acked: a retry receipt sent
+ * on a connection that closed goes again on the device's open connection
+ * (Baileys acks one only after it tried to send the message again, so a socket
+ * that closed during the resend leaves it unacked). Returns how many went.
+ */
+export function redeliverRetryReceipts(companion: Companion): number {
+  const connection = companion.connection;
+  if (!connection?.isOpen) return 0;
+  let sent = 0;
+  for (const entry of unacked.get(companion)?.values() ?? []) {
+    if (entry.connection.isOpen) continue;
+    entry.connection = connection;
+    connection.send(entry.node);
+    sent++;
+  }
+  return sent;
 }

@@ -45,6 +45,11 @@ export interface FakeEvents {
   'message-retried': [jid: string, id: string, type: string, count: number];
   /** A contact could not decrypt a client's message and asked it for the message again (`<receipt type=retry>`). */
   'retry-requested': [jid: string, id: string, count: number, cause: Error];
+  /**
+   * A client acked a retry receipt; a listener that drops the connection here
+   * loses the ack with it (the receipt then goes again on the next connection).
+   */
+  'retry-receipt-acked': [jid: string, id: string];
   'connection-open': [connection: FakeConnection];
   'connection-closed': [connection: FakeConnection];
   'device-linked': [jid: string];

@@ -23,6 +23,7 @@ import {
   sendReceiptToClients,
 } from './contact-messaging.ts';
 import { isDirectRetry, onDirectRetry } from './contact-retry.ts';
+import { onRetryReceiptAck } from './contact-retry-request.ts';
 import type { ClientReceipt, FakeContext, FakeEvents, FakeOptions } from './context.ts';
 import { createFakeGroups, type FakeGroups, groupHooks } from './groups.ts';
 import { type HistorySyncContent, sendHistorySync } from './history-sync.ts';
@@ -179,8 +180,11 @@ async function onStanza(ctx: FakeContext, connection: FakeConnection, node: Bina
     case 'presence':
       onClientPresence(ctx, connection, node);
       return;
+    case 'ack':
+      onRetryReceiptAck(ctx, connection, node);
+      return;
     default:
-      // ack, ib(unified_session): nothing to model
+      // ib(unified_session): nothing to model
       return;
   }
 }
