@@ -128,6 +128,35 @@ describe('a host whose lease lapses for a moment', () => {
     await h.fake.waitForMessage(s.contact.pn, (m) => m.text === 'after the gap');
   });
 
+  it('opens no new socket while suspended (it would replace a peer’s), and reconnects once the lease is back', async () => {
+    const { heartbeats, running, s } = await linkedHost();
+    const linked = () => h.fake.connections().filter((c) => c.jid !== undefined);
+    const jid = linked()[0]?.jid as string;
+
+    heartbeats.down = true;
+    await waitForLog(running, 'lease lost: sessions suspended');
+    h.fake.dropConnection(jid);
+    await waitFor(
+      async () => linked().length === 0 || undefined,
+      () => 'the socket closed',
+      5_000,
+      20,
+    );
+    // Proving a negative: the policy's reconnect delay here is 50 ms; it waits for the lease instead.
+    await new Promise((r) => setTimeout(r, 500));
+    expect(linked()).toEqual([]);
+    heartbeats.down = false;
+    await backInLease(running);
+    await waitFor(
+      async () => linked().length === 1 || undefined,
+      () => 'the session back on a socket',
+      10_000,
+      20,
+    );
+    expect(running.host.session(s.sessionId)).toBe(s.session);
+    expect((await h.record(s.sessionId))?.epoch).toBe(s.epoch);
+  });
+
   it('closes a session a peer took during the gap, and leaves it to the peer', async () => {
     const { heartbeats, running, s } = await linkedHost();
     const judged = await heartbeatVersion('host-1');

@@ -58,6 +58,11 @@ export class S3AuthState implements SessionAuth {
   private pointer: AuthPointer | undefined;
   private readonly commits = new SerialQueue();
   private fenced = false;
+  private wakeOnFence: () => void = () => undefined;
+  /** Resolves once fenced: a commit waiting for the lease fails at once instead (a DELETE's quiesce waits on it). */
+  private readonly fencedSignal = new Promise<void>((resolve) => {
+    this.wakeOnFence = resolve;
+  });
   lastStorageFailureAt = 0;
   /** Makes this writer's object keys unique even if a second writer shared the epoch by mistake. */
   private readonly writer = randomBytes(4).toString('hex');
@@ -151,6 +156,7 @@ export class S3AuthState implements SessionAuth {
   /** Fails every later commit (the host lost the session or its lease). */
   fence(): void {
     this.fenced = true;
+    this.wakeOnFence();
   }
 
   /**
@@ -159,7 +165,7 @@ export class S3AuthState implements SessionAuth {
    * snapshot when the journal is long or pre-keys arrived), then the pointer.
    */
   private async write(keys: SignalDataSet | undefined): Promise<void> {
-    await this.options.whenActing?.();
+    await Promise.race([this.options.whenActing?.(), this.fencedSignal]);
     if (this.fenced) {
       throw new FencedError(`session ${this.options.sessionId} is fenced on this host`);
     }

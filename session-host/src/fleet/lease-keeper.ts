@@ -13,7 +13,8 @@ export interface LeaseKeeperDeps {
   /**
    * The lease is lost (no renewal confirmed for `selfFenceMs`): stop acting at
    * once (no starts, takeovers or sends; `held()` says so). Running sockets stay
-   * open, suspended: every write of theirs is still fenced on the epoch.
+   * open, suspended: their commits wait (HostLease.whenActing), every other
+   * write of theirs is still fenced on the epoch.
    */
   readonly onLost?: () => void;
   /**

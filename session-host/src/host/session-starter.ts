@@ -135,6 +135,7 @@ export class SessionStarter {
       ...(this.deps.pacing && { pacing: this.deps.pacing }),
       ...(this.deps.media && { media: this.deps.media }),
       ...(this.deps.onConnected && { onConnected: this.deps.onConnected }),
+      ...(this.deps.whenActing && { whenActing: this.deps.whenActing }),
       onEnded: () => this.deps.local.forgetIfCurrent(started),
     });
     session = started;

@@ -31,6 +31,8 @@ export interface ManagedSessionDeps {
   readonly media?: MediaRuntime;
   /** The socket opened (after the status write was queued): the send queue may drain. */
   readonly onConnected?: (sessionId: string) => void;
+  /** A reconnect waits on it: while the host's lease is lost no new socket opens (it would replace a peer's). */
+  readonly whenActing?: () => Promise<void>;
   /** The session ended on its own (stopped, logged out, failed, fenced): the host forgets it. */
   readonly onEnded: (sessionId: string) => void;
 }

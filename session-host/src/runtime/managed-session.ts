@@ -121,8 +121,7 @@ export class ManagedSession {
   private onQr(qr: string): void {
     this.qrSeq += 1;
     this.qrOnSocket = true;
-    // Baileys keeps the first QR 60 s and each refresh 20 s unless told otherwise.
-    const lifetimeMs = this.deps.socket.qrTimeoutMs ?? (this.qrSeq === 1 ? 60_000 : 20_000);
+    const lifetimeMs = this.deps.socket.qrTimeoutMs ?? (this.qrSeq === 1 ? 60_000 : 20_000); // Baileys' defaults
     const expiresAt = new Date(Date.now() + lifetimeMs).toISOString();
     const qrState = { value: qr, seq: this.qrSeq, expiresAt };
     const { event } = connectionOutcome({ kind: 'qr' });
@@ -209,8 +208,9 @@ export class ManagedSession {
       disconnected(true, delayMs);
     });
     if (this.deps.auth.forgetUnfinishedPairing()) void this.deps.auth.saveCreds().catch(() => undefined);
-    // Creds written during pairing must be durable before the next login uses them.
-    void this.deps.auth.flush().then(() => {
+    // Creds durable before the next login; no new socket while the lease is lost (it would replace a peer's).
+    const ready = this.deps.auth.flush().then(() => this.deps.whenActing?.());
+    void ready.then(() => {
       this.reconnectTimer = setTimeout(() => this.connect(), delayMs);
     });
   }
