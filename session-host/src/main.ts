@@ -87,6 +87,7 @@ const address = server.address();
 const port = typeof address === 'object' && address ? address.port : config.port;
 
 const ownership = new DynamoDbSessionOwnership(doc, storage.tables);
+const queue = new DynamoDbSendQueue({ client: doc, outboxTable: storage.tables.outbox });
 const version = await resolveWaVersion(config.waVersion, Boolean(config.waWebSocketUrl), logger);
 const host = new SessionHost({
   host: {
@@ -97,7 +98,8 @@ const host = new SessionHost({
   },
   ownership,
   registry: new DynamoDbHostRegistry(doc, storage.tables.hosts, config.leaseMs),
-  queue: new DynamoDbSendQueue({ client: doc, outboxTable: storage.tables.outbox }),
+  queue,
+  sentContents: queue,
   authStates: new S3AuthStateStore({ s3, bucket: storage.authBucket, pointers: ownership }),
   publisher,
   logger,

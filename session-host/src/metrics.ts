@@ -3,7 +3,8 @@
  * (tests run several hosts in one process), plus the process's default
  * metrics (event-loop lag, memory, GC) registered once per process.
  */
-import { collectDefaultMetrics, Gauge, Histogram, Counter as PromCounter, Registry } from 'prom-client';
+import { Gauge, Histogram, Counter as PromCounter, Registry } from 'prom-client';
+import { snapshotGauges } from './metrics-render.ts';
 
 /** A counter (or, for the queue depth, a gauge) the host code bumps; `value` reads it back synchronously. */
 export interface Counter {
@@ -36,6 +37,10 @@ export interface HostMetrics {
   readonly storageRedeliveries: Counter;
   /** A contact asked for a sent message again, and it was no longer held (RESEND_CONTENTS_PER_SESSION). */
   readonly resendMisses: Counter;
+  /** Messages asked for again that this host did not hold but found stored with their SENT row (SentContents). */
+  readonly resendsFromStore: Counter;
+  /** Lookups of stored content that failed, or found MAX_SENT_LOOKUPS_IN_FLIGHT reached: counted as misses too. */
+  readonly resendStoreFailures: Counter;
   /** Frames dropped because the keys they depend on could not be committed first (CommitBeforeWire); the socket ended. */
   readonly uncommittedFrames: Counter;
   /** From an incoming message's frame to its event being durable: the receipt waits this long. */
@@ -67,11 +72,6 @@ export interface HostMetrics {
   readonly senderKeyRotationFailures: Counter;
   /** The host's own registry; rendered by renderPrometheus with the process defaults. */
   readonly registry: Registry;
-}
-
-export interface MetricsSnapshot {
-  readonly sessionsByStatus: Record<string, number>;
-  readonly eventLoopLagMs: number;
 }
 
 const SAMPLES_KEPT = 4096;
@@ -174,6 +174,16 @@ export function createHostMetrics(): HostMetrics {
       'zapfleet_resend_misses_total',
       'Messages a contact asked for again that were no longer held to encrypt again.',
     ),
+    resendsFromStore: counter(
+      registry,
+      'zapfleet_resends_from_store_total',
+      'Messages a contact asked for again that this host did not hold and read back from the outbox.',
+    ),
+    resendStoreFailures: counter(
+      registry,
+      'zapfleet_resend_store_failures_total',
+      'Reads of a sent message kept for a resend that failed or found the lookup bound full.',
+    ),
     uncommittedFrames: counter(
       registry,
       'zapfleet_uncommitted_frames_total',
@@ -242,49 +252,4 @@ export function createHostMetrics(): HostMetrics {
       'Time receipts waited for their events (ms).',
     ),
   };
-}
-
-/**
- * Default metrics watch the process (one event-loop monitor, one GC observer):
- * registered once per process, not per host, so hosts sharing a test process
- * do not each start their own observers.
- */
-let processRegistry: Registry | undefined;
-function processMetrics(): Registry {
-  if (!processRegistry) {
-    processRegistry = new Registry();
-    collectDefaultMetrics({ register: processRegistry });
-  }
-  return processRegistry;
-}
-
-/** Gauges read at scrape time from the host, set on the host's registry just before it renders. */
-function snapshotGauges(registry: Registry): { sessions: Gauge<'status'>; lag: Gauge } {
-  const sessions =
-    (registry.getSingleMetric('zapfleet_sessions') as Gauge<'status'> | undefined) ??
-    new Gauge({
-      name: 'zapfleet_sessions',
-      help: 'Sessions on this host by status.',
-      labelNames: ['status'],
-      registers: [registry],
-    });
-  const lag =
-    (registry.getSingleMetric('zapfleet_event_loop_lag_ms') as Gauge | undefined) ??
-    new Gauge({
-      name: 'zapfleet_event_loop_lag_ms',
-      help: 'Event-loop delay (p99 over the last interval).',
-      registers: [registry],
-    });
-  return { sessions, lag };
-}
-
-export const PROMETHEUS_CONTENT_TYPE = Registry.PROMETHEUS_CONTENT_TYPE;
-
-export async function renderPrometheus(metrics: HostMetrics, snapshot: MetricsSnapshot): Promise<string> {
-  const { sessions, lag } = snapshotGauges(metrics.registry);
-  sessions.reset();
-  for (const [status, n] of Object.entries(snapshot.sessionsByStatus)) sessions.set({ status }, n);
-  lag.set(snapshot.eventLoopLagMs);
-  const [host, process] = await Promise.all([metrics.registry.metrics(), processMetrics().metrics()]);
-  return `${host}\n${process}`;
 }

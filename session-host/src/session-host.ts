@@ -4,7 +4,7 @@ import { Semaphore } from '#commons/concurrency/semaphore.ts';
 import type { Clock, TimerHandle } from '#commons/domain/clock.ts';
 import type { DisconnectPolicyConfig } from '#commons/domain/disconnect-policy.ts';
 import type { LeaseConfig } from '#commons/domain/lease.ts';
-import type { SendQueue } from '#commons/domain/session-outbox.ts';
+import type { SendQueue, SentContents } from '#commons/domain/session-outbox.ts';
 import type { SessionOwnership } from '#commons/domain/session-ownership.ts';
 import type { EventPublisher } from '#commons/events/ports.ts';
 import type { HostRegistration, HostRegistry } from '#commons/hosts/host-registry.ts';
@@ -21,6 +21,7 @@ import { SessionStarter } from './host/session-starter.ts';
 import { StartRetries } from './host/start-retries.ts';
 import { DEFAULT_HOST_LIMITS, type HostLimits } from './host-limits.ts';
 import type { MediaRuntime } from './media/media-runtime.ts';
+import { storedSentContents } from './messaging/stored-sent-contents.ts';
 import type { HostMetrics } from './metrics.ts';
 import type { AuthStateStore } from './ports/auth-state-store.ts';
 import { EventQueues } from './runtime/event-queue.ts';
@@ -52,6 +53,8 @@ export interface SessionHostDeps {
   readonly limits?: Partial<HostLimits>;
   /** The durable send queue (202 path); without it queued messages wait for a host that has one. */
   readonly queue?: SendQueue;
+  /** Where SENT rows keep what was sent (the queue's table), for a resend after a takeover. */
+  readonly sentContents?: SentContents;
   /** Media in and out (bucket, media-host trust, transfer slots); without it media is refused or announced failed. */
   readonly media?: MediaRuntime;
 }
@@ -131,6 +134,7 @@ export class SessionHost {
       startSlots: new Semaphore(limits.startConcurrency),
       onConnected: (sessionId) => this.drains?.kick(sessionId),
       whenActing: () => this.lease.whenActing(),
+      ...(deps.sentContents && { sentReader: storedSentContents(deps.sentContents, deps.metrics) }),
     });
     this.reconciler = new Reconciler({
       ...common,

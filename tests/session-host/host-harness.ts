@@ -68,6 +68,8 @@ export class HostHarness {
       waWebSocketUrl?: string;
       /** Wraps the host's registry (e.g. heartbeats that fail for a while: a lease gap). */
       wrapRegistry?: (registry: HostRegistry) => HostRegistry;
+      /** False: the host does not read sent content back from the outbox (only what it sent itself). */
+      sentContents?: boolean;
     } = {},
   ): Promise<RunningHost> {
     const eventsDoc = options.eventsDoc ?? this.aws.doc;
@@ -75,6 +77,7 @@ export class HostHarness {
     const logs: Record<string, unknown>[] = [];
     const logger = pino({ level: 'info' }, { write: (line: string) => void logs.push(JSON.parse(line)) });
     const metrics = createHostMetrics();
+    const queue = new DynamoDbSendQueue({ client: this.aws.doc, outboxTable: this.aws.tables.outbox });
     const publisher = createFanoutPublisher({
       log: new DynamoDbEventLog(eventsDoc, { table: this.aws.tables.events, ttlSeconds: 3600 }),
       connections: new DynamoDbConnectionStore(eventsDoc, {
@@ -95,7 +98,8 @@ export class HostHarness {
       registry: (options.wrapRegistry ?? ((r: HostRegistry) => r))(
         new DynamoDbHostRegistry(this.aws.doc, this.aws.tables.hosts, 10_000),
       ),
-      queue: new DynamoDbSendQueue({ client: this.aws.doc, outboxTable: this.aws.tables.outbox }),
+      queue,
+      ...(options.sentContents !== false && { sentContents: queue }),
       authStates: wrap(
         new S3AuthStateStore({
           s3: options.s3 ?? this.aws.s3,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createHostMetrics, renderPrometheus } from '../../session-host/src/metrics.ts';
+import { createHostMetrics } from '../../session-host/src/metrics.ts';
+import { renderPrometheus } from '../../session-host/src/metrics-render.ts';
 
 const snapshot = { sessionsByStatus: { CONNECTED: 2, CONNECTING: 1 }, eventLoopLagMs: 1.5 };
 

@@ -166,12 +166,15 @@ export interface SendQueue {
   pending(sessionId: string, limit: number): Promise<readonly QueuedMessage[]>;
   /** SENDING under `epoch`, unless the row is finished or a newer epoch marked it. */
   markSending(message: QueuedMessage, epoch: number): Promise<MarkOutcome>;
-  /** SENT or FAILED, only while the row is still SENDING under `epoch`; leaves the queue index. */
+  /**
+   * SENT or FAILED, only while the row is still SENDING under `epoch`; leaves the queue index.
+   * A SENT row keeps `content` (the encoded message as sent) for a resend by any later owner.
+   */
   markDone(
     message: QueuedMessage,
     epoch: number,
     outcome:
-      | { readonly state: 'SENT' }
+      | { readonly state: 'SENT'; readonly content?: Uint8Array | undefined }
       | { readonly state: 'FAILED'; readonly code: string; readonly message: string },
     now: Date,
   ): Promise<MarkOutcome>;
@@ -182,3 +185,19 @@ export interface SendQueue {
     now: Date,
   ): Promise<MarkOutcome>;
 }
+
+/**
+ * The encoded content of a message a session sent (stored with its SENT row),
+ * by WhatsApp message id. A contact whose device could not decrypt the message
+ * asks for it again, often of the host that took the session over since: that
+ * host never held the message in memory.
+ */
+export interface SentContents {
+  findSent(sessionId: string, messageId: string): Promise<Uint8Array | undefined>;
+}
+
+/**
+ * Content larger than this is not kept for a resend (a DynamoDB item holds
+ * 400 KB; text, captions and media references are far smaller).
+ */
+export const MAX_SENT_CONTENT_BYTES = 64 * 1024;

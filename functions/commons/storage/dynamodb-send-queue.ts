@@ -6,7 +6,14 @@ import {
   QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import type { MarkOutcome, OutboxEntry, QueuedMessage, SendQueue } from '../domain/session-outbox.ts';
+import {
+  MAX_SENT_CONTENT_BYTES,
+  type MarkOutcome,
+  type OutboxEntry,
+  type QueuedMessage,
+  type SendQueue,
+  type SentContents,
+} from '../domain/session-outbox.ts';
 import { INDEX } from './tables.ts';
 
 export interface DynamoDbSendQueueOptions {
@@ -20,7 +27,7 @@ const PENDING = { ':queued': 'QUEUED', ':sending': 'SENDING' } as const;
  * The send queue on the outbox table: queued rows carry `queueKey`, so the
  * sparse `byQueue` index lists exactly a session's pending messages in order.
  */
-export class DynamoDbSendQueue implements SendQueue {
+export class DynamoDbSendQueue implements SendQueue, SentContents {
   readonly #doc: DynamoDBDocumentClient;
   readonly #table: string;
 
@@ -85,12 +92,23 @@ export class DynamoDbSendQueue implements SendQueue {
   async markDone(
     message: QueuedMessage,
     epoch: number,
-    outcome: { state: 'SENT' } | { state: 'FAILED'; code: string; message: string },
+    outcome:
+      | { state: 'SENT'; content?: Uint8Array | undefined }
+      | { state: 'FAILED'; code: string; message: string },
     now: Date,
   ): Promise<MarkOutcome> {
     const failure = outcome.state === 'FAILED' ? { code: outcome.code, message: outcome.message } : undefined;
+    const content =
+      outcome.state === 'SENT' && outcome.content && outcome.content.byteLength <= MAX_SENT_CONTENT_BYTES
+        ? outcome.content
+        : undefined;
+    const extra = failure
+      ? ', failure = :failure'
+      : content
+        ? ', sentContent = :content, sentMessageId = :id'
+        : '';
     return this.#mark(message, {
-      UpdateExpression: `SET #state = :done, #status = :done, sentAt = :at${failure ? ', failure = :failure' : ''} REMOVE queueKey`,
+      UpdateExpression: `SET #state = :done, #status = :done, sentAt = :at${extra} REMOVE queueKey`,
       ConditionExpression: '#state = :sending AND sendingEpoch = :epoch',
       ExpressionAttributeNames: { '#state': 'state', '#status': 'status' },
       ExpressionAttributeValues: {
@@ -99,8 +117,25 @@ export class DynamoDbSendQueue implements SendQueue {
         ':epoch': epoch,
         ':at': now.toISOString(),
         ...(failure && { ':failure': failure }),
+        ...(content && { ':content': content, ':id': message.messageId }),
       },
     });
+  }
+
+  /** The content a SENT row keeps for a resend (eventually consistent: the index lags a write by moments). */
+  async findSent(sessionId: string, messageId: string): Promise<Uint8Array | undefined> {
+    const { Items } = await this.#doc.send(
+      new QueryCommand({
+        TableName: this.#table,
+        IndexName: INDEX.outboxBySentMessage,
+        KeyConditionExpression: 'sessionId = :s AND sentMessageId = :id',
+        ExpressionAttributeValues: { ':s': sessionId, ':id': messageId },
+        ProjectionExpression: 'sentContent',
+        Limit: 1,
+      }),
+    );
+    const content: unknown = Items?.[0]?.sentContent;
+    return content instanceof Uint8Array ? content : undefined;
   }
 
   async failPending(

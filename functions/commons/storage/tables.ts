@@ -58,6 +58,8 @@ export const INDEX = {
   webhookCursorsByDue: 'byDue',
   /** A session's pending queued messages in queue order (sparse: only rows with `queueKey`). */
   outboxByQueue: 'byQueue',
+  /** A session's sent messages by WhatsApp message id, for a resend (sparse: only rows with `sentMessageId`). */
+  outboxBySentMessage: 'bySentMessage',
 } as const;
 
 /** Sort keys of the tenants table's items. */
@@ -141,7 +143,10 @@ export const TABLES: Readonly<Record<TableId, TableDefinition>> = {
     envName: ENV.tableOutbox,
     partitionKey: S('sessionId'),
     sortKey: S('idempotencyKey'),
-    indexes: [{ name: INDEX.outboxByQueue, partitionKey: S('sessionId'), sortKey: S('queueKey') }],
+    indexes: [
+      { name: INDEX.outboxByQueue, partitionKey: S('sessionId'), sortKey: S('queueKey') },
+      { name: INDEX.outboxBySentMessage, partitionKey: S('sessionId'), sortKey: S('sentMessageId') },
+    ],
     ttlAttribute: 'expiresAt',
   },
   /** A tenant's webhook endpoints (with their signing secrets, never returned after creation). */

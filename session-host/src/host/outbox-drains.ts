@@ -13,6 +13,8 @@ import { DEFAULT_OUTBOX_BACKSTOP_MS } from '../host-limits.ts';
 import { MediaError } from '../media/media-errors.ts';
 import { NotOwnMessageError } from '../messaging/message-ids.ts';
 import { queuedContent } from '../messaging/queued-content.ts';
+import type { ResendContents } from '../messaging/resend-contents.ts';
+import { encodeSentContent } from '../messaging/stored-sent-contents.ts';
 import { SendQueueFullError } from '../runtime/send-pacer.ts';
 import type { OutgoingMessage } from '../runtime/send-text.ts';
 import { InvalidRecipientError, SessionNotConnectedError } from '../runtime/session-errors.ts';
@@ -24,6 +26,8 @@ export interface DrainTarget {
   readonly epoch: number;
   readonly isConnected: boolean;
   send(message: OutgoingMessage): Promise<{ messageId: string }>;
+  /** What the session sent, as sent: kept with the SENT row for a resend by a later owner. */
+  readonly sent?: { readonly contents: ResendContents };
 }
 
 export interface OutboxDrainsDeps {
@@ -187,7 +191,8 @@ export class OutboxDrains {
       return this.fail(row, epoch, 'SEND_FAILED', 'the message could not be sent');
     }
     this.attempts.delete(row.messageId);
-    const done = await this.deps.queue.markDone(row, epoch, { state: 'SENT' }, this.now());
+    const content = encodeSentContent(target.sent?.contents.find(row.messageId));
+    const done = await this.deps.queue.markDone(row, epoch, { state: 'SENT', content }, this.now());
     if (done !== 'marked') return false;
     this.status(row, 'SENT', true);
     return true;

@@ -7,6 +7,7 @@ import type { OwnedSession, SessionOwnership } from '#commons/domain/session-own
 import type { HostRegistration } from '#commons/hosts/host-registry.ts';
 import { AUTH_BUCKET } from '#commons/storage/tables.ts';
 import type { MediaRuntime } from '../media/media-runtime.ts';
+import type { StoredSentContents } from '../messaging/stored-sent-contents.ts';
 import type { HostMetrics } from '../metrics.ts';
 import type { AuthStateStore, SessionAuth } from '../ports/auth-state-store.ts';
 import { ManagedSession, type SocketSettings } from '../runtime/managed-session.ts';
@@ -37,6 +38,8 @@ export interface SessionStarterDeps {
   readonly onConnected?: (sessionId: string) => void;
   /** Auth commits wait on it (the host's lease lost: they write nothing until it is back). */
   readonly whenActing?: () => Promise<void>;
+  /** Sent messages' content kept with their SENT rows, for a contact asking again after a takeover. */
+  readonly sentReader?: StoredSentContents;
 }
 
 export function authPrefix(record: OwnedSession): string {
@@ -116,6 +119,7 @@ export class SessionStarter {
     }
     this.deps.retries.succeeded(record.sessionId);
     this.deps.writers.add(record.sessionId, auth);
+    const reader = this.deps.sentReader;
     const started = new ManagedSession({
       sessionId: record.sessionId,
       tenantId: record.tenantId,
@@ -130,6 +134,7 @@ export class SessionStarter {
         ...this.deps.socket,
         ...(this.deps.media && { fetchAgent: this.deps.media.agent }),
         onResendMiss: () => this.deps.metrics.resendMisses.inc(),
+        ...(reader && { findSent: (messageId: string) => reader.find(record.sessionId, messageId) }),
       },
       ...(this.deps.policy && { policy: this.deps.policy }),
       ...(this.deps.pacing && { pacing: this.deps.pacing }),

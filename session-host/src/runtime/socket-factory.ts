@@ -2,6 +2,7 @@ import type { Agent } from 'node:https';
 import {
   type AuthenticationState,
   makeWASocket,
+  type proto,
   type SignalKeyStoreWithTransaction,
   type WASocket,
   type WAVersion,
@@ -24,6 +25,8 @@ export interface SocketSettings {
   readonly baileysLogger: Logger;
   /** A contact asked for a sent message no longer held (the `zapfleet_resend_misses_total` metric). */
   readonly onResendMiss?: (() => void) | undefined;
+  /** The content a sent message's SENT row keeps, for one this socket's session does not hold (StoredSentContents). */
+  readonly findSent?: ((messageId: string) => Promise<proto.IMessage | undefined>) | undefined;
 }
 
 /** A Baileys socket configured the way every session on a host runs. */
@@ -54,8 +57,9 @@ export function createSocket(
     transactionOpts: { maxCommitRetries: 3, delayBetweenTriesMs: 300 },
     generateHighQualityLinkPreview: false,
     // A contact that could not decrypt a message asks for it again; the socket may be a newer one.
+    // Held here when this host sent it, else read back from the outbox (sent by the host before a takeover).
     getMessage: async (key) => {
-      const found = sent.contents.find(key.id);
+      const found = sent.contents.find(key.id) ?? (key.id ? await settings.findSent?.(key.id) : undefined);
       if (!found) settings.onResendMiss?.();
       return found;
     },

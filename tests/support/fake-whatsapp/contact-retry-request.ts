@@ -48,7 +48,7 @@ export function requestRetry(
       { tag: 'registration', attrs: {}, content: registration },
     ],
   };
-  connection.send(node);
+  if (!ctx.retryReceipts.held) connection.send(node);
   const pending = unacked.get(sender) ?? new Map();
   unacked.set(sender, pending);
   pending.delete(id);

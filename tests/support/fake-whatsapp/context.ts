@@ -78,4 +78,6 @@ export interface FakeContext {
   readonly loginFailures: Map<string, number>;
   /** The HTTPS host clients upload media to and download it from (`media_conn`). */
   readonly media: MediaHost;
+  /** Held: a contact's retry receipt goes out only on the client's next connection (see holdRetryReceipts). */
+  readonly retryReceipts: { held: boolean };
 }

@@ -127,6 +127,11 @@ export interface FakeWhatsApp {
    * cannot be decrypted and is asked for again with a retry receipt.
    */
   forgetSessions(pn: string, peer: string): void;
+  /**
+   * Held (a server delay): contacts' retry receipts are not sent on the connection they were
+   * asked on but, like any stanza a client never acked, on the device's next connection.
+   */
+  holdRetryReceipts(held: boolean): void;
   /** Delivery (default) or read receipt from `from` to `to`'s linked devices for messages they sent. */
   sendReceipt(from: string, to: string, ids: string[], type?: 'read' | 'played'): number;
   /** What `pn`'s simulated device 0 decrypted from the clients. */
@@ -207,6 +212,7 @@ export async function createFakeWhatsApp(options: FakeWhatsAppOptions = {}): Pro
     receipts: [],
     loginFailures: new Map(),
     media,
+    retryReceipts: { held: false },
   };
   const wss = new WebSocketServer({ port, host, path: '/ws/chat' });
   try {
@@ -286,6 +292,9 @@ export async function createFakeWhatsApp(options: FakeWhatsAppOptions = {}): Pro
     },
     resetSessions: (from, to) => resetSessions(ctx, user(from), user(to)),
     forgetSessions: (pn, peer) => user(pn).primary.forgetSessions(peer),
+    holdRetryReceipts(held) {
+      ctx.retryReceipts.held = held;
+    },
     sendReceipt: (from, to, ids, type) => sendReceiptToClients(user(from), user(to), ids, type),
     inbox: (pn) => user(pn).inbox,
     async waitForMessage(pn, accept = () => true, timeoutMs = 10_000) {
