@@ -13,6 +13,7 @@ import { MediaError } from './media/media-errors.ts';
 import { MEDIA_RETRY_AFTER_SECONDS, MEDIA_SEND_STATUS } from './media/media-status.ts';
 import { chatRoutes } from './messaging/chat-routes.ts';
 import { NotOwnMessageError } from './messaging/message-ids.ts';
+import { encodeSentContent } from './messaging/stored-sent-contents.ts';
 import type { HostMetrics } from './metrics.ts';
 import { PROMETHEUS_CONTENT_TYPE, renderPrometheus } from './metrics-render.ts';
 import { InvalidRecipientError, SessionNotConnectedError } from './runtime/managed-session.ts';
@@ -126,7 +127,15 @@ export function createInternalApi(host: SessionHost, metrics: HostMetrics, inter
       return c.json(error('SESSION_NOT_CONNECTED', 'session is not connected here'), 409);
     try {
       const sent = await session.send(input);
-      return c.json({ messageId: sent.messageId, status: 'SENT' }, 201);
+      const content = encodeSentContent(session.sent.contents.find(sent.messageId));
+      return c.json(
+        {
+          messageId: sent.messageId,
+          status: 'SENT',
+          ...(content && { content: Buffer.from(content).toString('base64') }),
+        },
+        201,
+      );
     } catch (err) {
       if (err instanceof SessionNotConnectedError)
         return c.json(error('SESSION_NOT_CONNECTED', err.message), 409);

@@ -27,6 +27,10 @@ function hostApp(): Hono {
     if (id === 'ses_broken') return c.json({ error: { code: 'INTERNAL' } }, 500);
     if (id === 'ses_garbled') return c.text('not json', 201);
     const body = (await c.req.json().catch(() => ({}))) as { messageId?: string };
+    if (id === 'ses_content')
+      return c.json({ messageId: body.messageId, status: 'SENT', content: 'AQID' }, 201);
+    if (id === 'ses_bad_content')
+      return c.json({ messageId: body.messageId, status: 'SENT', content: 7 }, 201);
     return c.json({ messageId: body.messageId, status: 'SENT' }, 201);
   });
   app.post('/internal/sessions/:id/pairing-code', async (c) => {
@@ -75,6 +79,19 @@ describe('HttpHostClient against a real HTTP host', () => {
       path: '/internal/sessions/ses_ok/messages',
       authorization: `Bearer ${INTERNAL_TOKEN}`,
       body: { to: '4915123456789', text: 'hi', messageId: '3EB0AA' },
+    });
+  });
+
+  it('passes on the content the host sent, and drops a malformed one rather than fail a send that happened', async () => {
+    const message = { to: '4915123456789', text: 'hi', messageId: '3EB0AB' };
+    expect(await client().sendMessage(endpoint, 'ses_content', message)).toEqual({
+      messageId: '3EB0AB',
+      status: 'SENT',
+      content: 'AQID',
+    });
+    expect(await client().sendMessage(endpoint, 'ses_bad_content', message)).toEqual({
+      messageId: '3EB0AB',
+      status: 'SENT',
     });
   });
 

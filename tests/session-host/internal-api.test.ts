@@ -1,3 +1,4 @@
+import { proto } from '@whiskeysockets/baileys';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createInternalApi } from '../../session-host/src/internal-api.ts';
 import { HostHarness, type RunningHost } from './host-harness.ts';
@@ -61,7 +62,11 @@ describe('the host’s internal endpoint', () => {
       messageId: '3EB0000000000000BBBB',
     });
     expect(res.status).toBe(201);
-    expect(await res.json()).toEqual({ messageId: '3EB0000000000000BBBB', status: 'SENT' });
+    const body = (await res.json()) as { messageId: string; status: string; content: string };
+    expect(body).toMatchObject({ messageId: '3EB0000000000000BBBB', status: 'SENT' });
+    // The message as sent, for the API to keep with the row (a resend by a later owner).
+    const sent = proto.Message.decode(Buffer.from(body.content, 'base64'));
+    expect(sent.extendedTextMessage?.text ?? sent.conversation).toBe('through the internal api');
     const got = await h.fake.waitForMessage(contactPn, (m) => m.text === 'through the internal api');
     expect(got.id).toBe('3EB0000000000000BBBB');
   });

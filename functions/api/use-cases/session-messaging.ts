@@ -73,7 +73,10 @@ export async function sendMessage(
     if (!(err instanceof HostTimeoutError)) await deps.outbox.releaseLease(sessionId, key);
     throw err;
   }
-  await deps.outbox.markSent(sessionId, key, result.status, deps.clock());
+  const sent = result.content
+    ? { messageId: entry.messageId, content: Buffer.from(result.content, 'base64') }
+    : undefined;
+  await deps.outbox.markSent(sessionId, key, result.status, deps.clock(), sent);
   return { messageId: entry.messageId, status: result.status, replayed: false };
 }
 

@@ -108,7 +108,14 @@ export interface SessionOutbox {
   acquireLease(sessionId: string, idempotencyKey: string, leaseUntil: number, now: Date): Promise<boolean>;
   /** Gives the lease up after a send that certainly did not happen. */
   releaseLease(sessionId: string, idempotencyKey: string): Promise<void>;
-  markSent(sessionId: string, idempotencyKey: string, status: string, now: Date): Promise<void>;
+  /** `sent`: the content as sent, kept for a resend by a later owner (see SentContents). */
+  markSent(
+    sessionId: string,
+    idempotencyKey: string,
+    status: string,
+    now: Date,
+    sent?: { readonly messageId: string; readonly content: Uint8Array },
+  ): Promise<void>;
 }
 
 /** Where a queued message is: QUEUED until a host claims it, SENDING while one writes it, then SENT or FAILED. */

@@ -52,4 +52,6 @@ export interface HostMessage {
 export interface HostSendResult {
   readonly messageId: string;
   readonly status: string;
+  /** The message as sent (encoded, base64), kept with the outbox row for a resend by a later owner. */
+  readonly content?: string | undefined;
 }

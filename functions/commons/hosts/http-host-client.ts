@@ -63,7 +63,12 @@ const MAX_RETRY_AFTER_SECONDS = 300;
 const MAX_HOST_MESSAGE = 300;
 const hostErrorSchema = z.object({ error: z.object({ code: z.string(), message: z.string().optional() }) });
 
-const sendResultSchema = z.object({ messageId: z.string(), status: z.string() });
+const sendResultSchema = z.object({
+  messageId: z.string(),
+  status: z.string(),
+  // The message as sent (base64). Never a reason to fail a send that happened: markSent drops what is too large.
+  content: z.string().optional().catch(undefined),
+});
 const pairingCodeSchema = z.object({ code: z.string().min(1) });
 const GROUP_RESULT_SCHEMAS = {
   list: z.object({ groups: z.array(groupInfoSchema) }),

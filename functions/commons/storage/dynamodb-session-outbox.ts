@@ -1,6 +1,6 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { OutboxEntry, SessionOutbox } from '../domain/session-outbox.ts';
+import { MAX_SENT_CONTENT_BYTES, type OutboxEntry, type SessionOutbox } from '../domain/session-outbox.ts';
 
 export interface DynamoDbSessionOutboxOptions {
   readonly client: DynamoDBDocumentClient;
@@ -78,15 +78,26 @@ export class DynamoDbSessionOutbox implements SessionOutbox {
     );
   }
 
-  async markSent(sessionId: string, idempotencyKey: string, status: string, now: Date): Promise<void> {
+  async markSent(
+    sessionId: string,
+    idempotencyKey: string,
+    status: string,
+    now: Date,
+    sent?: { readonly messageId: string; readonly content: Uint8Array },
+  ): Promise<void> {
+    const kept = sent && sent.content.byteLength <= MAX_SENT_CONTENT_BYTES ? sent : undefined;
     await this.#doc.send(
       new UpdateCommand({
         TableName: this.#table,
         Key: { sessionId, idempotencyKey },
-        UpdateExpression: 'SET sentAt = :now, #status = :status REMOVE leaseUntil',
+        UpdateExpression: `SET sentAt = :now, #status = :status${kept ? ', sentContent = :content, sentMessageId = :id' : ''} REMOVE leaseUntil`,
         ConditionExpression: 'attribute_exists(sessionId)',
         ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: { ':now': now.toISOString(), ':status': status },
+        ExpressionAttributeValues: {
+          ':now': now.toISOString(),
+          ':status': status,
+          ...(kept && { ':content': kept.content, ':id': kept.messageId }),
+        },
       }),
     );
   }
