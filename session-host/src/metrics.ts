@@ -53,6 +53,8 @@ export interface HostMetrics {
   readonly handBacks: Counter;
   /** Sends refused because the session's send queue was full (SEND_QUEUE_FULL). */
   readonly sendQueueFull: Counter;
+  /** Sends that stalled on a socket that looked open; each closed the socket (SEND_STALLED, SEND_STALL_MS). */
+  readonly sendStalls: Counter;
   /** Contacts checks refused by the session's contact-check rate (RATE_LIMITED). */
   readonly contactChecksRefused: Counter;
   /** Media transfers (sends and downloads) running now (a gauge; see ZAPFLEET_MEDIA_TRANSFERS). */
@@ -203,6 +205,11 @@ export function createHostMetrics(): HostMetrics {
       registry,
       'zapfleet_session_handbacks_total',
       'Sessions handed back for placement elsewhere because this host was full (NO_HOST_AVAILABLE).',
+    ),
+    sendStalls: counter(
+      registry,
+      'zapfleet_send_stalls_total',
+      'Sends not acked by WhatsApp (or stuck before the wire) in time on an open socket; the socket was renewed.',
     ),
     sendQueueFull: counter(
       registry,

@@ -2,30 +2,34 @@
  * A send counts as sent only once WhatsApp acks its stanza: a frame handed to
  * a socket WhatsApp already replaced (the session moved to another host while
  * this one was paused) is taken and dropped, and must be sent again, not
- * reported SENT.
+ * reported SENT. A send that stalls on a socket that looks open closes it.
  */
 import { EventEmitter } from 'node:events';
 import type { WASocket } from '@whiskeysockets/baileys';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { MessageIds } from '../../session-host/src/messaging/message-ids.ts';
-import { GateClosedError, ReceiptGate } from '../../session-host/src/runtime/receipt-gate.ts';
-import { sendText } from '../../session-host/src/runtime/send-text.ts';
+import { AckTimeoutError, ReceiptGate } from '../../session-host/src/runtime/receipt-gate.ts';
+import { SEND_STALL_MS, SERVER_ACK_TIMEOUT_MS, sendText } from '../../session-host/src/runtime/send-text.ts';
 import { SessionNotConnectedError } from '../../session-host/src/runtime/session-errors.ts';
 
-function socketPair() {
+function socketPair(options: { stuck?: boolean } = {}) {
   const frames = new EventEmitter();
   const wire: unknown[] = [];
   const gate = new ReceiptGate({ fallbackMs: 60_000, onFallback: () => undefined });
   const raw = { send: (data: unknown): void => void wire.push(data) };
   gate.attach({ socket: raw, on: (event, listener) => frames.on(event, listener) });
+  const closes: string[] = [];
   const sock = {
     sendMessage: async () => {
+      // Stuck: the keys or the encryption never finish (a hung key store).
+      if (options.stuck) await new Promise(() => undefined);
       raw.send('message stanza');
       return { message: { conversation: 'hi' } };
     },
+    ws: { close: async () => void closes.push('closed') },
   } as unknown as WASocket;
   const ack = (id: string) => frames.emit('frame', { tag: 'ack', attrs: { class: 'message', id } });
-  return { gate, sock, wire, ack };
+  return { gate, sock, wire, ack, closes };
 }
 
 const message = { to: '15550000002', text: 'hi', messageId: '3EB0ACCE000000000001' };
@@ -52,6 +56,32 @@ describe('a send', () => {
     expect(ids.has(message.messageId)).toBe(false);
   });
 
+  it('stalls when no ack comes in time on an open socket: the socket is closed, to send again on the next', async () => {
+    vi.useFakeTimers();
+    const s = socketPair();
+    const ids = new MessageIds();
+    const sending = sendText(s, ids, message);
+    const outcome = expect(sending).rejects.toMatchObject({ name: 'SendStalledError', stage: 'ack' });
+    await vi.advanceTimersByTimeAsync(SERVER_ACK_TIMEOUT_MS);
+    await outcome;
+    await expect(sending).rejects.toBeInstanceOf(SessionNotConnectedError);
+    expect(s.closes).toEqual(['closed']);
+    expect(ids.has(message.messageId)).toBe(false);
+  });
+
+  it('stalls when it never reaches the wire within SEND_STALL_MS: the socket is closed', async () => {
+    vi.useFakeTimers();
+    const s = socketPair({ stuck: true });
+    const sending = sendText(s, new MessageIds(), message);
+    const outcome = expect(sending).rejects.toMatchObject({ name: 'SendStalledError', stage: 'encrypt' });
+    await vi.advanceTimersByTimeAsync(SEND_STALL_MS - 1);
+    expect(s.closes).toEqual([]);
+    await vi.advanceTimersByTimeAsync(1);
+    await outcome;
+    expect(s.closes).toEqual(['closed']);
+    expect(s.wire).toEqual([]);
+  });
+
   it('is not sent when no ack comes within the timeout, though the socket stays open', async () => {
     vi.useFakeTimers();
     const s = socketPair();
@@ -59,7 +89,7 @@ describe('a send', () => {
     vi.advanceTimersByTime(14_999);
     s.ack('some other message');
     vi.advanceTimersByTime(1);
-    await expect(acked).rejects.toBeInstanceOf(GateClosedError);
+    await expect(acked).rejects.toBeInstanceOf(AckTimeoutError);
     // A late ack finds nobody waiting.
     expect(() => s.ack(message.messageId)).not.toThrow();
   });

@@ -17,7 +17,11 @@ import type { ResendContents } from '../messaging/resend-contents.ts';
 import { encodeSentContent } from '../messaging/stored-sent-contents.ts';
 import { SendQueueFullError } from '../runtime/send-pacer.ts';
 import type { OutgoingMessage } from '../runtime/send-text.ts';
-import { InvalidRecipientError, SessionNotConnectedError } from '../runtime/session-errors.ts';
+import {
+  InvalidRecipientError,
+  SendStalledError,
+  SessionNotConnectedError,
+} from '../runtime/session-errors.ts';
 import type { EventSink } from '../runtime/session-events.ts';
 
 /** What a drain needs of a running session. */
@@ -167,6 +171,10 @@ export class OutboxDrains {
     try {
       await target.send(queuedContent(row));
     } catch (err) {
+      if (err instanceof SendStalledError) {
+        const { sessionId, messageId } = row;
+        this.deps.logger.warn({ sessionId, messageId, stage: err.stage }, 'send stalled; connection renewed');
+      }
       if (err instanceof SessionNotConnectedError || err instanceof SendQueueFullError) return false;
       // A busy host is not the message's fault: it stays queued for the next pass, like a full send queue.
       if (err instanceof MediaError && err.code === 'MEDIA_TRANSFERS_BUSY') return false;

@@ -26,6 +26,11 @@ export interface ReceiptGateOptions {
   readonly onUncommitted?: () => void;
 }
 
+/** WhatsApp did not ack a stanza in time though the socket is open. */
+export class AckTimeoutError extends Error {
+  override readonly name = 'AckTimeoutError';
+}
+
 export class GateClosedError extends Error {
   override readonly name = 'GateClosedError';
 }
@@ -90,7 +95,7 @@ export class ReceiptGate {
     const promise = new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.acks.delete(id);
-        reject(new GateClosedError(`WhatsApp did not acknowledge message ${id} within ${timeoutMs} ms`));
+        reject(new AckTimeoutError(`WhatsApp did not acknowledge message ${id} within ${timeoutMs} ms`));
       }, timeoutMs);
       timer.unref();
       const settle = () => {

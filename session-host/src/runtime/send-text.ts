@@ -10,9 +10,14 @@ import { parseRecipient } from '#commons/domain/recipient.ts';
 import { actionContent, ownMessageTarget, quotedMessage } from '../messaging/action-content.ts';
 import { MessageIds, NotOwnMessageError } from '../messaging/message-ids.ts';
 import type { HostMetrics } from '../metrics.ts';
-import { GateClosedError, type ReceiptGate } from './receipt-gate.ts';
+import { AckTimeoutError, GateClosedError, type ReceiptGate } from './receipt-gate.ts';
 import { type SendPacer, SendQueueFullError } from './send-pacer.ts';
-import { InvalidRecipientError, SessionNotConnectedError } from './session-errors.ts';
+import {
+  InvalidRecipientError,
+  type SendStage,
+  SendStalledError,
+  SessionNotConnectedError,
+} from './session-errors.ts';
 
 export { MessageIds };
 
@@ -51,9 +56,18 @@ const textOnly: ContentSender = async (message, send) => {
 export const SERVER_ACK_TIMEOUT_MS = 15_000;
 
 /**
+ * How long a send may take from its turn to WhatsApp's ack (typing, keys,
+ * frames held behind receipts, the ack itself) before the socket counts as
+ * unhealthy: it is closed (WhatsApp redelivers what it had not acked), the
+ * session reconnects, and the message goes again under its id (SEND_STALLED).
+ */
+export const SEND_STALL_MS = 45_000;
+
+/**
  * Sends a message on a connected socket ('repeated': sent before under this id, not sent again). It counts as
  * sent only once its frame left the receipt gate (held behind a receipt, it may still die with the socket) and
- * WhatsApp acked the stanza (a socket WhatsApp already replaced takes the frame and drops it).
+ * WhatsApp acked the stanza (a socket WhatsApp already replaced takes the frame and drops it). A send that
+ * stalls (no ack in time, or it never got that far) closes the socket: SendStalledError.
  */
 export async function sendText(
   socket: { readonly sock: WASocket; readonly gate: ReceiptGate },
@@ -75,24 +89,46 @@ export async function sendText(
   };
   sent.add(message.messageId);
   if (sent.size > MAX_SENT_IDS) sent.delete(sent.values().next().value as string);
-  try {
+  let stage: SendStage = 'typing';
+  const steps = async () => {
     if (options.typingMs) await showTyping(socket.sock, jid, options.typingMs);
+    stage = 'encrypt';
     const acked = socket.gate.whenAcked(message.messageId, SERVER_ACK_TIMEOUT_MS);
+    acked.catch(() => undefined); // awaited below; a send that fails first leaves it to time out unobserved
     const send = async (content: AnyMessageContent) => {
       const out = await socket.sock.sendMessage(jid, content, generation);
       if (out?.message) sent.contents.remember(message.messageId, out.message);
     };
     if (message.action) await send(actionContent(jid, message.action));
     else await sender(message, send);
+    stage = 'gate';
     await socket.gate.whenFlushed();
+    stage = 'ack';
     await acked;
+  };
+  try {
+    await withinStallBound(steps(), () => new SendStalledError(stage));
     return 'sent';
   } catch (err) {
     sent.delete(message.messageId);
+    if (err instanceof AckTimeoutError || err instanceof SendStalledError) {
+      socket.sock.ws.close().catch(() => undefined);
+      throw err instanceof SendStalledError ? err : new SendStalledError('ack', { cause: err });
+    }
     if (err instanceof GateClosedError)
       throw new SessionNotConnectedError('the connection closed before the message left', { cause: err });
     throw err;
   }
+}
+
+function withinStallBound(work: Promise<void>, stalled: () => Error): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const bound = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(stalled()), SEND_STALL_MS);
+    timer.unref();
+  });
+  work.catch(() => undefined); // past the bound its outcome no longer matters
+  return Promise.race([work, bound]).finally(() => clearTimeout(timer));
 }
 
 /** "typing…" for a while before the message, as a person would; a failed presence does not stop the send. */
@@ -128,6 +164,7 @@ export async function sendPaced(
     .run(async () => sendText(connected(), sent, message, pacer.pacing, sender))
     .catch((err: unknown) => {
       if (err instanceof SendQueueFullError) metrics.sendQueueFull.inc();
+      if (err instanceof SendStalledError) metrics.sendStalls.inc();
       throw err;
     });
   if (result === 'sent') metrics.messagesOut.inc();

@@ -6,7 +6,26 @@ export class SessionDrainingError extends Error {
 }
 
 export class SessionNotConnectedError extends Error {
-  override readonly name = 'SessionNotConnectedError';
+  override readonly name: string = 'SessionNotConnectedError';
+}
+
+/** Where a send was when it stalled (see SEND_STALL_MS). */
+export type SendStage = 'typing' | 'encrypt' | 'gate' | 'ack';
+
+/**
+ * A send that did not finish in time on a socket that still looks open
+ * (WhatsApp never acked it, or it never left): the socket is recycled and the
+ * message sent again under its id on the next one (SEND_STALLED).
+ */
+export class SendStalledError extends SessionNotConnectedError {
+  override readonly name: string = 'SendStalledError';
+  readonly code = 'SEND_STALLED';
+  constructor(
+    readonly stage: SendStage,
+    options?: ErrorOptions,
+  ) {
+    super(`the send stalled at ${stage}; the connection is being renewed`, options);
+  }
 }
 
 export class InvalidRecipientError extends Error {
