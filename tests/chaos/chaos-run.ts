@@ -63,6 +63,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
   for (const f of schedule) log(`  ${describeFault(f)}`);
   const [aws, fake] = await Promise.all([createTestAws('chaos'), createFakeWhatsApp()]);
   const fakeTrouble: string[] = [];
+  fake.events.on('stalled', (what: string) => fakeTrouble.push(`stalled ${Date.now()} ${what}`));
   fake.events.on('decrypt-error', (err: Error) =>
     fakeTrouble.push(`decrypt-error ${Date.now()} ${err.message}`),
   );
@@ -227,5 +228,5 @@ function edgesCaughtUp(edges: ChaosEdges, outcomes: readonly SessionOutcome[]): 
 /** The fake's troubles by kind: a retry request should be answered (then a duplicate); a decrypt error is not asked again. */
 function troubleCounts(troubles: readonly string[]): string {
   const count = (kind: string) => troubles.filter((t) => t.startsWith(`${kind} `)).length;
-  return `${count('decrypt-error')} decrypt errors, ${count('retry-requested')} retry requests, ${count('duplicate')} duplicates`;
+  return `${count('decrypt-error')} decrypt errors, ${count('retry-requested')} retry requests, ${count('duplicate')} duplicates, ${count('stalled')} stalls`;
 }

@@ -52,10 +52,23 @@ export function sendFromUser(
   return delivery.id;
 }
 
+/** Pending this long, a delivery or a client's message is reported (`stalled`). */
+export const STALL_REPORT_MS = 10_000;
+
+/** `work`, reported as `what` if it has not settled after STALL_REPORT_MS. */
+export function watched<T>(ctx: FakeContext, what: string, work: () => Promise<T>): Promise<T> {
+  const timer = setTimeout(() => ctx.events.emit('stalled', what), STALL_REPORT_MS);
+  timer.unref();
+  return work().finally(() => clearTimeout(timer));
+}
+
 export function enqueue(ctx: FakeContext, companion: Companion, task: () => Promise<void>): Promise<void> {
-  companion.deliveryChain = companion.deliveryChain.then(task).catch((err: unknown) => {
-    ctx.events.emit('decrypt-error', err instanceof Error ? err : new Error(String(err)));
-  });
+  const what = `delivery to ${companionJid(companion)}`;
+  companion.deliveryChain = companion.deliveryChain
+    .then(() => watched(ctx, what, task))
+    .catch((err: unknown) => {
+      ctx.events.emit('decrypt-error', err instanceof Error ? err : new Error(String(err)));
+    });
   return companion.deliveryChain;
 }
 
@@ -152,9 +165,10 @@ export async function onClientMessage(
     const copies = participants.length
       ? participants.map((p) => ({ jid: p.attrs.jid ?? '', enc: getBinaryNodeChild(p, 'enc') }))
       : [{ jid: to, enc: getBinaryNodeChild(node, 'enc') }];
-    for (const { jid, enc } of copies) {
-      await decryptCopy(ctx, sender, { id, to, jid, enc });
-    }
+    const what = `message ${id} from ${companionJid(sender)}`;
+    await watched(ctx, what, async () => {
+      for (const { jid, enc } of copies) await decryptCopy(ctx, sender, { id, to, jid, enc });
+    });
   }
   connection.send({ tag: 'ack', attrs: { class: 'message', id, from: to, t: String(unixNow()) } });
   ctx.events.emit('message-acked', id);

@@ -50,6 +50,11 @@ export interface FakeEvents {
    * loses the ack with it (the receipt then goes again on the next connection).
    */
   'retry-receipt-acked': [jid: string, id: string];
+  /**
+   * Work still pending after STALL_REPORT_MS: a delivery to a device (its chain is serial, so every later
+   * one waits too) or a client's message not yet acked. Diagnostics: the same work may still finish.
+   */
+  stalled: [what: string];
   'connection-open': [connection: FakeConnection];
   'connection-closed': [connection: FakeConnection];
   'device-linked': [jid: string];
