@@ -69,6 +69,21 @@ describe('a send', () => {
     expect(ids.has(message.messageId)).toBe(false);
   });
 
+  it('counts the ack time from the frame leaving: a frame held behind a receipt past 15 s is not a stall', async () => {
+    vi.useFakeTimers();
+    const s = socketPair();
+    s.gate.hold('3EB0INCOMING00000001');
+    const sending = sendText(s, new MessageIds(), message);
+    await vi.advanceTimersByTimeAsync(SERVER_ACK_TIMEOUT_MS + 5_000);
+    expect(s.wire).toEqual([]);
+    s.gate.release('3EB0INCOMING00000001');
+    await vi.advanceTimersByTimeAsync(10);
+    expect(s.wire).toEqual(['message stanza']);
+    s.ack(message.messageId);
+    await expect(sending).resolves.toBe('sent');
+    expect(s.closes).toEqual([]);
+  });
+
   it('stalls when it never reaches the wire within SEND_STALL_MS: the socket is closed', async () => {
     vi.useFakeTimers();
     const s = socketPair({ stuck: true });

@@ -93,7 +93,8 @@ export async function sendText(
   const steps = async () => {
     if (options.typingMs) await showTyping(socket.sock, jid, options.typingMs);
     stage = 'encrypt';
-    const acked = socket.gate.whenAcked(message.messageId, SERVER_ACK_TIMEOUT_MS);
+    // Waiting before the frame goes, so a fast ack is not missed; its clock starts once the frame has left.
+    const acked = socket.gate.whenAcked(message.messageId, SEND_STALL_MS);
     acked.catch(() => undefined); // awaited below; a send that fails first leaves it to time out unobserved
     const send = async (content: AnyMessageContent) => {
       const out = await socket.sock.sendMessage(jid, content, generation);
@@ -104,7 +105,7 @@ export async function sendText(
     stage = 'gate';
     await socket.gate.whenFlushed();
     stage = 'ack';
-    await acked;
+    await withinAckTimeout(acked, message.messageId);
   };
   try {
     await withinStallBound(steps(), () => new SendStalledError(stage));
@@ -119,6 +120,24 @@ export async function sendText(
       throw new SessionNotConnectedError('the connection closed before the message left', { cause: err });
     throw err;
   }
+}
+
+/** WhatsApp's ack within SERVER_ACK_TIMEOUT_MS of the frame leaving (held frames wait for our storage, not WhatsApp). */
+function withinAckTimeout(acked: Promise<void>, id: string): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () =>
+        reject(
+          new AckTimeoutError(
+            `WhatsApp did not acknowledge message ${id} within ${SERVER_ACK_TIMEOUT_MS} ms`,
+          ),
+        ),
+      SERVER_ACK_TIMEOUT_MS,
+    );
+    timer.unref();
+  });
+  return Promise.race([acked, late]).finally(() => clearTimeout(timer));
 }
 
 function withinStallBound(work: Promise<void>, stalled: () => Error): Promise<void> {
