@@ -52,6 +52,9 @@ describe('incoming messages while the event log is unreachable', () => {
     await until('all messages queued', () => running.metrics.eventQueueDepth.value >= MESSAGES);
     expect(h.fake.receipts.filter((r) => ids.includes(r.id))).toEqual([]);
     expect(running.host.eventBacklog().depth).toBeGreaterThanOrEqual(MESSAGES);
+    // Past the 2 s fallback (meant for messages that never reach us): still held while the log is down.
+    await new Promise((resolve) => setTimeout(resolve, 3_000));
+    expect(h.fake.receipts.filter((r) => ids.includes(r.id))).toEqual([]);
 
     proxy.up();
     await until('the backlog to drain', () => running.metrics.eventQueueDepth.value === 0, 30_000);

@@ -84,6 +84,17 @@ describe('a send', () => {
     expect(s.closes).toEqual([]);
   });
 
+  it('stalls behind a receipt held past SEND_STALL_MS without closing the socket: the wait is our storage', async () => {
+    vi.useFakeTimers();
+    const s = socketPair();
+    s.gate.hold('3EB0INCOMING00000002');
+    const sending = sendText(s, new MessageIds(), message);
+    const outcome = expect(sending).rejects.toMatchObject({ name: 'SendStalledError', stage: 'gate' });
+    await vi.advanceTimersByTimeAsync(SEND_STALL_MS);
+    await outcome;
+    expect(s.closes).toEqual([]);
+  });
+
   it('stalls when it never reaches the wire within SEND_STALL_MS: the socket is closed', async () => {
     vi.useFakeTimers();
     const s = socketPair({ stuck: true });

@@ -42,6 +42,14 @@ export interface MessageIntake {
 const RECEIPT_FALLBACK_MS = 2_000;
 
 /**
+ * A message that reached us holds its receipt until its event is in the log,
+ * up to this: the event is retried meanwhile (never given up), so only an
+ * event-log outage this long, then a crash, could lose it. Before, the 2 s
+ * fallback let the receipt go during any outage longer than that.
+ */
+export const MESSAGE_EVENT_HOLD_MS = 60_000;
+
+/**
  * A message Baileys could not decrypt this soon after a key read or write
  * failed is taken for one our storage failed, not one the contact garbled.
  */
@@ -110,6 +118,7 @@ export function attachMessageIntake(sock: WASocket, intake: MessageIntake): void
   let chain: Promise<void> = Promise.resolve();
   let preparing = 0;
   const record = (msg: WAMessage, id: string, data: MessageEventData): void => {
+    gate.extend(id, MESSAGE_EVENT_HOLD_MS);
     intake.events.record('session:message', data, messageEventId(intake.sessionId, msg.key)).then(
       () => gate.release(id),
       (err: unknown) => notRecorded(intake, err),

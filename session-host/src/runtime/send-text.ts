@@ -113,8 +113,10 @@ export async function sendText(
   } catch (err) {
     sent.delete(message.messageId);
     if (err instanceof AckTimeoutError || err instanceof SendStalledError) {
-      socket.sock.ws.close().catch(() => undefined);
-      throw err instanceof SendStalledError ? err : new SendStalledError('ack', { cause: err });
+      const stalled = err instanceof SendStalledError ? err : new SendStalledError('ack', { cause: err });
+      // Held at the gate, the frame waits for our own storage (an event or keys not yet durable): the socket is fine.
+      if (stalled.stage !== 'gate') socket.sock.ws.close().catch(() => undefined);
+      throw stalled;
     }
     if (err instanceof GateClosedError)
       throw new SessionNotConnectedError('the connection closed before the message left', { cause: err });
