@@ -165,10 +165,17 @@ export async function onClientMessage(
     const copies = participants.length
       ? participants.map((p) => ({ jid: p.attrs.jid ?? '', enc: getBinaryNodeChild(p, 'enc') }))
       : [{ jid: to, enc: getBinaryNodeChild(node, 'enc') }];
-    const what = `message ${id} from ${companionJid(sender)}`;
-    await watched(ctx, what, async () => {
+    // Not through watched(): its extra promise hop would let the ack trail the copies' delivery events.
+    const stalled = setTimeout(
+      () => ctx.events.emit('stalled', `message ${id} from ${companionJid(sender)}`),
+      STALL_REPORT_MS,
+    );
+    stalled.unref();
+    try {
       for (const { jid, enc } of copies) await decryptCopy(ctx, sender, { id, to, jid, enc });
-    });
+    } finally {
+      clearTimeout(stalled);
+    }
   }
   connection.send({ tag: 'ack', attrs: { class: 'message', id, from: to, t: String(unixNow()) } });
   ctx.events.emit('message-acked', id);
