@@ -105,10 +105,15 @@ export async function sendText(
     stage = 'gate';
     await socket.gate.whenFlushed();
     stage = 'ack';
-    await withinAckTimeout(acked, message.messageId);
+    // Counted from the frame leaving: a frame held at the gate waits for our storage, not for WhatsApp.
+    await within(acked, SERVER_ACK_TIMEOUT_MS, () => {
+      return new AckTimeoutError(
+        `WhatsApp did not acknowledge ${message.messageId} in ${SERVER_ACK_TIMEOUT_MS} ms`,
+      );
+    });
   };
   try {
-    await withinStallBound(steps(), () => new SendStalledError(stage));
+    await within(steps(), SEND_STALL_MS, () => new SendStalledError(stage));
     return 'sent';
   } catch (err) {
     sent.delete(message.messageId);
@@ -124,31 +129,14 @@ export async function sendText(
   }
 }
 
-/** WhatsApp's ack within SERVER_ACK_TIMEOUT_MS of the frame leaving (held frames wait for our storage, not WhatsApp). */
-function withinAckTimeout(acked: Promise<void>, id: string): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () =>
-        reject(
-          new AckTimeoutError(
-            `WhatsApp did not acknowledge message ${id} within ${SERVER_ACK_TIMEOUT_MS} ms`,
-          ),
-        ),
-      SERVER_ACK_TIMEOUT_MS,
-    );
-    timer.unref();
-  });
-  return Promise.race([acked, late]).finally(() => clearTimeout(timer));
-}
-
-function withinStallBound(work: Promise<void>, stalled: () => Error): Promise<void> {
+/** `work`, or the error `late()` makes once `ms` have passed (past it, work's own outcome no longer matters). */
+function within(work: Promise<void>, ms: number, late: () => Error): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   const bound = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(stalled()), SEND_STALL_MS);
+    timer = setTimeout(() => reject(late()), ms);
     timer.unref();
   });
-  work.catch(() => undefined); // past the bound its outcome no longer matters
+  work.catch(() => undefined);
   return Promise.race([work, bound]).finally(() => clearTimeout(timer));
 }
 
