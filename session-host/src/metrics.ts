@@ -39,6 +39,7 @@ export interface HostMetrics {
   readonly resendMisses: Counter;
   /** Messages asked for again that this host did not hold but found stored with their SENT row (SentContents). */
   readonly resendsFromStore: Counter;
+  readonly decryptReplays: Counter;
   /** Lookups of stored content that failed, or found MAX_SENT_LOOKUPS_IN_FLIGHT reached: counted as misses too. */
   readonly resendStoreFailures: Counter;
   /** Frames dropped because the keys they depend on could not be committed first (CommitBeforeWire); the socket ended. */
@@ -175,6 +176,11 @@ export function createHostMetrics(): HostMetrics {
       registry,
       'zapfleet_resend_misses_total',
       'Messages a contact asked for again that were no longer held to encrypt again.',
+    ),
+    decryptReplays: counter(
+      registry,
+      'zapfleet_decrypt_replays_total',
+      'Messages WhatsApp delivered again after their keys were spent, answered from what they decrypted to.',
     ),
     resendsFromStore: counter(
       registry,

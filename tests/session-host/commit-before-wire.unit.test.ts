@@ -92,6 +92,50 @@ describe('frames sent inside a key transaction', () => {
   });
 });
 
+describe('a socket that closed', () => {
+  it('starts no key transaction: a message Baileys decrypts after the close spends no ratchet step', async () => {
+    const mem = memoryStore();
+    const { commits, keys } = socketKeys(mem.store);
+    commits.close();
+    let ran = false;
+    await expect(
+      keys.transaction(async () => {
+        ran = true;
+        await keys.set(session(1));
+      }, '1555@s.whatsapp.net'),
+    ).rejects.toThrow('the socket closed');
+    expect(ran).toBe(false);
+    expect(mem.writes).toHaveLength(0);
+  });
+
+  it('commits nothing a transaction open at the close had not written yet', async () => {
+    const mem = memoryStore();
+    const { commits, keys } = socketKeys(mem.store);
+    await expect(
+      keys.transaction(async () => {
+        await keys.set(session(1));
+        commits.close();
+      }, '1555@s.whatsapp.net'),
+    ).rejects.toThrow('its keys are not committed');
+    expect(mem.writes).toHaveLength(0);
+    // A direct write (no transaction) after the close is refused as well.
+    await expect(keys.set(session(2))).rejects.toThrow('the socket closed');
+    expect(mem.durable.size).toBe(0);
+  });
+
+  it('still ends a transaction whose frame left before the close: its keys were written early', async () => {
+    const mem = memoryStore();
+    const { commits, keys } = socketKeys(mem.store);
+    await keys.transaction(async () => {
+      await keys.set(session(1));
+      await commits.beforeFrame();
+      commits.close();
+    }, 'me');
+    expect(mem.writes).toHaveLength(1);
+    expect(mem.durable.get('session/1555@s.whatsapp.net')).toEqual(new Uint8Array([1]));
+  });
+});
+
 describe('transactions on the same Signal session', () => {
   it('run one after the other: a decrypt keyed by the contact reads what a send keyed by us committed', async () => {
     const mem = memoryStore();
@@ -138,7 +182,7 @@ describe('the gate, given a frame whose keys are being committed', () => {
     const gate = new ReceiptGate({
       fallbackMs: 10,
       onFallback: () => undefined,
-      commits: { beforeFrame: commit } as unknown as CommitBeforeWire,
+      commits: { beforeFrame: commit, close: () => undefined } as unknown as CommitBeforeWire,
       onUncommitted: () => (uncommitted += 1),
     });
     const socket = {

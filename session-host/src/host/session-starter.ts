@@ -134,6 +134,7 @@ export class SessionStarter {
         ...this.deps.socket,
         ...(this.deps.media && { fetchAgent: this.deps.media.agent }),
         onResendMiss: () => this.deps.metrics.resendMisses.inc(),
+        onDecryptReplay: () => this.deps.metrics.decryptReplays.inc(),
         ...(reader && { findSent: (messageId: string) => reader.find(record.sessionId, messageId) }),
       },
       ...(this.deps.policy && { policy: this.deps.policy }),

@@ -40,6 +40,14 @@ interface EarlyWrite {
  * session holds every session of the socket until it has committed; the next
  * one reads what it wrote.
  *
+ * Once the socket has closed (`close`), its store starts no transaction and
+ * commits nothing not yet written. Baileys goes on decrypting the frames it
+ * had queued after its socket closed, and a message decrypted then cannot be
+ * receipted, so Baileys never emits it (`sendReceipt` throws before
+ * `upsertMessage`): WhatsApp delivers it again on the next connection. Had
+ * its ratchet step been committed, that delivery would no longer decrypt.
+ * The closed socket's late writes would also race the next socket's.
+ *
  * Baileys builds its transaction-capable store inside `makeWASocket`, so the
  * scope is observed by wrapping that store's `transaction`, `get` and `set` on
  * the socket (`attach`), and the store Baileys commits to (`wrap`).
@@ -50,6 +58,7 @@ export class CommitBeforeWire {
   private raw: SignalKeyStore | undefined;
   /** Settles when the last transaction that took the Signal sessions has committed. */
   private sessionsTail: Promise<void> = Promise.resolve();
+  private closed = false;
 
   /** The store to give `makeWASocket`: a commit skips keys an early commit made durable. */
   wrap(store: SignalKeyStore): SignalKeyStore {
@@ -100,6 +109,11 @@ export class CommitBeforeWire {
     return write;
   }
 
+  /** The socket closed: no transaction starts, and no key not yet written is committed. */
+  close(): void {
+    this.closed = true;
+  }
+
   /** Entries an early commit wrote whose transaction's commit has not come yet (bounded by open transactions). */
   get earlyEntries(): number {
     return this.early.size;
@@ -112,6 +126,7 @@ export class CommitBeforeWire {
   ): Promise<T> {
     // Nested (or run from a finished one's context): Baileys reuses the outer transaction, and so do we.
     if (this.scope.getStore()) return baileys(work, key);
+    if (this.closed) throw new SocketClosedError('the socket closed: no key transaction starts on it');
     const scope: Scope = { pending: undefined, early: [], ended: false, release: undefined };
     const scoped = async () => {
       try {
@@ -171,8 +186,15 @@ export class CommitBeforeWire {
       put(rest, key, write.value);
       left += 1;
     }
-    if (left > 0) await store.set(rest);
+    if (left === 0) return;
+    if (this.closed) throw new SocketClosedError('the socket closed: its keys are not committed');
+    await store.set(rest);
   }
+}
+
+/** A key transaction or commit refused because its socket closed first. */
+export class SocketClosedError extends Error {
+  override readonly name = 'SocketClosedError';
 }
 
 function* entries(data: SignalDataSet): Generator<[string, unknown]> {

@@ -177,9 +177,10 @@ export class ReceiptGate {
     return new Promise((resolve, reject) => this.waiters.push({ upTo, resolve, reject }));
   }
 
-  /** The socket is gone: held frames are dropped (their receipts never left), waiters fail. */
+  /** The socket is gone: held frames are dropped (their receipts never left), waiters fail, its keys freeze. */
   close(): number {
     this.closed = true;
+    this.options.commits?.close();
     for (const held of this.holding.values()) clearTimeout(held.timer);
     this.holding.clear();
     const dropped = this.held.length;

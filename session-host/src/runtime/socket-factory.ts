@@ -11,6 +11,7 @@ import type { Logger } from 'pino';
 import { SocketGroups } from '../groups/socket-groups.ts';
 import type { MessageIds } from '../messaging/message-ids.ts';
 import type { CommitBeforeWire } from './commit-before-wire.ts';
+import { decryptOnce } from './decrypt-once.ts';
 
 export interface SocketSettings {
   readonly waWebSocketUrl?: string | undefined;
@@ -27,6 +28,8 @@ export interface SocketSettings {
   readonly onResendMiss?: (() => void) | undefined;
   /** The content a sent message's SENT row keeps, for one this socket's session does not hold (StoredSentContents). */
   readonly findSent?: ((messageId: string) => Promise<proto.IMessage | undefined>) | undefined;
+  /** A message delivered again after its keys were spent, answered from what it decrypted to (decrypt-once.ts). */
+  readonly onDecryptReplay?: (() => void) | undefined;
 }
 
 /** A Baileys socket configured the way every session on a host runs. */
@@ -40,6 +43,8 @@ export function createSocket(
   const sock = makeWASocket({
     // Frames sent inside a key transaction wait for its keys (see CommitBeforeWire).
     auth: commits ? { creds: auth.creds, keys: commits.wrap(auth.keys) } : auth,
+    // A message delivered again decrypts to what it did the first time (see decryptOnce).
+    makeSignalRepository: decryptOnce(() => settings.onDecryptReplay?.()),
     // Without it Baileys asks WhatsApp for the group's metadata before every group send.
     cachedGroupMetadata: groups.metadataForSend,
     // Uploads go through node:https with this agent (the media hosts' trust); see media-runtime.ts.

@@ -1,0 +1,150 @@
+/**
+ * Decrypting is idempotent per ciphertext: what a message decrypted to is
+ * committed with its ratchet step, and the same ciphertext delivered again
+ * is answered from it without touching a key. Driven through Baileys' own
+ * transaction layer over a store that keeps what it was given; the Signal
+ * repository underneath is ours, and spends a message's key like libsignal.
+ */
+import {
+  addTransactionCapability,
+  type SignalDataSet,
+  type SignalKeyStore,
+  type SignalRepositoryWithLIDStore,
+} from '@whiskeysockets/baileys';
+import pino from 'pino';
+import { describe, expect, it } from 'vitest';
+import {
+  DECRYPTED_TYPE,
+  decryptOnce,
+  MAX_DECRYPTED_BYTES,
+  MAX_DECRYPTED_KEPT,
+} from '../../session-host/src/runtime/decrypt-once.ts';
+
+const logger = pino({ level: 'silent' });
+const te = new TextEncoder();
+
+function durableStore() {
+  const durable = new Map<string, unknown>();
+  let failing = false;
+  const store: SignalKeyStore = {
+    get: async (type, ids) => {
+      const out: Record<string, unknown> = {};
+      for (const id of ids) if (durable.has(`${type}/${id}`)) out[id] = durable.get(`${type}/${id}`);
+      return out as never;
+    },
+    set: async (data: SignalDataSet) => {
+      if (failing) throw new Error('storage unreachable');
+      for (const [type, values] of Object.entries(data))
+        for (const [id, value] of Object.entries(values ?? {})) durable.set(`${type}/${id}`, value);
+    },
+  };
+  return { store, durable, fail: (on: boolean) => (failing = on) };
+}
+
+/** A repository whose decrypt spends the message's key (kept in the store) as libsignal does. */
+function spendingRepository(auth: { keys: SignalKeyStore }) {
+  const spend = async (id: string, ciphertext: Uint8Array) => {
+    const { [id]: used } = await auth.keys.get('session', [id]);
+    const seen = (used as unknown as string[] | undefined) ?? [];
+    const mark = Buffer.from(ciphertext).toString('hex');
+    if (seen.includes(mark)) throw new Error('Key used already or never filled');
+    await auth.keys.set({ session: { [id]: [...seen, mark] as never } });
+    return new Uint8Array([...ciphertext].reverse());
+  };
+  return {
+    decryptMessage: ({ jid, ciphertext }: { jid: string; ciphertext: Uint8Array }) => spend(jid, ciphertext),
+    decryptGroupMessage: ({ group, authorJid, msg }: { group: string; authorJid: string; msg: Uint8Array }) =>
+      spend(`${group}/${authorJid}`, msg),
+  } as unknown as SignalRepositoryWithLIDStore;
+}
+
+function socket(store: SignalKeyStore) {
+  const keys = addTransactionCapability(store, logger, { maxCommitRetries: 1, delayBetweenTriesMs: 0 });
+  let replays = 0;
+  const make = decryptOnce(
+    () => (replays += 1),
+    (auth) => spendingRepository(auth),
+  );
+  const repository = make({ creds: {} as never, keys }, logger);
+  return { repository, replays: () => replays };
+}
+
+const alice = '1555@s.whatsapp.net';
+
+describe('a message delivered again after its keys were spent', () => {
+  it('decrypts to what it did the first time, on a later socket too, and touches no key', async () => {
+    const mem = durableStore();
+    const first = socket(mem.store);
+    const ciphertext = te.encode('hello');
+    const plain = await first.repository.decryptMessage({ jid: alice, type: 'msg', ciphertext });
+    const after = JSON.stringify(mem.durable.get(`session/${alice}`));
+    // The next socket of the session (a reconnect, or another host) reads what was committed.
+    const next = socket(mem.store);
+    const again = await next.repository.decryptMessage({ jid: alice, type: 'msg', ciphertext });
+    expect(Buffer.from(again)).toEqual(Buffer.from(plain));
+    expect(next.replays()).toBe(1);
+    expect(JSON.stringify(mem.durable.get(`session/${alice}`))).toBe(after);
+  });
+
+  it('from another sender, or a group, is not confused with it', async () => {
+    const mem = durableStore();
+    const s = socket(mem.store);
+    const ciphertext = te.encode('same bytes');
+    await s.repository.decryptMessage({ jid: alice, type: 'msg', ciphertext });
+    await s.repository.decryptMessage({ jid: '1666@s.whatsapp.net', type: 'msg', ciphertext });
+    await s.repository.decryptGroupMessage({ group: '1@g.us', authorJid: alice, msg: ciphertext });
+    await s.repository.decryptGroupMessage({
+      group: '1@g.us',
+      authorJid: '1666@s.whatsapp.net',
+      msg: ciphertext,
+    });
+    expect(s.replays()).toBe(0);
+    await s.repository.decryptGroupMessage({ group: '1@g.us', authorJid: alice, msg: ciphertext });
+    expect(s.replays()).toBe(1);
+  });
+
+  it('is not answered when the first decrypt never committed: it decrypts afresh', async () => {
+    const mem = durableStore();
+    const s = socket(mem.store);
+    const ciphertext = te.encode('during an outage');
+    mem.fail(true);
+    await expect(s.repository.decryptMessage({ jid: alice, type: 'msg', ciphertext })).rejects.toThrow(
+      'storage unreachable',
+    );
+    mem.fail(false);
+    const plain = await s.repository.decryptMessage({ jid: alice, type: 'msg', ciphertext });
+    expect(Buffer.from(plain)).toEqual(Buffer.from([...ciphertext].reverse()));
+    expect(s.replays()).toBe(0);
+  });
+});
+
+describe('what is kept', () => {
+  it(`is the last ${MAX_DECRYPTED_KEPT} messages, across sockets; an older one is spent as before`, async () => {
+    const mem = durableStore();
+    const first = socket(mem.store);
+    const messages = Array.from({ length: MAX_DECRYPTED_KEPT + 5 }, (_, i) => te.encode(`m${i}`));
+    for (const ciphertext of messages.slice(0, 60))
+      await first.repository.decryptMessage({ jid: alice, type: 'msg', ciphertext });
+    // A new socket resumes the ring where the last one stopped, so the bound holds across restarts.
+    const next = socket(mem.store);
+    for (const ciphertext of messages.slice(60))
+      await next.repository.decryptMessage({ jid: alice, type: 'msg', ciphertext });
+    const slots = [...mem.durable.keys()].filter((k) => k.startsWith(`${DECRYPTED_TYPE}/`));
+    expect(slots).toHaveLength(MAX_DECRYPTED_KEPT);
+    const last = socket(mem.store);
+    const newest = messages.at(-1) as Uint8Array;
+    await last.repository.decryptMessage({ jid: alice, type: 'msg', ciphertext: newest });
+    expect(last.replays()).toBe(1);
+    await expect(
+      last.repository.decryptMessage({ jid: alice, type: 'msg', ciphertext: messages[0] as Uint8Array }),
+    ).rejects.toThrow('Key used already');
+  });
+
+  it('leaves out a plaintext over the size bound', async () => {
+    const mem = durableStore();
+    const s = socket(mem.store);
+    const ciphertext = new Uint8Array(MAX_DECRYPTED_BYTES + 1).fill(7);
+    await s.repository.decryptMessage({ jid: alice, type: 'msg', ciphertext });
+    expect([...mem.durable.keys()].filter((k) => k.startsWith(`${DECRYPTED_TYPE}/`))).toHaveLength(0);
+  });
+});
