@@ -7,7 +7,6 @@
  */
 import {
   addTransactionCapability,
-  type SignalDataSet,
   type SignalKeyStore,
   type SignalRepositoryWithLIDStore,
 } from '@whiskeysockets/baileys';
@@ -19,27 +18,10 @@ import {
   MAX_DECRYPTED_BYTES,
   MAX_DECRYPTED_KEPT,
 } from '../../session-host/src/runtime/decrypt-once.ts';
+import { memoryStore } from './memory-key-store.ts';
 
 const logger = pino({ level: 'silent' });
 const te = new TextEncoder();
-
-function durableStore() {
-  const durable = new Map<string, unknown>();
-  let failing = false;
-  const store: SignalKeyStore = {
-    get: async (type, ids) => {
-      const out: Record<string, unknown> = {};
-      for (const id of ids) if (durable.has(`${type}/${id}`)) out[id] = durable.get(`${type}/${id}`);
-      return out as never;
-    },
-    set: async (data: SignalDataSet) => {
-      if (failing) throw new Error('storage unreachable');
-      for (const [type, values] of Object.entries(data))
-        for (const [id, value] of Object.entries(values ?? {})) durable.set(`${type}/${id}`, value);
-    },
-  };
-  return { store, durable, fail: (on: boolean) => (failing = on) };
-}
 
 /** A repository whose decrypt spends the message's key (kept in the store) as libsignal does. */
 function spendingRepository(auth: { keys: SignalKeyStore }) {
@@ -73,7 +55,7 @@ const alice = '1555@s.whatsapp.net';
 
 describe('a message delivered again after its keys were spent', () => {
   it('decrypts to what it did the first time, on a later socket too, and touches no key', async () => {
-    const mem = durableStore();
+    const mem = memoryStore();
     const first = socket(mem.store);
     const ciphertext = te.encode('hello');
     const plain = await first.repository.decryptMessage({ jid: alice, type: 'msg', ciphertext });
@@ -87,7 +69,7 @@ describe('a message delivered again after its keys were spent', () => {
   });
 
   it('from another sender, or a group, is not confused with it', async () => {
-    const mem = durableStore();
+    const mem = memoryStore();
     const s = socket(mem.store);
     const ciphertext = te.encode('same bytes');
     await s.repository.decryptMessage({ jid: alice, type: 'msg', ciphertext });
@@ -104,7 +86,7 @@ describe('a message delivered again after its keys were spent', () => {
   });
 
   it('is not answered when the first decrypt never committed: it decrypts afresh', async () => {
-    const mem = durableStore();
+    const mem = memoryStore();
     const s = socket(mem.store);
     const ciphertext = te.encode('during an outage');
     mem.fail(true);
@@ -120,7 +102,7 @@ describe('a message delivered again after its keys were spent', () => {
 
 describe('what is kept', () => {
   it(`is the last ${MAX_DECRYPTED_KEPT} messages, across sockets; an older one is spent as before`, async () => {
-    const mem = durableStore();
+    const mem = memoryStore();
     const first = socket(mem.store);
     const messages = Array.from({ length: MAX_DECRYPTED_KEPT + 5 }, (_, i) => te.encode(`m${i}`));
     for (const ciphertext of messages.slice(0, 60))
@@ -141,7 +123,7 @@ describe('what is kept', () => {
   });
 
   it('leaves out a plaintext over the size bound', async () => {
-    const mem = durableStore();
+    const mem = memoryStore();
     const s = socket(mem.store);
     const ciphertext = new Uint8Array(MAX_DECRYPTED_BYTES + 1).fill(7);
     await s.repository.decryptMessage({ jid: alice, type: 'msg', ciphertext });
