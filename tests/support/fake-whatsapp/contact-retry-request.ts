@@ -1,4 +1,5 @@
 import type { BinaryNode } from '@whiskeysockets/baileys';
+import { bundleKeyNodes } from './bundle-nodes.ts';
 import type { FakeConnection } from './connection.ts';
 import type { FakeContext } from './context.ts';
 import { pnJid } from './jids.ts';
@@ -17,7 +18,10 @@ const unacked = new WeakMap<Companion, Map<string, { node: BinaryNode; connectio
  * A contact could not decrypt a client's 1:1 message (`Key used already`, no
  * matching session). As its phone does, it sends the client `<receipt
  * type=retry>` with its registration id, and the client encrypts the message
- * again on a fresh session (Baileys fetches the contact's key bundle anew).
+ * again. From the second request on, the receipt carries the contact's key
+ * bundle with a fresh one-time pre-key (as WhatsApp clients do, Baileys'
+ * `sendRetryRequest` among them), so the client can start a new session
+ * instead of sending again on the one that failed.
  * A copy for the sender's own phone is not asked for again. False when it
  * did not ask (then the failure is a `decrypt-error`).
  */
@@ -46,6 +50,9 @@ export function requestRetry(
     content: [
       { tag: 'retry', attrs: { count: String(count), id, t, v: '1' } },
       { tag: 'registration', attrs: {}, content: registration },
+      ...(count > 1
+        ? [{ tag: 'keys', attrs: {}, content: bundleKeyNodes(recipient.primary.issueBundle()) }]
+        : []),
     ],
   };
   if (!ctx.retryReceipts.held) connection.send(node);

@@ -1,4 +1,5 @@
 import { type BinaryNode, getBinaryNodeChild, getBinaryNodeChildren } from '@whiskeysockets/baileys';
+import { bundleKeyNodes, uintBE } from './bundle-nodes.ts';
 import type { FakeConnection } from './connection.ts';
 import type { FakeContext } from './context.ts';
 import { groupHooks } from './groups.ts';
@@ -14,12 +15,6 @@ function children(node: BinaryNode | undefined): BinaryNode[] {
 
 function bytes(node: BinaryNode | undefined): Buffer {
   return node?.content instanceof Uint8Array ? Buffer.from(node.content) : Buffer.alloc(0);
-}
-
-function uintBE(value: number, length: number): Buffer {
-  const out = Buffer.alloc(length);
-  out.writeUIntBE(value, 0, length);
-  return out;
 }
 
 export function result(iq: BinaryNode, content?: BinaryNode[]): BinaryNode {
@@ -132,28 +127,8 @@ function storeUploadedKeys(companion: Companion, iq: BinaryNode): void {
 function bundleNode(jid: string, bundle: PreKeyBundle): BinaryNode {
   const content: BinaryNode[] = [
     { tag: 'registration', attrs: {}, content: uintBE(bundle.registrationId, 4) },
-    { tag: 'type', attrs: {}, content: Buffer.from([5]) },
-    { tag: 'identity', attrs: {}, content: bundle.identityKey },
-    {
-      tag: 'skey',
-      attrs: {},
-      content: [
-        { tag: 'id', attrs: {}, content: uintBE(bundle.signedPreKey.keyId, 3) },
-        { tag: 'value', attrs: {}, content: bundle.signedPreKey.publicKey },
-        { tag: 'signature', attrs: {}, content: bundle.signedPreKey.signature },
-      ],
-    },
+    ...bundleKeyNodes(bundle),
   ];
-  if (bundle.preKey) {
-    content.push({
-      tag: 'key',
-      attrs: {},
-      content: [
-        { tag: 'id', attrs: {}, content: uintBE(bundle.preKey.keyId, 3) },
-        { tag: 'value', attrs: {}, content: bundle.preKey.publicKey },
-      ],
-    });
-  }
   return { tag: 'user', attrs: { jid }, content };
 }
 
