@@ -8,6 +8,7 @@
 import {
   addTransactionCapability,
   type SignalKeyStore,
+  type SignalKeyStoreWithTransaction,
   type SignalRepositoryWithLIDStore,
 } from '@whiskeysockets/baileys';
 import pino from 'pino';
@@ -23,16 +24,17 @@ import { memoryStore } from './memory-key-store.ts';
 const logger = pino({ level: 'silent' });
 const te = new TextEncoder();
 
-/** A repository whose decrypt spends the message's key (kept in the store) as libsignal does. */
-function spendingRepository(auth: { keys: SignalKeyStore }) {
-  const spend = async (id: string, ciphertext: Uint8Array) => {
-    const { [id]: used } = await auth.keys.get('session', [id]);
-    const seen = (used as unknown as string[] | undefined) ?? [];
-    const mark = Buffer.from(ciphertext).toString('hex');
-    if (seen.includes(mark)) throw new Error('Key used already or never filled');
-    await auth.keys.set({ session: { [id]: [...seen, mark] as never } });
-    return new Uint8Array([...ciphertext].reverse());
-  };
+/** A repository whose decrypt spends the message's key in its own key transaction, as libsignal's under Baileys. */
+function spendingRepository(auth: { keys: SignalKeyStoreWithTransaction }) {
+  const spend = (id: string, ciphertext: Uint8Array) =>
+    auth.keys.transaction(async () => {
+      const { [id]: used } = await auth.keys.get('session', [id]);
+      const seen = (used as unknown as string[] | undefined) ?? [];
+      const mark = Buffer.from(ciphertext).toString('hex');
+      if (seen.includes(mark)) throw new Error('Key used already or never filled');
+      await auth.keys.set({ session: { [id]: [...seen, mark] as never } });
+      return new Uint8Array([...ciphertext].reverse());
+    }, id);
   return {
     decryptMessage: ({ jid, ciphertext }: { jid: string; ciphertext: Uint8Array }) => spend(jid, ciphertext),
     decryptGroupMessage: ({ group, authorJid, msg }: { group: string; authorJid: string; msg: Uint8Array }) =>
@@ -45,7 +47,7 @@ function socket(store: SignalKeyStore) {
   let replays = 0;
   const make = decryptOnce(
     () => (replays += 1),
-    (auth) => spendingRepository(auth),
+    (auth) => spendingRepository(auth as { keys: SignalKeyStoreWithTransaction }),
   );
   const repository = make({ creds: {} as never, keys }, logger);
   return { repository, replays: () => replays };

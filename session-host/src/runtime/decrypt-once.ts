@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { createHash } from 'node:crypto';
 import {
   DEFAULT_CONNECTION_CONFIG,
@@ -32,9 +33,11 @@ interface Kept {
  * lost.
  *
  * So decrypting is made idempotent. What a message decrypted to is written
- * in the same key transaction as its ratchet step, under a digest of its
+ * in the same key transaction as its ratchet step (Baileys' own, whose work
+ * returns the plaintext just before it commits), under a digest of its
  * sender and ciphertext; a delivery of the same ciphertext again is answered
- * from it, and touches no key. The last `MAX_DECRYPTED_KEPT` are kept, in the
+ * from it before any transaction starts, and touches no key. Baileys' decrypt
+ * is otherwise run as it was: nothing more happens inside its transaction. The last `MAX_DECRYPTED_KEPT` are kept, in the
  * auth state (so they move with the session and are wiped with it).
  */
 export function decryptOnce(
@@ -45,24 +48,34 @@ export function decryptOnce(
     const repository = make(auth, logger, pnToLid);
     const keys = auth.keys as SignalKeyStoreWithTransaction;
     const ring = new DecryptedRing(keys);
+    const decrypting = new AsyncLocalStorage<{ readonly digest: string; kept: boolean }>();
+    // Baileys' decrypt runs in its own key transaction: what it returns is kept in that transaction, before its commit.
+    const transaction = keys.transaction.bind(keys);
+    keys.transaction = (work, key) =>
+      transaction(async () => {
+        const result = await work();
+        const pending = decrypting.getStore();
+        if (pending && !pending.kept && result instanceof Uint8Array) {
+          pending.kept = true;
+          await ring.keep(pending.digest, result);
+        }
+        return result;
+      }, key);
+    const once = async (digest: string, decrypt: () => Promise<Uint8Array>) => {
+      // A read that fails is a miss: the message decrypts as it would have without the ring.
+      const kept = await ring.find(digest).catch(() => undefined);
+      if (kept) {
+        onReplay();
+        return kept;
+      }
+      return decrypting.run({ digest, kept: false }, decrypt);
+    };
     const decryptMessage = repository.decryptMessage.bind(repository);
     const decryptGroupMessage = repository.decryptGroupMessage.bind(repository);
-    // The same transaction key Baileys uses inside, so its own transaction nests in this one.
-    const once = (key: string, digest: string, decrypt: () => Promise<Uint8Array>) =>
-      keys.transaction(async () => {
-        const kept = await ring.find(digest);
-        if (kept) {
-          onReplay();
-          return kept;
-        }
-        const plaintext = await decrypt();
-        await ring.keep(digest, plaintext);
-        return plaintext;
-      }, key);
     repository.decryptMessage = (opts) =>
-      once(opts.jid, digestOf('1', opts.jid, opts.type, opts.ciphertext), () => decryptMessage(opts));
+      once(digestOf('1', opts.jid, opts.type, opts.ciphertext), () => decryptMessage(opts));
     repository.decryptGroupMessage = (opts) =>
-      once(opts.group, digestOf('g', opts.group, opts.authorJid, opts.msg), () => decryptGroupMessage(opts));
+      once(digestOf('g', opts.group, opts.authorJid, opts.msg), () => decryptGroupMessage(opts));
     return repository;
   };
 }
@@ -77,7 +90,10 @@ class DecryptedRing {
   constructor(private readonly keys: SignalKeyStoreWithTransaction) {}
 
   async find(digest: string): Promise<Uint8Array | undefined> {
-    this.loaded ??= this.load();
+    this.loaded ??= this.load().catch((err: unknown) => {
+      this.loaded = undefined;
+      throw err;
+    });
     await this.loaded;
     const slot = this.slots.get(digest);
     if (slot === undefined) return undefined;
