@@ -39,6 +39,7 @@ export interface HostMetrics {
   readonly resendMisses: Counter;
   /** Messages asked for again that this host did not hold but found stored with their SENT row (SentContents). */
   readonly resendsFromStore: Counter;
+  /** Messages delivered again after their keys were spent, answered from what they decrypted to (decryptOnce). */
   readonly decryptReplays: Counter;
   /** Lookups of stored content that failed, or found MAX_SENT_LOOKUPS_IN_FLIGHT reached: counted as misses too. */
   readonly resendStoreFailures: Counter;

@@ -37,8 +37,9 @@ interface Kept {
  * returns the plaintext just before it commits), under a digest of its
  * sender and ciphertext; a delivery of the same ciphertext again is answered
  * from it before any transaction starts, and touches no key. Baileys' decrypt
- * is otherwise run as it was: nothing more happens inside its transaction. The last `MAX_DECRYPTED_KEPT` are kept, in the
- * auth state (so they move with the session and are wiped with it).
+ * is otherwise run as it was: nothing more happens inside its transaction.
+ * The last `MAX_DECRYPTED_KEPT` are kept, in the auth state (so they move
+ * with the session and are wiped with it).
  */
 export function decryptOnce(
   onReplay: () => void,
