@@ -9,6 +9,7 @@ import { applyFault } from './chaos-faults.ts';
 import { CHAOS_TIMING, ChaosFleet } from './chaos-fleet.ts';
 import { ChaosTraffic } from './chaos-traffic.ts';
 import { linkSessions, readOutbox, readOutcomes } from './chaos-world.ts';
+import { FaultTimeline } from './fault-timeline.ts';
 import type { History, SessionOutcome, Violation } from './history.ts';
 import { checkHistory } from './history-checker.ts';
 import { describeFault, drawSchedule, type Fault } from './schedule.ts';
@@ -79,6 +80,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
     throw err;
   });
   const fleet = new ChaosFleet({ aws, fake, edgeEnv: edges.hostEnv(), entry: options.hostEntry, log });
+  let faults: FaultTimeline | undefined;
   try {
     const ownership = new DynamoDbSessionOwnership(aws.doc, aws.tables);
     const events = new DynamoDbEventLog(aws.doc, { table: aws.tables.events, ttlSeconds: 3600 });
@@ -91,35 +93,22 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
     );
     log(`linked ${sessions.length} sessions; traffic and faults start`);
     const start = Date.now();
-    let applied = 0;
-    const faultRuns = schedule.map(
-      (f) =>
-        new Promise<void>((resolve) =>
-          setTimeout(() => {
-            applyFault(f, { fleet, fake, edges, sessions }, log)
-              .then((ok) => {
-                if (ok) applied++;
-              })
-              .catch((err: Error) => log(`fault failed: ${describeFault(f)}: ${err.message}`))
-              .finally(resolve);
-          }, f.at),
-        ),
-    );
+    faults = new FaultTimeline(schedule, (f) => applyFault(f, { fleet, fake, edges, sessions }, log), log);
     let minute = 1;
     while (Date.now() - start < durationMs) {
       await traffic.send();
       if (Date.now() - start >= minute * 60_000) {
         log(
-          `minute ${minute}: ${traffic.contactSends.length} contact messages, ${traffic.apiSends.length} sends queued, ${traffic.delivered().length} delivered, ${applied} faults`,
+          `minute ${minute}: ${traffic.contactSends.length} contact messages, ${traffic.apiSends.length} sends queued, ${traffic.delivered().length} delivered, ${faults.applied} faults`,
         );
         minute++;
       }
       await new Promise((r) => setTimeout(r, options.roundMs ?? 2_000));
     }
-    await Promise.all(faultRuns);
+    await faults.finish();
     fleet.heal();
     edges.heal();
-    log(`faults over (${applied} applied); settling`);
+    log(`faults over (${faults.applied} applied); settling`);
     const settleMs = options.settleMs ?? 120_000;
     const outcomes = () => readOutcomes(sessions, { ownership, events, fleet });
     const recovered = async () => (await outcomes()).every((o) => o.status === 'CONNECTED' && o.ownerAlive);
@@ -181,12 +170,13 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
     return {
       seed: options.seed,
       schedule,
-      faults: applied,
+      faults: faults.applied,
       messages: traffic.contactSends.length + traffic.apiSends.length,
       violations,
       history,
     };
   } finally {
+    faults?.cancel();
     await edges.dispose();
     await fleet.dispose();
     await fake.close();

@@ -126,4 +126,27 @@ describe('local API Gateway WebSocket emulator', () => {
     clearInterval(timer);
     await expect.poll(() => events.filter((e) => e.requestContext.routeKey === '$disconnect').length).toBe(2);
   });
+
+  it('stops while a $connect is still running: the half-open client is dropped, not waited for', async () => {
+    let release: () => void = () => undefined;
+    const connecting = new Promise<void>((r) => {
+      release = r;
+    });
+    const events: WebSocketLambdaEvent[] = [];
+    const handler = async (event: WebSocketLambdaEvent) => {
+      events.push(event);
+      if (event.requestContext.routeKey === '$connect') await connecting;
+      return { statusCode: 200 };
+    };
+    const stuck = await startWebSocketGateway({ port: 0, handler, routes: [] });
+    const client = connectWs(stuck.url);
+    client.catch(() => undefined);
+    await expect.poll(() => events.length).toBe(1);
+    await stuck.stop();
+    await expect(client).rejects.toBeDefined();
+    release();
+    await new Promise((r) => setImmediate(r));
+    expect(stuck.connectionCount()).toBe(0);
+    expect(events.map((e) => e.requestContext.routeKey)).toEqual(['$connect']);
+  });
 });

@@ -69,6 +69,10 @@ export async function startWebSocketGateway(options: GatewayOptions): Promise<Lo
   const routes = new Set(options.routes);
   const log = options.log ?? (() => undefined);
   const connections = new Map<string, Connection>();
+  // Sockets whose `$connect` is still running: not connections yet, but `server.close()` waits
+  // for them, so `stop()` destroys them (a handler that never answers would hang it forever).
+  const upgrading = new Set<Socket>();
+  let stopped = false;
   // As in AWS, the subprotocol the handshake selects is the one `$connect` answers in its
   // Sec-WebSocket-Protocol header (none: none, and a browser then drops the connection).
   const selected = new WeakMap<IncomingMessage, string>();
@@ -152,6 +156,7 @@ export async function startWebSocketGateway(options: GatewayOptions): Promise<Lo
       userAgent: req.headers['user-agent'],
     };
     const result = await invoke(connectEvent(base(info), req.headers, url.searchParams));
+    if (stopped) return void socket.destroy();
     const status = result?.statusCode ?? 200;
     if (status < 200 || status > 299) return rejectHandshake(socket, status, result?.body ?? '');
     const protocol = Object.entries(result?.headers ?? {}).find(
@@ -167,8 +172,12 @@ export async function startWebSocketGateway(options: GatewayOptions): Promise<Lo
       if (!res.headersSent) res.writeHead(500).end();
     });
   });
-  server.on('upgrade', (req, socket, head) => {
-    onUpgrade(req, socket as Socket, head).catch(() => socket.destroy());
+  server.on('upgrade', (req, socket: Socket, head) => {
+    if (stopped) return void socket.destroy();
+    upgrading.add(socket);
+    onUpgrade(req, socket, head)
+      .catch(() => socket.destroy())
+      .finally(() => upgrading.delete(socket));
   });
   const { port, address } = await listen(server, options.port, options.host ?? '127.0.0.1');
   domainName = `${address}:${port}`;
@@ -179,6 +188,8 @@ export async function startWebSocketGateway(options: GatewayOptions): Promise<Lo
     throttlePosts: (count) => management.throttlePosts(count),
     postAttempts: () => management.postAttempts(),
     stop: async () => {
+      stopped = true;
+      for (const socket of upgrading) socket.destroy();
       for (const conn of connections.values()) conn.socket.terminate();
       await Promise.all([...connections.values()].map((c) => c.queue));
       wss.close();
