@@ -42,13 +42,23 @@ export function percentile(values: readonly number[], p: number): number {
  * script, so it hands them over through a global the helpers check first.
  */
 export async function withEmbeddedAws(body: () => Promise<void>): Promise<void> {
+  await onFreshEmbeddedAws(body);
+  process.exit(0);
+}
+
+/**
+ * `body` on embedded AWS started for it alone and stopped after it: a run that
+ * must not inherit an earlier run's tables (DynamoDB Local keeps everything in
+ * one JVM heap, and a chaos seed's data slowed the seeds after it).
+ */
+export async function onFreshEmbeddedAws<T>(body: () => Promise<T>): Promise<T> {
   const aws = await startRunAws();
   const { stop, ...endpoints } = aws;
   (globalThis as { __zapfleetAws?: AwsEndpoints }).__zapfleetAws = endpoints;
   try {
-    await body();
+    return await body();
   } finally {
+    (globalThis as { __zapfleetAws?: AwsEndpoints }).__zapfleetAws = undefined;
     await stop();
   }
-  process.exit(0);
 }
