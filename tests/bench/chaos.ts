@@ -1,7 +1,8 @@
 /**
  * `npm run bench -- chaos [--seeds 5] [--minutes 10] [--hosts 3] [--sessions 6] [--first-seed 1]`:
  * one chaos run (tests/chaos/chaos-run.ts) per seed, seeds first-seed … first-seed+seeds-1,
- * each on its own embedded AWS (a JVM holding earlier seeds' tables slowed the later ones). Progress on stderr; the summed figures as JSON on the last line.
+ * each on its own embedded AWS (a JVM holding earlier seeds' tables slowed the later ones).
+ * Progress on stderr; the summed figures as JSON on the last line.
  */
 import { chaosOptionsProblem } from '../chaos/chaos-bounds.ts';
 import { addRun, emptyFigures } from '../chaos/chaos-figures.ts';

@@ -46,8 +46,13 @@ export class FaultTimeline {
     const all = Promise.all(this.runs).then(() => true);
     const deadline = Date.now() + overrunMs;
     while (Date.now() < deadline) {
-      const wait = Math.min(REPORT_EVERY_MS, deadline - Date.now());
-      if (await Promise.race([all, new Promise<false>((r) => setTimeout(() => r(false), wait))])) return;
+      let timer: NodeJS.Timeout | undefined;
+      const report = new Promise<false>((r) => {
+        timer = setTimeout(() => r(false), Math.min(REPORT_EVERY_MS, deadline - Date.now()));
+      });
+      const done = await Promise.race([all, report]);
+      clearTimeout(timer);
+      if (done) return;
       this.log(`faults still running: ${this.stuck().join('; ')}`);
     }
     throw new Error(`fault steps never ended (harness stuck): ${this.stuck().join('; ')}`);
