@@ -45,6 +45,7 @@ export interface HostMetrics {
   readonly resendStoreFailures: Counter;
   /** Frames dropped because the keys they depend on could not be committed first (CommitBeforeWire); the socket ended. */
   readonly uncommittedFrames: Counter;
+  readonly keyWorkAfterEnd: Counter;
   /** From an incoming message's frame to its event being durable: the receipt waits this long. */
   readonly receiptHoldMs: Samples;
   /** Session starts waiting for a start slot (a gauge; see HOST_LIMITS.startConcurrency). */
@@ -192,6 +193,11 @@ export function createHostMetrics(): HostMetrics {
       registry,
       'zapfleet_resend_store_failures_total',
       'Reads of a sent message kept for a resend that failed or found the lookup bound full.',
+    ),
+    keyWorkAfterEnd: counter(
+      registry,
+      'zapfleet_key_work_after_end_total',
+      "Key reads, writes and transactions started from a finished key transaction's context, given one of their own.",
     ),
     uncommittedFrames: counter(
       registry,

@@ -102,6 +102,12 @@ describe('session host when auth state storage misbehaves', () => {
     expect(running.metrics.authWriteErrors.value).toBeGreaterThan(0);
     const logged = running.logs.find((l) => l.msg === 'auth state write failed');
     expect(logged?.err).toBeDefined();
+    // Baileys' own line for the key transaction it rolled back names the session it belongs to.
+    const rolledBack = await waitFor(
+      () => running.baileysLogs.find((l) => l.msg === 'transaction failed, rolling back'),
+      "Baileys' rollback line",
+    );
+    expect(rolledBack.sessionId).toBe(sessionId);
     // Nothing was rolled back while S3 was away.
     expect((await h.record(sessionId))?.authPointer?.version).toBe(pointerBefore);
 

@@ -200,3 +200,60 @@ describe('the gate, given a frame whose keys are being committed', () => {
     expect(g.wire).toEqual([]);
   });
 });
+
+describe('key work started from a finished transaction', () => {
+  /** Runs `later` from a timer set inside a transaction, after it ended: the context it leaves behind. */
+  async function leftBehind(
+    later: (keys: ReturnType<typeof socketKeys>['keys'], commits: CommitBeforeWire) => Promise<void>,
+  ) {
+    const mem = memoryStore();
+    let afterEnd = 0;
+    const commits = new CommitBeforeWire({ onAfterEnd: () => (afterEnd += 1) });
+    const keys = addTransactionCapability(commits.wrap(mem.store), pino({ level: 'silent' }), {
+      maxCommitRetries: 1,
+      delayBetweenTriesMs: 0,
+    });
+    commits.attach(keys);
+    let done!: Promise<void>;
+    await keys.transaction(async () => {
+      await keys.set(session(1));
+      done = new Promise((resolve, reject) => {
+        setTimeout(() => later(keys, commits).then(resolve, reject), 20);
+      });
+    }, 'me');
+    await done;
+    return { mem, commits, afterEnd: () => afterEnd };
+  }
+
+  it('gets a transaction of its own: its keys are committed, not left in the finished one', async () => {
+    const { mem, afterEnd } = await leftBehind((keys) =>
+      keys.transaction(async () => {
+        await keys.set({ session: { '1666@s.whatsapp.net': new Uint8Array([7]) } });
+      }, '1666@s.whatsapp.net'),
+    );
+    expect(mem.durable.get('session/1666@s.whatsapp.net')).toEqual(new Uint8Array([7]));
+    expect(afterEnd()).toBe(1);
+  });
+
+  it('reads what is durable now, not the finished transaction’s cache, and writes outside it', async () => {
+    let read: unknown;
+    const { mem } = await leftBehind(async (keys) => {
+      await keys.set({ session: { '1555@s.whatsapp.net': new Uint8Array([9]) } });
+      read = (await keys.get('session', ['1555@s.whatsapp.net']))['1555@s.whatsapp.net'];
+    });
+    expect(mem.durable.get('session/1555@s.whatsapp.net')).toEqual(new Uint8Array([9]));
+    expect(read).toEqual(new Uint8Array([9]));
+  });
+
+  it('lets a frame sent from it wait for its keys, like any frame sent inside a transaction', async () => {
+    let waited: Promise<void> | undefined;
+    await leftBehind((keys, commits) =>
+      keys.transaction(async () => {
+        await keys.set(session(2));
+        waited = commits.beforeFrame();
+        await waited;
+      }, 'me'),
+    );
+    expect(waited).toBeDefined();
+  });
+});

@@ -29,6 +29,8 @@ export interface RunningHost {
   readonly host: SessionHost;
   readonly metrics: HostMetrics;
   readonly logs: Record<string, unknown>[];
+  /** What Baileys logged at error level (its own logger, as the host's main.ts gives it). */
+  readonly baileysLogs: Record<string, unknown>[];
   readonly rounds: ReconcileRounds;
 }
 
@@ -76,6 +78,11 @@ export class HostHarness {
     const wrap = options.wrapAuthStates ?? ((store: AuthStateStore) => store);
     const logs: Record<string, unknown>[] = [];
     const logger = pino({ level: 'info' }, { write: (line: string) => void logs.push(JSON.parse(line)) });
+    const baileysLogs: Record<string, unknown>[] = [];
+    const baileysLogger = pino(
+      { level: 'error' },
+      { write: (line: string) => void baileysLogs.push(JSON.parse(line)) },
+    );
     const metrics = createHostMetrics();
     const queue = new DynamoDbSendQueue({ client: this.aws.doc, outboxTable: this.aws.tables.outbox });
     const publisher = createFanoutPublisher({
@@ -112,7 +119,7 @@ export class HostHarness {
       metrics,
       socket: {
         waWebSocketUrl: options.waWebSocketUrl ?? this.fake.url,
-        baileysLogger: pino({ level: 'silent' }),
+        baileysLogger,
         qrTimeoutMs: options.qrTimeoutMs,
       },
       reconcileIntervalMs: 250,
@@ -125,7 +132,7 @@ export class HostHarness {
     });
     const rounds = countReconcileRounds(host);
     await host.start();
-    const running = { host, metrics, logs, rounds };
+    const running = { host, metrics, logs, baileysLogs, rounds };
     this.hosts.push(running);
     return running;
   }

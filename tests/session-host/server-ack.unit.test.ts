@@ -89,7 +89,12 @@ describe('a send', () => {
     const s = socketPair();
     s.gate.hold('3EB0INCOMING00000002');
     const sending = sendText(s, new MessageIds(), message);
-    const outcome = expect(sending).rejects.toMatchObject({ name: 'SendStalledError', stage: 'gate' });
+    // It says what held it: one incoming message's receipt, with the stanza behind it.
+    const outcome = expect(sending).rejects.toMatchObject({
+      name: 'SendStalledError',
+      stage: 'gate',
+      waits: { messageHolds: 1, commitHolds: 0, heldFrames: 1, pendingQueries: 0 },
+    });
     await vi.advanceTimersByTimeAsync(SEND_STALL_MS);
     await outcome;
     expect(s.closes).toEqual([]);

@@ -174,7 +174,8 @@ export class OutboxDrains {
       if (err instanceof SendStalledError) {
         const { sessionId, messageId } = row;
         const renewed = err.stage !== 'gate'; // at the gate the wait is our storage: the socket stays
-        this.deps.logger.warn({ sessionId, messageId, stage: err.stage, renewed }, 'send stalled');
+        const { waits } = err;
+        this.deps.logger.warn({ sessionId, messageId, stage: err.stage, renewed, waits }, 'send stalled');
       }
       if (err instanceof SessionNotConnectedError || err instanceof SendQueueFullError) return false;
       // A busy host is not the message's fault: it stays queued for the next pass, like a full send queue.

@@ -1,8 +1,16 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { SignalDataSet, SignalKeyStore, SignalKeyStoreWithTransaction } from '@whiskeysockets/baileys';
+import { entries, merged, put } from './key-entries.ts';
+
+/** The context this module loaded in, outside every socket's transactions (see CommitBeforeWire.outside). */
+const OUTSIDE_TRANSACTIONS = AsyncLocalStorage.snapshot();
 
 /** One Baileys key transaction, as seen from inside it. */
 interface Scope {
+  /** Baileys' transaction key (a JID, or a name such as `lid-mapping`). */
+  readonly key: string;
+  /** When it took the Signal sessions (performance.now()), once it has. */
+  heldSince: number | undefined;
   /** Keys the transaction set that no frame has waited for yet. */
   pending: SignalDataSet | undefined;
   /** Keys an early commit wrote for this transaction (`type\0id`): forgotten when it ends. */
@@ -10,6 +18,16 @@ interface Scope {
   ended: boolean;
   /** Lets the next transaction at the Signal sessions, once this one has committed. */
   release: (() => void) | undefined;
+}
+
+/** What a socket's key transactions wait on right now (logged when a send stalls). */
+export interface KeyWaits {
+  /** The transaction holding the Signal sessions: its kind, how long it has held them, and whether its work is done. */
+  readonly sessionsHeldBy?: { readonly kind: string; readonly heldMs: number; readonly committing: boolean };
+  /** Transactions waiting for the Signal sessions. */
+  readonly waitingForSessions: number;
+  /** Early commits not yet settled. */
+  readonly earlyWritesPending: number;
 }
 
 interface EarlyWrite {
@@ -60,6 +78,17 @@ export class CommitBeforeWire {
   private sessionsTail: Promise<void> = Promise.resolve();
   private closed = false;
 
+  constructor(
+    private readonly options: {
+      /** Key work started from a finished transaction's context, run in a transaction of its own. */
+      readonly onAfterEnd?: () => void;
+    } = {},
+  ) {}
+
+  private holder: Scope | undefined;
+  private waiting = 0;
+  private earlyPending = 0;
+
   /** The store to give `makeWASocket`: a commit skips keys an early commit made durable. */
   wrap(store: SignalKeyStore): SignalKeyStore {
     this.raw = store;
@@ -76,11 +105,13 @@ export class CommitBeforeWire {
     const set = keys.set.bind(keys);
     keys.transaction = (work, key) => this.transaction(transaction, work, key);
     keys.get = async (type, ids) => {
+      if (this.afterEnd()) return this.outside(() => keys.get(type, ids));
       const scope = this.live();
       if (scope && type === 'session') await this.takeSessions(scope);
       return get(type, ids);
     };
     keys.set = async (data) => {
+      if (this.afterEnd()) return this.outside(() => keys.set(data));
       const scope = this.live();
       if (scope && data.session) await this.takeSessions(scope);
       if (scope) scope.pending = merged(scope.pending, data);
@@ -98,10 +129,14 @@ export class CommitBeforeWire {
     const data = scope.pending;
     scope.pending = undefined;
     const write = Promise.resolve(this.raw.set(data));
+    this.earlyPending += 1;
     const durable = write.then(
       () => true,
       () => false,
     );
+    void durable.then(() => {
+      this.earlyPending -= 1;
+    });
     for (const [key, value] of entries(data)) {
       this.early.set(key, { value, durable });
       scope.early.push(key);
@@ -119,15 +154,40 @@ export class CommitBeforeWire {
     return this.early.size;
   }
 
+  /** What the transactions wait on now: a stalled send reports it, so a wait on our storage is told from WhatsApp's. */
+  waits(): KeyWaits {
+    const holder = this.holder;
+    return {
+      ...(holder?.heldSince !== undefined && {
+        sessionsHeldBy: {
+          kind: transactionKind(holder.key),
+          heldMs: Math.round(performance.now() - holder.heldSince),
+          committing: holder.ended,
+        },
+      }),
+      waitingForSessions: this.waiting,
+      earlyWritesPending: this.earlyPending,
+    };
+  }
+
   private async transaction<T>(
     baileys: SignalKeyStoreWithTransaction['transaction'],
     work: () => Promise<T>,
     key: string,
   ): Promise<T> {
-    // Nested (or run from a finished one's context): Baileys reuses the outer transaction, and so do we.
-    if (this.scope.getStore()) return baileys(work, key);
+    const outer = this.scope.getStore();
+    // Nested: Baileys reuses the outer transaction, and so do we.
+    if (outer && !outer.ended) return baileys(work, key);
+    if (outer) return this.outside(() => this.transaction(baileys, work, key));
     if (this.closed) throw new SocketClosedError('the socket closed: no key transaction starts on it');
-    const scope: Scope = { pending: undefined, early: [], ended: false, release: undefined };
+    const scope: Scope = {
+      key,
+      heldSince: undefined,
+      pending: undefined,
+      early: [],
+      ended: false,
+      release: undefined,
+    };
     const scoped = async () => {
       try {
         return await this.scope.run(scope, work);
@@ -140,9 +200,29 @@ export class CommitBeforeWire {
     } finally {
       // Baileys has committed (or failed): the next transaction may read the sessions.
       scope.ended = true;
+      if (this.holder === scope) this.holder = undefined;
       scope.release?.();
       this.forget(scope);
     }
+  }
+
+  /** In the context of a transaction that has ended: a timer or promise it left behind (see `outside`). */
+  private afterEnd(): boolean {
+    return this.scope.getStore()?.ended === true;
+  }
+
+  /**
+   * Runs `work` outside every transaction. Async context outlives a
+   * transaction: a timer or promise started inside one (an event handler, a
+   * retry) runs later in its context, where Baileys still finds the finished
+   * transaction and reuses it. Its reads then come from that transaction's
+   * cache, and its writes go to mutations already committed: never durable,
+   * and no frame waits for them. Such work is counted and given a fresh
+   * transaction instead.
+   */
+  private outside<T>(work: () => T): T {
+    this.options.onAfterEnd?.();
+    return OUTSIDE_TRANSACTIONS(work);
   }
 
   private live(): Scope | undefined {
@@ -159,7 +239,14 @@ export class CommitBeforeWire {
     });
     scope.release = release;
     this.sessionsTail = previous.then(() => mine);
-    await previous;
+    this.waiting += 1;
+    try {
+      await previous;
+    } finally {
+      this.waiting -= 1;
+    }
+    scope.heldSince = performance.now();
+    this.holder = scope;
   }
 
   private forget(scope: Scope): void {
@@ -197,21 +284,8 @@ export class SocketClosedError extends Error {
   override readonly name = 'SocketClosedError';
 }
 
-function* entries(data: SignalDataSet): Generator<[string, unknown]> {
-  for (const [type, values] of Object.entries(data)) {
-    for (const [id, value] of Object.entries(values ?? {})) yield [`${type}\0${id}`, value];
-  }
-}
-
-function put(into: SignalDataSet, key: string, value: unknown): void {
-  const [type, id] = key.split('\0') as [keyof SignalDataSet, string];
-  const values = (into[type] ?? {}) as Record<string, unknown>;
-  values[id] = value;
-  (into as Record<string, unknown>)[type] = values;
-}
-
-function merged(into: SignalDataSet | undefined, data: SignalDataSet): SignalDataSet {
-  const out: SignalDataSet = { ...into };
-  for (const [key, value] of entries(data)) put(out, key, value);
-  return out;
+/** A transaction key as logs may show it: its kind, not the contact's number. */
+function transactionKind(key: string): string {
+  const at = key.indexOf('@');
+  return at < 0 ? key : `jid${key.slice(at)}`;
 }

@@ -87,9 +87,9 @@ export class ManagedSession {
 
   private connect(): void {
     if (this.ending) return;
-    const gate = receiptGate(this.deps.metrics);
+    const gate = receiptGate(this.deps.metrics, this.deps.logger, this.sessionId);
     const auth = this.activity.tracked(this.deps.auth); // key access marks Baileys at work (see drain)
-    const sock = createSocket(this.deps.socket, auth, this.sent, gate.commits);
+    const sock = createSocket(this.deps.socket, auth, this.sent, this.sessionId, gate.commits);
     gate.attach(sock.ws as unknown as GatedSocketClient);
     this.sock = sock;
     this.gate = gate;

@@ -59,12 +59,18 @@ export const STORAGE_BLAME_MS = 5_000;
  * The gate that holds a socket's outgoing frames while an incoming message's
  * event is not yet durable, or while the keys a frame depends on are not.
  */
-export function receiptGate(metrics: HostMetrics): ReceiptGate {
+export function receiptGate(metrics: HostMetrics, logger: Logger, sessionId: string): ReceiptGate {
+  let told = false;
+  const onAfterEnd = () => {
+    metrics.keyWorkAfterEnd.inc();
+    if (!told) logger.warn({ sessionId }, 'key work started after its transaction ended; given its own');
+    told = true;
+  };
   return new ReceiptGate({
     fallbackMs: RECEIPT_FALLBACK_MS,
     onFallback: () => metrics.receiptGateFallbacks.inc(),
     onReleased: (ms) => metrics.receiptHoldMs.observe(ms),
-    commits: new CommitBeforeWire(),
+    commits: new CommitBeforeWire({ onAfterEnd }),
     onUncommitted: () => metrics.uncommittedFrames.inc(),
   });
 }

@@ -1,9 +1,11 @@
-import type { CommitBeforeWire } from './commit-before-wire.ts';
+import type { CommitBeforeWire, KeyWaits } from './commit-before-wire.ts';
 
 /** The part of Baileys' socket client the gate needs (`sock.ws`): the raw `ws` socket and the frame event. */
 export interface GatedSocketClient {
   readonly socket: RawSocket | null;
   on(event: 'frame', listener: (frame: unknown) => void): unknown;
+  /** Baileys waits for each query's answer on a `TAG:<id>` listener: their count is the queries in flight. */
+  eventNames?(): (string | symbol)[];
 }
 
 interface RawSocket {
@@ -12,6 +14,9 @@ interface RawSocket {
 }
 
 type SendCallback = (err?: Error) => void;
+
+/** The prefix of a hold that waits for a commit (message ids never start with a NUL). */
+const COMMIT_HOLD = '\0commit-';
 
 export interface ReceiptGateOptions {
   /** An incoming message that never reaches `messages.upsert` (nacked, undecryptable) stops holding after this. */
@@ -24,6 +29,21 @@ export interface ReceiptGateOptions {
   readonly commits?: CommitBeforeWire;
   /** A frame's keys could not be committed: the frame never leaves, and the socket is ended. */
   readonly onUncommitted?: () => void;
+}
+
+/** What holds a socket's outgoing frames right now, and what its key transactions wait on. */
+export interface SocketWaits {
+  /** Incoming messages whose events are not yet durable. */
+  readonly messageHolds: number;
+  /** Frames waiting for their keys to be committed. */
+  readonly commitHolds: number;
+  /** How long the oldest hold has held every frame (ms). */
+  readonly oldestHoldMs: number;
+  /** Frames held. */
+  readonly heldFrames: number;
+  /** Queries sent to WhatsApp whose answer has not come. */
+  readonly pendingQueries: number;
+  readonly keys?: KeyWaits;
 }
 
 /** WhatsApp did not ack a stanza in time though the socket is open. */
@@ -57,6 +77,7 @@ export class ReceiptGate {
   private send: RawSocket['send'] | undefined;
   private socket: RawSocket | undefined;
   private commitHolds = 0;
+  private client: GatedSocketClient | undefined;
   /** Sends waiting for WhatsApp's ack, by message id (one per send in flight: bounded by the session's pacer). */
   private readonly acks = new Map<string, { resolve: () => void; reject: (err: Error) => void }>();
   private accepted = 0;
@@ -73,6 +94,7 @@ export class ReceiptGate {
     const send = socket.send.bind(socket);
     this.send = send;
     this.socket = socket;
+    this.client = client;
     socket.send = (data: unknown, ...rest: unknown[]) => this.onSend(data, rest);
     client.on('frame', (frame) => {
       const id = incomingMessageId(frame);
@@ -130,6 +152,26 @@ export class ReceiptGate {
 
   get isHolding(): boolean {
     return this.holding.size > 0;
+  }
+
+  /** What holds frames now (a stalled send logs it: a hold that never clears is ours, not WhatsApp's). */
+  waits(): SocketWaits {
+    let commitHolds = 0;
+    let oldest = Number.POSITIVE_INFINITY;
+    for (const [id, held] of this.holding) {
+      if (id.startsWith(COMMIT_HOLD)) commitHolds += 1;
+      oldest = Math.min(oldest, held.since);
+    }
+    const keys = this.options.commits?.waits();
+    return {
+      messageHolds: this.holding.size - commitHolds,
+      commitHolds,
+      oldestHoldMs: Number.isFinite(oldest) ? Math.round(performance.now() - oldest) : 0,
+      heldFrames: this.held.length,
+      pendingQueries: (this.client?.eventNames?.() ?? []).filter((name) => String(name).startsWith('TAG:'))
+        .length,
+      ...(keys && { keys }),
+    };
   }
 
   /** Holds outgoing frames until `release(id)` (or the fallback). */
@@ -207,7 +249,7 @@ export class ReceiptGate {
   /** Holds every frame from now until `commit` resolves; no fallback lets an uncommitted frame out. */
   private holdUntil(commit: Promise<void>): void {
     this.commitHolds += 1;
-    const id = `\0commit-${this.commitHolds}`;
+    const id = `${COMMIT_HOLD}${this.commitHolds}`;
     this.holding.set(id, { timer: undefined, since: performance.now() });
     commit.then(
       () => this.release(id),

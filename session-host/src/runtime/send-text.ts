@@ -113,12 +113,15 @@ export async function sendText(
     });
   };
   try {
-    await within(steps(), SEND_STALL_MS, () => new SendStalledError(stage));
+    await within(steps(), SEND_STALL_MS, () => new SendStalledError(stage, { waits: socket.gate.waits() }));
     return 'sent';
   } catch (err) {
     sent.delete(message.messageId);
     if (err instanceof AckTimeoutError || err instanceof SendStalledError) {
-      const stalled = err instanceof SendStalledError ? err : new SendStalledError('ack', { cause: err });
+      const stalled =
+        err instanceof SendStalledError
+          ? err
+          : new SendStalledError('ack', { cause: err, waits: socket.gate.waits() });
       // Held at the gate, the frame waits for our own storage (an event or keys not yet durable): the socket is fine.
       if (stalled.stage !== 'gate') socket.sock.ws.close().catch(() => undefined);
       throw stalled;

@@ -1,3 +1,5 @@
+import type { SocketWaits } from './receipt-gate.ts';
+
 export class SessionDrainingError extends Error {
   override readonly name = 'SessionDrainingError';
   constructor(sessionId: string) {
@@ -22,10 +24,15 @@ export class SendStalledError extends SessionNotConnectedError {
   readonly code = 'SEND_STALLED';
   constructor(
     readonly stage: SendStage,
-    options?: ErrorOptions,
+    options?: ErrorOptions & {
+      /** What held the socket's frames and keys when it stalled (see ReceiptGate.waits). */
+      readonly waits?: SocketWaits;
+    },
   ) {
     super(`the send stalled at ${stage}; the connection is being renewed`, options);
+    this.waits = options?.waits;
   }
+  readonly waits: SocketWaits | undefined;
 }
 
 export class InvalidRecipientError extends Error {

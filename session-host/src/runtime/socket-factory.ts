@@ -32,11 +32,16 @@ export interface SocketSettings {
   readonly onDecryptReplay?: (() => void) | undefined;
 }
 
-/** A Baileys socket configured the way every session on a host runs. */
+/**
+ * A Baileys socket configured the way every session on a host runs. Baileys'
+ * lines name the session (`sessionId`): a failed key transaction is otherwise
+ * anonymous among a host's hundreds of sessions.
+ */
 export function createSocket(
   settings: SocketSettings,
   auth: AuthenticationState,
   sent: Pick<MessageIds, 'contents'>,
+  sessionId: string,
   commits?: CommitBeforeWire,
 ): WASocket {
   const groups = new SocketGroups();
@@ -49,7 +54,7 @@ export function createSocket(
     cachedGroupMetadata: groups.metadataForSend,
     // Uploads go through node:https with this agent (the media hosts' trust); see media-runtime.ts.
     ...(settings.fetchAgent && { fetchAgent: settings.fetchAgent }),
-    logger: settings.baileysLogger,
+    logger: settings.baileysLogger.child({ sessionId }),
     ...(settings.waWebSocketUrl && { waWebSocketUrl: settings.waWebSocketUrl }),
     ...(settings.version && { version: settings.version }),
     ...(settings.keepAliveIntervalMs && { keepAliveIntervalMs: settings.keepAliveIntervalMs }),
