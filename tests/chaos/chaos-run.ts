@@ -12,6 +12,7 @@ import { linkSessions, readOutbox, readOutcomes } from './chaos-world.ts';
 import { FaultTimeline } from './fault-timeline.ts';
 import type { History, SessionOutcome, Violation } from './history.ts';
 import { checkHistory } from './history-checker.ts';
+import { countHostSignals } from './host-signals.ts';
 import { describeFault, drawSchedule, type Fault } from './schedule.ts';
 
 export interface ChaosOptions {
@@ -163,6 +164,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
     log(
       `checked ${history.webhooks?.expected.length} logged events, ${history.webhooks?.received.length} webhook deliveries, ${wsEvents} events at ${edges.subscribers.length} WebSocket subscribers (${resumes} reconnects): ${violations.length} violations (the fake saw ${troubleCounts(fakeTrouble)})`,
     );
+    log(`host signals: ${JSON.stringify(countHostSignals(fleet.logs()))}`);
     for (const v of violations.slice(0, 40))
       log(
         `  VIOLATION ${v.rule} seed=${v.seed} session=${v.sessionId} at=${new Date(v.at).toISOString()} ${v.detail}`,
