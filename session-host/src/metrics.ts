@@ -37,6 +37,7 @@ export interface HostMetrics {
   readonly storageRedeliveries: Counter;
   /** A contact asked for a sent message again, and it was no longer held (RESEND_CONTENTS_PER_SESSION). */
   readonly resendMisses: Counter;
+  readonly resendFailures: Counter;
   /** Messages asked for again that this host did not hold but found stored with their SENT row (SentContents). */
   readonly resendsFromStore: Counter;
   /** Messages delivered again after their keys were spent, answered from what they decrypted to (decryptOnce). */
@@ -173,6 +174,11 @@ export function createHostMetrics(): HostMetrics {
       registry,
       'zapfleet_storage_redeliveries_total',
       'Incoming messages not decrypted because key storage failed; the socket closed so WhatsApp delivers them again.',
+    ),
+    resendFailures: counter(
+      registry,
+      'zapfleet_resend_failures_total',
+      'Resends a contact asked for that failed; the socket ended before the request was acked, so it comes again.',
     ),
     resendMisses: counter(
       registry,

@@ -135,6 +135,13 @@ export class SessionStarter {
         ...(this.deps.media && { fetchAgent: this.deps.media.agent }),
         onResendMiss: () => this.deps.metrics.resendMisses.inc(),
         onDecryptReplay: () => this.deps.metrics.decryptReplays.inc(),
+        onResendFailed: () => {
+          this.deps.metrics.resendFailures.inc();
+          this.deps.logger.warn(
+            { sessionId: record.sessionId },
+            'resend failed; socket ended to be asked again',
+          );
+        },
         ...(reader && { findSent: (messageId: string) => reader.find(record.sessionId, messageId) }),
       },
       ...(this.deps.policy && { policy: this.deps.policy }),

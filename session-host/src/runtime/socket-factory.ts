@@ -12,6 +12,7 @@ import { SocketGroups } from '../groups/socket-groups.ts';
 import type { MessageIds } from '../messaging/message-ids.ts';
 import type { CommitBeforeWire } from './commit-before-wire.ts';
 import { decryptOnce } from './decrypt-once.ts';
+import { watchResendFailures } from './resend-failures.ts';
 
 export interface SocketSettings {
   readonly waWebSocketUrl?: string | undefined;
@@ -30,6 +31,8 @@ export interface SocketSettings {
   readonly findSent?: ((messageId: string) => Promise<proto.IMessage | undefined>) | undefined;
   /** A message delivered again after its keys were spent, answered from what it decrypted to (decrypt-once.ts). */
   readonly onDecryptReplay?: (() => void) | undefined;
+  /** A resend a contact asked for failed: the socket ends so the request comes again (resend-failures.ts). */
+  readonly onResendFailed?: (() => void) | undefined;
 }
 
 /**
@@ -54,7 +57,11 @@ export function createSocket(
     cachedGroupMetadata: groups.metadataForSend,
     // Uploads go through node:https with this agent (the media hosts' trust); see media-runtime.ts.
     ...(settings.fetchAgent && { fetchAgent: settings.fetchAgent }),
-    logger: settings.baileysLogger.child({ sessionId }),
+    logger: watchResendFailures(settings.baileysLogger.child({ sessionId }), () => {
+      settings.onResendFailed?.();
+      // At once, not via Baileys' close: the receipt's ack is the next frame Baileys writes.
+      (sock.ws as unknown as { socket?: { terminate?: () => void } | null }).socket?.terminate?.();
+    }),
     ...(settings.waWebSocketUrl && { waWebSocketUrl: settings.waWebSocketUrl }),
     ...(settings.version && { version: settings.version }),
     ...(settings.keepAliveIntervalMs && { keepAliveIntervalMs: settings.keepAliveIntervalMs }),
