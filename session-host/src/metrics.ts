@@ -37,6 +37,7 @@ export interface HostMetrics {
   readonly storageRedeliveries: Counter;
   /** A contact asked for a sent message again, and it was no longer held (RESEND_CONTENTS_PER_SESSION). */
   readonly resendMisses: Counter;
+  /** A resend a contact asked for failed; the socket ended before Baileys acked the request (resend-failures.ts). */
   readonly resendFailures: Counter;
   /** Messages asked for again that this host did not hold but found stored with their SENT row (SentContents). */
   readonly resendsFromStore: Counter;
@@ -46,6 +47,7 @@ export interface HostMetrics {
   readonly resendStoreFailures: Counter;
   /** Frames dropped because the keys they depend on could not be committed first (CommitBeforeWire); the socket ended. */
   readonly uncommittedFrames: Counter;
+  /** Key work started from a finished transaction's context, run in a transaction of its own (CommitBeforeWire). */
   readonly keyWorkAfterEnd: Counter;
   /** From an incoming message's frame to its event being durable: the receipt waits this long. */
   readonly receiptHoldMs: Samples;

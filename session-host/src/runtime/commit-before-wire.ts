@@ -77,6 +77,10 @@ export class CommitBeforeWire {
   /** Settles when the last transaction that took the Signal sessions has committed. */
   private sessionsTail: Promise<void> = Promise.resolve();
   private closed = false;
+  /** The transaction holding the Signal sessions, and how many wait for them (see `waits`). */
+  private holder: Scope | undefined;
+  private waiting = 0;
+  private earlyPending = 0;
 
   constructor(
     private readonly options: {
@@ -84,10 +88,6 @@ export class CommitBeforeWire {
       readonly onAfterEnd?: () => void;
     } = {},
   ) {}
-
-  private holder: Scope | undefined;
-  private waiting = 0;
-  private earlyPending = 0;
 
   /** The store to give `makeWASocket`: a commit skips keys an early commit made durable. */
   wrap(store: SignalKeyStore): SignalKeyStore {
