@@ -14,10 +14,12 @@ export const HOST_SIGNALS = {
 export function countHostSignals(
   logs: Record<string, readonly Record<string, unknown>[]>,
 ): Record<keyof typeof HOST_SIGNALS, number> {
-  const counts = { sendStalls: 0, keyWorkAfterEnd: 0, leaseLost: 0, fencedAll: 0 };
-  const byMessage = new Map<string, keyof typeof HOST_SIGNALS>(
-    Object.entries(HOST_SIGNALS).map(([name, msg]) => [msg, name as keyof typeof HOST_SIGNALS]),
-  );
+  const names = Object.keys(HOST_SIGNALS) as (keyof typeof HOST_SIGNALS)[];
+  const counts = Object.fromEntries(names.map((name) => [name, 0])) as Record<
+    keyof typeof HOST_SIGNALS,
+    number
+  >;
+  const byMessage = new Map(names.map((name) => [HOST_SIGNALS[name] as string, name]));
   for (const lines of Object.values(logs)) {
     for (const line of lines) {
       const name = typeof line.msg === 'string' ? byMessage.get(line.msg) : undefined;
