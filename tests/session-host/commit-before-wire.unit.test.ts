@@ -207,8 +207,8 @@ describe('key work started from a finished transaction', () => {
     later: (keys: ReturnType<typeof socketKeys>['keys'], commits: CommitBeforeWire) => Promise<void>,
   ) {
     const mem = memoryStore();
-    let afterEnd = 0;
-    const commits = new CommitBeforeWire({ onAfterEnd: () => (afterEnd += 1) });
+    const afterEnd: string[] = [];
+    const commits = new CommitBeforeWire({ onAfterEnd: (work) => afterEnd.push(work) });
     const keys = addTransactionCapability(commits.wrap(mem.store), pino({ level: 'silent' }), {
       maxCommitRetries: 1,
       delayBetweenTriesMs: 0,
@@ -232,17 +232,19 @@ describe('key work started from a finished transaction', () => {
       }, '1666@s.whatsapp.net'),
     );
     expect(mem.durable.get('session/1666@s.whatsapp.net')).toEqual(new Uint8Array([7]));
-    expect(afterEnd()).toBe(1);
+    expect(afterEnd()).toEqual(['transaction']);
   });
 
   it('reads what is durable now, not the finished transaction’s cache, and writes outside it', async () => {
     let read: unknown;
-    const { mem } = await leftBehind(async (keys) => {
+    const { mem, afterEnd } = await leftBehind(async (keys) => {
       await keys.set({ session: { '1555@s.whatsapp.net': new Uint8Array([9]) } });
       read = (await keys.get('session', ['1555@s.whatsapp.net']))['1555@s.whatsapp.net'];
     });
     expect(mem.durable.get('session/1555@s.whatsapp.net')).toEqual(new Uint8Array([9]));
     expect(read).toEqual(new Uint8Array([9]));
+    // Named by what it touched: the warning says which Baileys path it was.
+    expect(afterEnd()).toEqual(['session', 'session']);
   });
 
   it('lets a frame sent from it wait for its keys, like any frame sent inside a transaction', async () => {

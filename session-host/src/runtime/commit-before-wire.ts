@@ -84,8 +84,12 @@ export class CommitBeforeWire {
 
   constructor(
     private readonly options: {
-      /** Key work started from a finished transaction's context, run in a transaction of its own. */
-      readonly onAfterEnd?: () => void;
+      /**
+       * Key work started from a finished transaction's context, run in a transaction of its own: what it was
+       * (`transaction`, or the key types it read or wrote). Baileys rc14's privacy-token issuance after a
+       * 1:1 send (fire-and-forget, `tctoken`) is the path seen in real runs: once per contact.
+       */
+      readonly onAfterEnd?: (work: string) => void;
     } = {},
   ) {}
 
@@ -105,13 +109,13 @@ export class CommitBeforeWire {
     const set = keys.set.bind(keys);
     keys.transaction = (work, key) => this.transaction(transaction, work, key);
     keys.get = async (type, ids) => {
-      if (this.afterEnd()) return this.outside(() => keys.get(type, ids));
+      if (this.afterEnd()) return this.outside(type, () => keys.get(type, ids));
       const scope = this.live();
       if (scope && type === 'session') await this.takeSessions(scope);
       return get(type, ids);
     };
     keys.set = async (data) => {
-      if (this.afterEnd()) return this.outside(() => keys.set(data));
+      if (this.afterEnd()) return this.outside(Object.keys(data).join(','), () => keys.set(data));
       const scope = this.live();
       if (scope && data.session) await this.takeSessions(scope);
       if (scope) scope.pending = merged(scope.pending, data);
@@ -178,7 +182,7 @@ export class CommitBeforeWire {
     const outer = this.scope.getStore();
     // Nested: Baileys reuses the outer transaction, and so do we.
     if (outer && !outer.ended) return baileys(work, key);
-    if (outer) return this.outside(() => this.transaction(baileys, work, key));
+    if (outer) return this.outside('transaction', () => this.transaction(baileys, work, key));
     if (this.closed) throw new SocketClosedError('the socket closed: no key transaction starts on it');
     const scope: Scope = {
       key,
@@ -220,8 +224,8 @@ export class CommitBeforeWire {
    * and no frame waits for them. Such work is counted and given a fresh
    * transaction instead.
    */
-  private outside<T>(work: () => T): T {
-    this.options.onAfterEnd?.();
+  private outside<T>(what: string, work: () => T): T {
+    this.options.onAfterEnd?.(what);
     return OUTSIDE_TRANSACTIONS(work);
   }
 

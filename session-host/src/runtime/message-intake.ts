@@ -61,9 +61,10 @@ export const STORAGE_BLAME_MS = 5_000;
  */
 export function receiptGate(metrics: HostMetrics, logger: Logger, sessionId: string): ReceiptGate {
   let told = false;
-  const onAfterEnd = () => {
+  const onAfterEnd = (work: string) => {
     metrics.keyWorkAfterEnd.inc();
-    if (!told) logger.warn({ sessionId }, 'key work started after its transaction ended; given its own');
+    if (!told)
+      logger.warn({ sessionId, work }, 'key work started after its transaction ended; given its own');
     told = true;
   };
   return new ReceiptGate({
