@@ -52,9 +52,9 @@ export const REGRESSIONS: readonly RegressionSchedule[] = [
     found:
       '3 sends lost on two sessions. A host paused past its lease lost them to a peer, took them back ' +
       'when that peer was killed, and its first sends stalled 45 s at stage encrypt; the next owner’s ' +
-      'sends and resends got Bad MAC at the contact. Root cause not found; stalled sends now log what ' +
-      'held them (SendStalledError.waits), and key work left behind by a finished transaction is now ' +
-      'committed in one of its own.',
+      'sends and resends got Bad MAC at the contact. A decrypt waited for the Signal sessions inside ' +
+      'libsignal’s per-process queue for the contact while the send holding them waited behind it ' +
+      '(fixed: JID-keyed transactions take the sessions before they queue).',
     schedule: [
       { at: 8000, kind: 'kill', slot: 2, restartAfterMs: 2860 },
       { at: 19865, kind: 'ws-restart', downMs: 660 },

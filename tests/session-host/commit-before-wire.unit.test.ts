@@ -4,9 +4,11 @@
  * right after the frame left must not have sent a message its successor
  * cannot continue from. Driven through Baileys' own transaction layer.
  */
+import { randomUUID } from 'node:crypto';
+import { createRequire } from 'node:module';
 import { addTransactionCapability, type SignalDataSet, type SignalKeyStore } from '@whiskeysockets/baileys';
 import pino from 'pino';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { CommitBeforeWire } from '../../session-host/src/runtime/commit-before-wire.ts';
 import { ReceiptGate } from '../../session-host/src/runtime/receipt-gate.ts';
 import { memoryStore } from './memory-key-store.ts';
@@ -150,6 +152,74 @@ describe('transactions on the same Signal session', () => {
     }, 'me');
     release();
     await appState;
+  });
+});
+
+describe('a send and a decrypt for one contact, through libsignal’s queue', () => {
+  /** libsignal's own: every encrypt and decrypt for an address runs in one queue per process. */
+  const queueJob = createRequire(import.meta.url)('libsignal/src/queue_job') as <T>(
+    bucket: string,
+    work: () => Promise<T>,
+  ) => Promise<T>;
+  const contact = '1777@s.whatsapp.net';
+  /** What libsignal does in its queued job: read the session, write it one ratchet step on. */
+  const ratchet = (keys: ReturnType<typeof socketKeys>['keys'], address: string, mark: number) =>
+    queueJob(address, async () => {
+      const { [contact]: before } = await keys.get('session', [contact]);
+      await keys.set({ session: { [contact]: new Uint8Array([...(before ?? []), mark]) } });
+    });
+  const settledWithin = (work: Promise<unknown>, ms: number) =>
+    Promise.race([
+      work.then(() => 'both done'),
+      new Promise((resolve) => setTimeout(() => resolve('deadlocked'), ms).unref()),
+    ]);
+
+  it('both finish: the decrypt waits for the sessions before it queues, not inside its job', async () => {
+    const mem = memoryStore();
+    const { keys } = socketKeys(mem.store);
+    // Its own bucket: a deadlock here must not wedge another test (the queue outlives the test, as it outlives sockets).
+    const address = `1777.0-${randomUUID()}`;
+    await keys.set({ session: { [contact]: new Uint8Array([0]) } });
+    let answer!: () => void;
+    const queryAnswered = new Promise<void>((resolve) => (answer = resolve));
+    let taken!: () => void;
+    const sessionsTaken = new Promise<void>((resolve) => (taken = resolve));
+    // Baileys' relayMessage, keyed by our JID: assertSessions reads the sessions, a pre-key fetch
+    // waits for WhatsApp, then it encrypts in the contact's queue.
+    const send = keys.transaction(async () => {
+      await keys.get('session', [contact]);
+      taken();
+      await queryAnswered;
+      await ratchet(keys, address, 1);
+    }, 'me@s.whatsapp.net');
+    await sessionsTaken;
+    // A message from the contact arrives meanwhile: decryptMessage, keyed by the contact, reads the session in its job.
+    const decrypt = keys.transaction(() => ratchet(keys, address, 2), contact);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    answer();
+    expect(await settledWithin(Promise.all([send, decrypt]), 2_000)).toBe('both done');
+    expect(mem.durable.get(`session/${contact}`)).toEqual(new Uint8Array([0, 1, 2]));
+  });
+
+  it('a closed socket’s transactions stop waiting for the sessions, so none keeps a place in the queue', async () => {
+    const mem = memoryStore();
+    const { commits, keys } = socketKeys(mem.store);
+    let taken!: () => void;
+    const sessionsTaken = new Promise<void>((resolve) => (taken = resolve));
+    // Holds the sessions until the socket's end (a query never answered).
+    void keys
+      .transaction(async () => {
+        await keys.get('session', [contact]);
+        taken();
+        await new Promise(() => undefined);
+      }, 'me@s.whatsapp.net')
+      .catch(() => undefined);
+    await sessionsTaken;
+    const waiting = keys.transaction(async () => undefined, contact);
+    await vi.waitFor(() => expect(commits.waits().waitingForSessions).toBe(1));
+    commits.close();
+    await expect(waiting).rejects.toThrow('the socket closed while waiting for its Signal sessions');
+    expect(commits.waits().waitingForSessions).toBe(0);
   });
 });
 

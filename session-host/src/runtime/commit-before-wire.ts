@@ -1,6 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { SignalDataSet, SignalKeyStore, SignalKeyStoreWithTransaction } from '@whiskeysockets/baileys';
-import { entries, merged, put } from './key-entries.ts';
+import { entries, isJidKey, type KeyWaits, merged, put, transactionKind } from './key-entries.ts';
+import { SocketClosedError } from './session-errors.ts';
 
 /** The context this module loaded in, outside every socket's transactions (see CommitBeforeWire.outside). */
 const OUTSIDE_TRANSACTIONS = AsyncLocalStorage.snapshot();
@@ -18,16 +19,6 @@ interface Scope {
   ended: boolean;
   /** Lets the next transaction at the Signal sessions, once this one has committed. */
   release: (() => void) | undefined;
-}
-
-/** What a socket's key transactions wait on right now (logged when a send stalls). */
-export interface KeyWaits {
-  /** The transaction holding the Signal sessions: its kind, how long it has held them, and whether its work is done. */
-  readonly sessionsHeldBy?: { readonly kind: string; readonly heldMs: number; readonly committing: boolean };
-  /** Transactions waiting for the Signal sessions. */
-  readonly waitingForSessions: number;
-  /** Early commits not yet settled. */
-  readonly earlyWritesPending: number;
 }
 
 interface EarlyWrite {
@@ -58,6 +49,16 @@ interface EarlyWrite {
  * session holds every session of the socket until it has committed; the next
  * one reads what it wrote.
  *
+ * A transaction keyed by a JID takes the sessions when it starts, not at its
+ * first session read. libsignal runs every encrypt and decrypt for a contact's
+ * address in one queue per process (`queue_job.js`), and reads the session
+ * inside its queued job: a decrypt that waited for the sessions there held its
+ * place in the queue, while the send holding the sessions waited in that queue
+ * to encrypt. Neither moved again, and since the queue belongs to the process,
+ * no later socket of the session (nor any session on the host talking to that
+ * contact) got through either. Taken first, the sessions are always waited for
+ * outside libsignal's queue. A closed socket's waiters stop waiting.
+ *
  * Once the socket has closed (`close`), its store starts no transaction and
  * commits nothing not yet written. Baileys goes on decrypting the frames it
  * had queued after its socket closed, and a message decrypted then cannot be
@@ -77,6 +78,9 @@ export class CommitBeforeWire {
   /** Settles when the last transaction that took the Signal sessions has committed. */
   private sessionsTail: Promise<void> = Promise.resolve();
   private closed = false;
+  /** Resolves on `close`: a transaction waiting for the Signal sessions stops waiting. */
+  private readonly closing: Promise<void>;
+  private endWaits: () => void = () => undefined;
   /** The transaction holding the Signal sessions, and how many wait for them (see `waits`). */
   private holder: Scope | undefined;
   private waiting = 0;
@@ -91,7 +95,11 @@ export class CommitBeforeWire {
        */
       readonly onAfterEnd?: (work: string) => void;
     } = {},
-  ) {}
+  ) {
+    this.closing = new Promise((resolve) => {
+      this.endWaits = resolve;
+    });
+  }
 
   /** The store to give `makeWASocket`: a commit skips keys an early commit made durable. */
   wrap(store: SignalKeyStore): SignalKeyStore {
@@ -151,6 +159,7 @@ export class CommitBeforeWire {
   /** The socket closed: no transaction starts, and no key not yet written is committed. */
   close(): void {
     this.closed = true;
+    this.endWaits();
   }
 
   /** Entries an early commit wrote whose transaction's commit has not come yet (bounded by open transactions). */
@@ -194,6 +203,7 @@ export class CommitBeforeWire {
     };
     const scoped = async () => {
       try {
+        if (isJidKey(key)) await this.takeSessions(scope);
         return await this.scope.run(scope, work);
       } finally {
         scope.ended = true;
@@ -245,10 +255,12 @@ export class CommitBeforeWire {
     this.sessionsTail = previous.then(() => mine);
     this.waiting += 1;
     try {
-      await previous;
+      await Promise.race([previous, this.closing]);
     } finally {
       this.waiting -= 1;
     }
+    // Its place in libsignal's queue (if it waited there) is given up; the holder ends with the socket too.
+    if (this.closed) throw new SocketClosedError('the socket closed while waiting for its Signal sessions');
     scope.heldSince = performance.now();
     this.holder = scope;
   }
@@ -281,15 +293,4 @@ export class CommitBeforeWire {
     if (this.closed) throw new SocketClosedError('the socket closed: its keys are not committed');
     await store.set(rest);
   }
-}
-
-/** A key transaction or commit refused because its socket closed first. */
-export class SocketClosedError extends Error {
-  override readonly name = 'SocketClosedError';
-}
-
-/** A transaction key as logs may show it: its kind, not the contact's number. */
-function transactionKind(key: string): string {
-  const at = key.indexOf('@');
-  return at < 0 ? key : `jid${key.slice(at)}`;
 }

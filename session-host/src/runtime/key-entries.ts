@@ -21,3 +21,24 @@ export function merged(into: SignalDataSet | undefined, data: SignalDataSet): Si
   for (const [key, value] of entries(data)) put(out, key, value);
   return out;
 }
+
+/** A transaction key that names a JID (a contact, a group, our own): Baileys keys its Signal work so. */
+export function isJidKey(key: string): boolean {
+  return key.includes('@');
+}
+
+/** A transaction key as logs may show it: its kind, not the contact's number. */
+export function transactionKind(key: string): string {
+  const at = key.indexOf('@');
+  return at < 0 ? key : `jid${key.slice(at)}`;
+}
+
+/** What a socket's key transactions wait on right now (logged when a send stalls). */
+export interface KeyWaits {
+  /** The transaction holding the Signal sessions: its kind, how long it has held them, and whether its work is done. */
+  readonly sessionsHeldBy?: { readonly kind: string; readonly heldMs: number; readonly committing: boolean };
+  /** Transactions waiting for the Signal sessions. */
+  readonly waitingForSessions: number;
+  /** Early commits not yet settled. */
+  readonly earlyWritesPending: number;
+}

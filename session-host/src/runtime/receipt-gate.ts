@@ -1,4 +1,5 @@
-import type { CommitBeforeWire, KeyWaits } from './commit-before-wire.ts';
+import type { CommitBeforeWire } from './commit-before-wire.ts';
+import type { KeyWaits } from './key-entries.ts';
 
 /** The part of Baileys' socket client the gate needs (`sock.ws`): the raw `ws` socket and the frame event. */
 export interface GatedSocketClient {

@@ -85,4 +85,6 @@ export interface FakeContext {
   readonly media: MediaHost;
   /** Held: a contact's retry receipt goes out only on the client's next connection (see holdRetryReceipts). */
   readonly retryReceipts: { held: boolean };
+  /** Answers to IQs of `xmlns first-child-tag` go out this many ms late (see delayIqAnswers). */
+  readonly iqDelays: Map<string, number>;
 }

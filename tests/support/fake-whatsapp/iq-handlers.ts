@@ -51,6 +51,8 @@ export async function onClientIq(
     first?.tag ?? '',
     answered,
   );
+  const delayMs = ctx.iqDelays.get(`${iq.attrs.xmlns ?? ''} ${first?.tag ?? ''}`);
+  if (delayMs) await new Promise((resolve) => setTimeout(resolve, delayMs));
   switch (iq.attrs.xmlns) {
     case 'w:p':
       if (connection.answerPings) connection.send(result(iq));

@@ -132,6 +132,8 @@ export interface FakeWhatsApp {
    * asked on but, like any stanza a client never acked, on the device's next connection.
    */
   holdRetryReceipts(held: boolean): void;
+  /** A slow server: IQs of `xmlns` whose first child is `tag` are answered `ms` late (0: at once again). */
+  delayIqAnswers(xmlns: string, tag: string, ms: number): void;
   /** Delivery (default) or read receipt from `from` to `to`'s linked devices for messages they sent. */
   sendReceipt(from: string, to: string, ids: string[], type?: 'read' | 'played'): number;
   /** What `pn`'s simulated device 0 decrypted from the clients. */
@@ -213,6 +215,7 @@ export async function createFakeWhatsApp(options: FakeWhatsAppOptions = {}): Pro
     loginFailures: new Map(),
     media,
     retryReceipts: { held: false },
+    iqDelays: new Map(),
   };
   const wss = new WebSocketServer({ port, host, path: '/ws/chat' });
   try {
@@ -294,6 +297,10 @@ export async function createFakeWhatsApp(options: FakeWhatsAppOptions = {}): Pro
     forgetSessions: (pn, peer) => user(pn).primary.forgetSessions(peer),
     holdRetryReceipts(held) {
       ctx.retryReceipts.held = held;
+    },
+    delayIqAnswers(xmlns, tag, ms) {
+      if (ms > 0) ctx.iqDelays.set(`${xmlns} ${tag}`, ms);
+      else ctx.iqDelays.delete(`${xmlns} ${tag}`);
     },
     sendReceipt: (from, to, ids, type) => sendReceiptToClients(user(from), user(to), ids, type),
     inbox: (pn) => user(pn).inbox,
