@@ -1,7 +1,14 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { SignalDataSet, SignalKeyStore, SignalKeyStoreWithTransaction } from '@whiskeysockets/baileys';
-import { entries, isJidKey, type KeyWaits, merged, put, transactionKind } from './key-entries.ts';
-import { SocketClosedError } from './session-errors.ts';
+import {
+  entries,
+  isJidKey,
+  type KeyWaits,
+  merged,
+  put,
+  SocketClosedError,
+  transactionKind,
+} from './key-entries.ts';
 
 /** The context this module loaded in, outside every socket's transactions (see CommitBeforeWire.outside). */
 const OUTSIDE_TRANSACTIONS = AsyncLocalStorage.snapshot();
@@ -49,15 +56,11 @@ interface EarlyWrite {
  * session holds every session of the socket until it has committed; the next
  * one reads what it wrote.
  *
- * A transaction keyed by a JID takes the sessions when it starts, not at its
- * first session read. libsignal runs every encrypt and decrypt for a contact's
- * address in one queue per process (`queue_job.js`), and reads the session
- * inside its queued job: a decrypt that waited for the sessions there held its
- * place in the queue, while the send holding the sessions waited in that queue
- * to encrypt. Neither moved again, and since the queue belongs to the process,
- * no later socket of the session (nor any session on the host talking to that
- * contact) got through either. Taken first, the sessions are always waited for
- * outside libsignal's queue. A closed socket's waiters stop waiting.
+ * A transaction keyed by a JID takes the sessions when it starts. libsignal
+ * runs every encrypt and decrypt for an address in one queue per process and
+ * reads the session inside the queued job: a decrypt that waited there for the
+ * sessions kept the send holding them waiting behind it, for good, and every
+ * later socket on the host with it. A closed socket's waiters stop waiting.
  *
  * Once the socket has closed (`close`), its store starts no transaction and
  * commits nothing not yet written. Baileys goes on decrypting the frames it

@@ -42,3 +42,8 @@ export interface KeyWaits {
   /** Early commits not yet settled. */
   readonly earlyWritesPending: number;
 }
+
+/** A key transaction or commit refused because its socket closed first. */
+export class SocketClosedError extends Error {
+  override readonly name = 'SocketClosedError';
+}

@@ -38,8 +38,3 @@ export class SendStalledError extends SessionNotConnectedError {
 export class InvalidRecipientError extends Error {
   override readonly name = 'InvalidRecipientError';
 }
-
-/** A key transaction or commit refused because its socket closed first. */
-export class SocketClosedError extends Error {
-  override readonly name = 'SocketClosedError';
-}
