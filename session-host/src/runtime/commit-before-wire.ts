@@ -94,7 +94,7 @@ export class CommitBeforeWire {
       /**
        * Key work started from a finished transaction's context, run in a transaction of its own: what it was
        * (`transaction`, or the key types it read or wrote). Baileys rc14's privacy-token issuance after a
-       * 1:1 send (fire-and-forget, `tctoken`) is the path seen in real runs: once per contact.
+       * 1:1 send (fire-and-forget, `tctoken`) is the path our real-Baileys tests show: once per contact.
        */
       readonly onAfterEnd?: (work: string) => void;
     } = {},
