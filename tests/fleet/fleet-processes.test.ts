@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { waitForDrain } from '../support/wait-for.ts';
 import { FLEET_TIMING, FleetHarness } from './fleet-harness.ts';
 
 /**
@@ -105,42 +106,42 @@ describe('a fleet of real session-host processes', () => {
     sending = false;
     await sender;
     let latest = new Map<string, number>();
-    const counts = await h
-      .until('every sent message as an event', async () => {
-        latest = await messageEvents();
-        return sent.every((id) => latest.has(id)) ? latest : undefined;
-      })
-      .catch((err: Error) => {
-        const missing = sent.filter((id) => !latest.has(id));
-        const queued = h.fake.linkedDevices().map((d) => d.queued);
-        if (process.env.ZAPFLEET_FLEET_DUMP) {
-          writeFileSync(
-            process.env.ZAPFLEET_FLEET_DUMP,
-            JSON.stringify({
-              missing,
-              hosts: [...h.hosts.values()].map((x) => ({ id: x.hostId, logs: x.logs })),
-            }),
-          );
-        }
-        const detail = missing.slice(0, 6).map(
-          (id) =>
-            `${id}:${(delivered.get(id) ?? []).join('+')}:r${h.fake.receipts
-              .filter((r) => r.id === id)
-              .map((r) => r.type ?? 'd')
-              .join('')}`,
+    // The new owner works through the backlog the handoff left (hundreds of offline messages):
+    // a loaded machine takes longer, so this fails on a stall, not on a deadline.
+    await waitForDrain(async () => {
+      latest = await messageEvents();
+      return sent.filter((id) => !latest.has(id)).length;
+    }, 'every sent message as an event').catch((err: Error) => {
+      const missing = sent.filter((id) => !latest.has(id));
+      const queued = h.fake.linkedDevices().map((d) => d.queued);
+      if (process.env.ZAPFLEET_FLEET_DUMP) {
+        writeFileSync(
+          process.env.ZAPFLEET_FLEET_DUMP,
+          JSON.stringify({
+            missing,
+            hosts: [...h.hosts.values()].map((x) => ({ id: x.hostId, logs: x.logs })),
+          }),
         );
-        const warnings = [...h.hosts.values()].flatMap((host) =>
-          host.logs
-            .filter((l) => (l.level as number) >= 40)
-            .map((l) => `${host.hostId}:${l.msg}:${JSON.stringify(l.err ?? '').slice(0, 120)}`),
-        );
-        throw new Error(
-          `${err.message}: ${missing.length}/${sent.length} missing; queued ${queued.join(',')}; ${detail.join(' ')}; logs: ${warnings.slice(0, 12).join(' | ')}`,
-        );
-      });
+      }
+      const detail = missing.slice(0, 6).map(
+        (id) =>
+          `${id}:${(delivered.get(id) ?? []).join('+')}:r${h.fake.receipts
+            .filter((r) => r.id === id)
+            .map((r) => r.type ?? 'd')
+            .join('')}`,
+      );
+      const warnings = [...h.hosts.values()].flatMap((host) =>
+        host.logs
+          .filter((l) => (l.level as number) >= 40)
+          .map((l) => `${host.hostId}:${l.msg}:${JSON.stringify(l.err ?? '').slice(0, 120)}`),
+      );
+      throw new Error(
+        `${err.message}: ${missing.length}/${sent.length} missing; queued ${queued.join(',')}; ${detail.join(' ')}; logs: ${warnings.slice(0, 12).join(' | ')}`,
+      );
+    });
     expect(sent.length).toBeGreaterThan(SESSIONS);
-    expect(sent.filter((id) => counts.get(id) !== 1)).toEqual([]);
-  }, 120_000);
+    expect(sent.filter((id) => latest.get(id) !== 1)).toEqual([]);
+  }, 300_000);
 
   it('moves all sessions of a host killed with SIGKILL to the survivor within lease + 15 s, keys intact', async () => {
     const killed = await owner();

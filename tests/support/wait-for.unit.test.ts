@@ -1,6 +1,6 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { countReconcileRounds } from './reconcile-rounds.ts';
-import { WaitTimeoutError, waitFor } from './wait-for.ts';
+import { WaitTimeoutError, waitFor, waitForDrain } from './wait-for.ts';
 
 describe('waitFor', () => {
   it('resolves with the first value the condition returns, not before', async () => {
@@ -18,6 +18,43 @@ describe('waitFor', () => {
         1,
       ),
     ).rejects.toThrow(new WaitTimeoutError('timed out after 20 ms waiting for a flag; last: off'));
+  });
+});
+
+describe('waitForDrain', () => {
+  it('keeps waiting while the backlog falls, however long the whole drain takes', async () => {
+    vi.useFakeTimers();
+    try {
+      let left = 6;
+      let polls = 0;
+      // One fewer every third 10 ms poll: a 180 ms drain against a 30 ms stall bound.
+      const drain = waitForDrain(() => (++polls % 3 === 0 ? --left : left), 'a slow backlog', 30, 10);
+      await vi.advanceTimersByTimeAsync(200);
+      await drain;
+      expect([left, polls]).toEqual([0, 18]);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('fails once the backlog stops falling, saying how much is left', async () => {
+    let left = 3;
+    const drain = waitForDrain(
+      () => (left > 1 ? --left : left),
+      (n) => `messages (${n} missing)`,
+      30,
+      1,
+    );
+    await expect(drain).rejects.toThrow(
+      new WaitTimeoutError('no progress for 30 ms (1 left) waiting for messages (1 missing)'),
+    );
+  });
+
+  it('does not count a backlog that grows back as progress', async () => {
+    const counts = [5, 4, 9, 9, 9, 9];
+    let i = 0;
+    const drain = waitForDrain(() => counts[Math.min(i++, counts.length - 1)] as number, 'x', 25, 5);
+    await expect(drain).rejects.toThrow(/no progress for 25 ms \(9 left\)/);
   });
 });
 
