@@ -1,4 +1,5 @@
 import type { SignalDataSet } from '@whiskeysockets/baileys';
+import { SessionNotConnectedError } from './not-connected-error.ts';
 
 /** A key set's entries, each as `type\0id` and its value. */
 export function* entries(data: SignalDataSet): Generator<[string, unknown]> {
@@ -43,7 +44,10 @@ export interface KeyWaits {
   readonly earlyWritesPending: number;
 }
 
-/** A key transaction or commit refused because its socket closed first. */
-export class SocketClosedError extends Error {
-  override readonly name = 'SocketClosedError';
+/**
+ * A key transaction or commit refused because its socket closed first: nothing was committed and no frame left,
+ * so it is a session not connected (409, the row stays queued), never the message's fault.
+ */
+export class SocketClosedError extends SessionNotConnectedError {
+  override readonly name: string = 'SocketClosedError';
 }

@@ -1,3 +1,4 @@
+import { SessionNotConnectedError } from './not-connected-error.ts';
 import type { SocketWaits } from './receipt-gate.ts';
 
 export class SessionDrainingError extends Error {
@@ -7,9 +8,7 @@ export class SessionDrainingError extends Error {
   }
 }
 
-export class SessionNotConnectedError extends Error {
-  override readonly name: string = 'SessionNotConnectedError';
-}
+export { SessionNotConnectedError } from './not-connected-error.ts';
 
 /** Where a send was when it stalled (see SEND_STALL_MS). */
 export type SendStage = 'typing' | 'encrypt' | 'gate' | 'ack';
