@@ -2,71 +2,25 @@
  * The reconcile timer's look at send queues: an empty queue is read again
  * only once per backstop, a queue left with work is read on the next round.
  */
-import pino from 'pino';
 import { describe, expect, it } from 'vitest';
-import type { QueuedMessage, SendQueue } from '#commons/domain/session-outbox.ts';
-import { type DrainTarget, OutboxDrains } from '../../session-host/src/host/outbox-drains.ts';
 import { SendQueueFullError } from '../../session-host/src/runtime/send-pacer.ts';
 import { waitFor } from '../support/wait-for.ts';
+import { drainWorld } from './outbox-drain-world.ts';
 
 function world(options: { backstopMs: number }) {
-  const rows: QueuedMessage[] = [];
-  let reads = 0;
-  let now = 1_000_000;
   const sent: string[] = [];
   let refuse = false;
-  const queue = {
-    pending: async () => {
-      reads++;
-      return rows.filter((r) => r.state === 'QUEUED' || r.state === 'SENDING');
-    },
-    markSending: async (row: QueuedMessage) => {
-      Object.assign(row, { state: 'SENDING' });
-      return 'marked' as const;
-    },
-    markDone: async (row: QueuedMessage) => {
-      Object.assign(row, { state: 'SENT' });
-      return 'marked' as const;
-    },
-  } as unknown as SendQueue;
-  const target: DrainTarget = {
-    sessionId: 's1',
-    epoch: 1,
-    isConnected: true,
+  const w = drainWorld({
+    backstopMs: options.backstopMs,
     send: async (m) => {
       if (refuse) throw new SendQueueFullError('full', 1);
       sent.push(m.messageId as string);
       return { messageId: m.messageId as string };
     },
-  };
-  const drains = new OutboxDrains({
-    queue,
-    events: { push: async () => ({}) as never },
-    logger: pino({ level: 'silent' }),
-    current: (id) => (id === 's1' ? target : undefined),
-    now: () => new Date(now),
-    backstopMs: options.backstopMs,
   });
-  const enqueue = (messageId: string) =>
-    rows.push({
-      messageId,
-      idempotencyKey: messageId,
-      sessionId: 's1',
-      tenantId: 't',
-      to: '15550001111',
-      text: 'hi',
-      state: 'QUEUED',
-    } as unknown as QueuedMessage);
-  const settled = () => waitFor(() => drains.size === 0, 'drain settled');
   return {
-    drains,
-    enqueue,
-    settled,
+    ...w,
     sent,
-    reads: () => reads,
-    advance: (ms: number) => {
-      now += ms;
-    },
     refuse: (on: boolean) => {
       refuse = on;
     },

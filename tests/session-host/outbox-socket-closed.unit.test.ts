@@ -6,61 +6,25 @@
  * two, three sends each hit a closing socket, and the message was FAILED
  * (SEND_FAILED) though nothing of it had reached WhatsApp.
  */
-import pino from 'pino';
 import { describe, expect, it } from 'vitest';
-import type { QueuedMessage, SendQueue } from '#commons/domain/session-outbox.ts';
-import {
-  type DrainTarget,
-  MAX_SEND_ATTEMPTS,
-  OutboxDrains,
-} from '../../session-host/src/host/outbox-drains.ts';
+import { MAX_SEND_ATTEMPTS } from '../../session-host/src/host/outbox-drains.ts';
 import { SocketClosedError } from '../../session-host/src/runtime/key-entries.ts';
-import { waitFor } from '../support/wait-for.ts';
+import { drainWorld } from './outbox-drain-world.ts';
 
 function world(failures: () => Error) {
-  const row = {
-    messageId: 'm1',
-    idempotencyKey: 'm1',
-    sessionId: 's1',
-    tenantId: 't',
-    to: '15550001111',
-    text: 'hi',
-    state: 'QUEUED',
-  } as unknown as QueuedMessage & { state: string; code?: string };
   let failuresLeft = MAX_SEND_ATTEMPTS + 2;
-  const queue = {
-    pending: async () => (row.state === 'QUEUED' || row.state === 'SENDING' ? [row] : []),
-    markSending: async () => {
-      row.state = 'SENDING';
-      return 'marked' as const;
-    },
-    markDone: async (_row: QueuedMessage, _epoch: number, done: { state: string; code?: string }) => {
-      Object.assign(row, done);
-      return 'marked' as const;
-    },
-  } as unknown as SendQueue;
-  const target: DrainTarget = {
-    sessionId: 's1',
-    epoch: 1,
-    isConnected: true,
+  const w = drainWorld({
     send: async (m) => {
       if (failuresLeft-- > 0) throw failures();
       return { messageId: m.messageId as string };
     },
-  };
-  const drains = new OutboxDrains({
-    queue,
-    events: { push: async () => ({}) as never },
-    logger: pino({ level: 'silent' }),
-    current: (id) => (id === 's1' ? target : undefined),
-    now: () => new Date(1_000_000),
-    backstopMs: 60_000,
   });
+  const row = w.enqueue('m1');
   /** One drain pass per reconnect, as many as there are failures and one more. */
   const drainAfterEachReconnect = async () => {
     for (let i = 0; i < MAX_SEND_ATTEMPTS + 3 && row.state !== 'SENT' && row.state !== 'FAILED'; i++) {
-      drains.kick('s1');
-      await waitFor(() => drains.size === 0, 'the drain pass settled');
+      w.drains.kick('s1');
+      await w.settled();
     }
   };
   return { row, drainAfterEachReconnect };
